@@ -1,0 +1,47 @@
+/**
+ * The shape of an ECR tag-mutability configuration, as the ECR API spells it
+ * (`botocore/data/ecr/2015-09-21/service-2.json`).
+ *
+ * @module
+ */
+
+/** The four values of `imageTagMutability`. */
+export const MUTABILITY_MODES = [
+  'MUTABLE',
+  'IMMUTABLE',
+  'IMMUTABLE_WITH_EXCLUSION',
+  'MUTABLE_WITH_EXCLUSION',
+] as const;
+
+/** One value of `imageTagMutability`. */
+export type Mutability = (typeof MUTABILITY_MODES)[number];
+
+/** One entry of `imageTagMutabilityExclusionFilters`. `WILDCARD` is the only filter type. */
+export interface ExclusionFilter {
+  readonly filterType: 'WILDCARD';
+  readonly filter: string;
+}
+
+/** A repository's (or creation template's) tag-mutability settings. */
+export interface MutabilityConfig {
+  readonly imageTagMutability: Mutability;
+  /** Empty for the plain modes; 1–5 entries for the `*_WITH_EXCLUSION` modes. */
+  readonly imageTagMutabilityExclusionFilters: readonly ExclusionFilter[];
+}
+
+/** ECR's limits on exclusion filters (service model, Terraform provider docs). */
+export const FILTER_LIMITS = {
+  /** Minimum number of filters in a `*_WITH_EXCLUSION` mode. */
+  minFilters: 1,
+  /** Maximum number of filters. */
+  maxFilters: 5,
+  /** Maximum number of `*` in one filter. */
+  maxWildcards: 2,
+  /** Pattern of one filter value. */
+  pattern: /^[0-9a-zA-Z._*-]{1,128}$/,
+} as const;
+
+/** True for the two modes that require an exclusion filter list. */
+export function hasExclusions(mode: Mutability): boolean {
+  return mode === 'IMMUTABLE_WITH_EXCLUSION' || mode === 'MUTABLE_WITH_EXCLUSION';
+}
