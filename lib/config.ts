@@ -45,3 +45,11 @@ export const FILTER_LIMITS = {
 export function hasExclusions(mode: Mutability): boolean {
   return mode === 'IMMUTABLE_WITH_EXCLUSION' || mode === 'MUTABLE_WITH_EXCLUSION';
 }
+
+/** One line for people: `IMMUTABLE_WITH_EXCLUSION [dev-*, sha256-*]`, or the bare mode. */
+export function describeConfig(config: MutabilityConfig): string {
+  const filters = config.imageTagMutabilityExclusionFilters.map((f) => f.filter);
+  return filters.length === 0
+    ? config.imageTagMutability
+    : `${config.imageTagMutability} [${filters.join(', ')}]`;
+}

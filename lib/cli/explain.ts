@@ -1,0 +1,113 @@
+/**
+ * `ecr-tag-auditor explain`: which rule applies to a repository, what it expects, and for a
+ * tag whether it is mutable and which filter decided (SPEC 8).
+ *
+ * @module
+ */
+import { describeConfig, type MutabilityConfig } from '../config.ts';
+import { describePolicySource, loadPolicy, resolveRepository } from '../policy/index.ts';
+import {
+  compareConfigs,
+  explainTag,
+  isValidTag,
+  validateMutabilityConfig,
+} from '../semantics/index.ts';
+import { parseCommandArgs } from './args.ts';
+import { type CliIO, EXIT, UsageError } from './io.ts';
+
+/** Help text of `explain`. */
+export const EXPLAIN_HELP = `Usage: ecr-tag-auditor explain --policy FILE --repository NAME [--tag TAG]
+                              [--actual-mode MODE [--actual-filter FILTER]...]
+
+Says which policy rule applies to a repository and the configuration it expects. With --tag,
+whether that tag is mutable and which exclusion filter decided. With --actual-mode (and its
+filters), compares that actual configuration with the expected one exactly and names the tags
+whose mutability differs.
+
+Options:
+  --policy FILE            the policy (YAML or JSON); required
+  --repository NAME        the repository name; required
+  --tag TAG                a tag to explain
+  --actual-mode MODE       MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION
+  --actual-filter FILTER   an exclusion filter of the actual configuration (repeatable)
+  -h, --help               show this help
+
+Exit codes: 0 done, 2 usage or policy error.
+`;
+
+/** Runs `explain`. */
+export async function explainCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('explain', argv, {
+    policy: { type: 'string' },
+    repository: { type: 'string' },
+    tag: { type: 'string' },
+    'actual-mode': { type: 'string' },
+    'actual-filter': { type: 'string', multiple: true },
+  });
+  if (values.help) {
+    io.stdout.write(EXPLAIN_HELP);
+    return EXIT.OK;
+  }
+  if (positionals.length > 0)
+    throw new UsageError(`explain: unexpected argument "${positionals[0]}"`);
+  if (!values.policy) throw new UsageError('explain: --policy FILE is required');
+  if (!values.repository) throw new UsageError('explain: --repository NAME is required');
+  if (values.tag !== undefined && !isValidTag(values.tag)) {
+    throw new UsageError(
+      `explain: --tag "${values.tag}" is not a valid image tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})`,
+    );
+  }
+  const actual =
+    values['actual-mode'] === undefined
+      ? null
+      : actualConfig(values['actual-mode'], values['actual-filter'] ?? []);
+  if (actual === null && values['actual-filter'])
+    throw new UsageError('explain: --actual-filter needs --actual-mode');
+
+  const policy = await loadPolicy(values.policy);
+  const out: string[] = [`Repository: ${values.repository}`];
+  const resolved = resolveRepository(policy, values.repository);
+  if (resolved.ignored) {
+    out.push(`Ignored by the policy (pattern "${resolved.by}"): never audited.`);
+    io.stdout.write(`${out.join('\n')}\n`);
+    return EXIT.OK;
+  }
+  const expected = resolved.config;
+  out.push(
+    `Rule: ${describePolicySource(policy, resolved.rule)}`,
+    `Expected: ${describeConfig(expected)}`,
+  );
+  if (values.tag !== undefined)
+    out.push(`Tag ${values.tag} (expected): ${tagLine(expected, values.tag)}`);
+  if (actual) {
+    out.push(`Actual: ${describeConfig(actual)}`);
+    if (values.tag !== undefined)
+      out.push(`Tag ${values.tag} (actual): ${tagLine(actual, values.tag)}`);
+    const known = values.tag === undefined ? [] : [values.tag];
+    const { direction, witnesses } = compareConfigs(expected, actual, { knownTags: known });
+    out.push(
+      `Comparison: ${direction}${witnesses.length > 0 ? `; mutability differs for: ${witnesses.join(', ')}` : ''}`,
+    );
+  }
+  io.stdout.write(`${out.join('\n')}\n`);
+  return EXIT.OK;
+}
+
+function tagLine(config: MutabilityConfig, tag: string): string {
+  const { immutable, reason } = explainTag(config, tag);
+  return `${immutable ? 'immutable' : 'mutable'} — ${reason}`;
+}
+
+function actualConfig(mode: string, filters: string[]): MutabilityConfig {
+  const input =
+    filters.length > 0
+      ? { imageTagMutability: mode, imageTagMutabilityExclusionFilters: filters }
+      : { imageTagMutability: mode };
+  const result = validateMutabilityConfig(input);
+  if (!result.ok) {
+    throw new UsageError(
+      `explain: the actual configuration is not valid for ECR: ${result.issues.map((i) => i.message).join('; ')}`,
+    );
+  }
+  return result.config;
+}

@@ -1,0 +1,89 @@
+/**
+ * The `ecr-tag-auditor` command line: dispatch, help and the mapping of errors to one line
+ * and an exit code (SPEC 8).
+ *
+ * @module
+ */
+import { StateFileError } from '../engine/state-file.ts';
+import { PolicyError } from '../policy/index.ts';
+import { checkPolicyCommand } from './check-policy.ts';
+import { explainCommand } from './explain.ts';
+import { type CliIO, EXIT, UsageError } from './io.ts';
+import { replayCommand } from './replay.ts';
+
+/** The version printed by `--version`, set at build time. */
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
+
+/** A CLI command: runs with its own argv and returns the exit code. */
+export type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+/** Commands by name; the runtime adds `scan`. */
+export const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  replay: {
+    run: replayCommand,
+    summary: 'replay recorded events and CloudTrail logs through the auditor',
+  },
+  'check-policy': { run: checkPolicyCommand, summary: 'validate a policy file' },
+  explain: {
+    run: explainCommand,
+    summary: 'explain the rule, expected configuration and a tag’s mutability',
+  },
+};
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(
+    ([name, { summary }]) => `  ${name.padEnd(width)}  ${summary}`,
+  );
+  return `Usage: ecr-tag-auditor COMMAND [options]
+
+Audits Amazon ECR image tags: real overwrites, and tag-mutability settings (exclusion
+filters included) compared exactly with a policy.
+
+Commands:
+${lines.join('\n')}
+
+Run \`ecr-tag-auditor COMMAND --help\` for a command's options.
+Options: -h, --help  show this help;  --version  print the version.
+`;
+}
+
+/** Runs the CLI with `argv` (without the node and script paths); returns the exit code. */
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(mainHelp());
+    return name === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  if (name === '--version') {
+    io.stdout.write(`${VERSION}\n`);
+    return EXIT.OK;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command)
+      throw new UsageError(
+        `unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`,
+      );
+    return await command.run(rest, io);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CliIO): number {
+  if (error instanceof PolicyError) {
+    io.stderr.write(`${error.message}\n`);
+    return EXIT.USAGE;
+  }
+  if (error instanceof UsageError || error instanceof StateFileError) {
+    io.stderr.write(`ecr-tag-auditor: ${error.message}\n`);
+    if (error instanceof UsageError) io.stderr.write('Run with --help for usage.\n');
+    return EXIT.USAGE;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`ecr-tag-auditor: unexpected error: ${message.split('\n')[0]}\n`);
+  if (io.env.DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return EXIT.USAGE;
+}

@@ -1,0 +1,111 @@
+/**
+ * Output formats of the CLI: `table` for people at a terminal, `json` and `ndjson` for
+ * machines, `markdown` for a report pasted into a ticket.
+ *
+ * @module
+ */
+import { describeConfig } from '../config.ts';
+import { type Finding, SEVERITIES, type Severity } from '../findings.ts';
+
+/** The output formats. */
+export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
+
+/** One output format. */
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+const COLOURS: Record<Severity, string> = {
+  HIGH: '\u001b[1;31m',
+  MEDIUM: '\u001b[33m',
+  LOW: '\u001b[36m',
+  INFO: '\u001b[2m',
+};
+const RESET = '\u001b[0m';
+
+/** Where a finding is: the repository, or `template:PREFIX`. */
+export function findingSubject(finding: Finding): string {
+  return finding.repository ?? `template:${finding.templatePrefix ?? ''}`;
+}
+
+/** Renders findings in `format`; `colour` only affects `table`. */
+export function renderFindings(
+  findings: readonly Finding[],
+  format: OutputFormat,
+  colour = false,
+): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(findings, null, 2)}\n`;
+    case 'ndjson':
+      return findings.map((f) => `${JSON.stringify(f)}\n`).join('');
+    case 'markdown':
+      return renderMarkdown(findings);
+    case 'table':
+      return renderTable(findings, colour);
+  }
+}
+
+function renderTable(findings: readonly Finding[], colour: boolean): string {
+  if (findings.length === 0) return 'No findings.\n';
+  const header = ['SEVERITY', 'KIND', 'REPOSITORY', 'TAG', 'MESSAGE'];
+  const rows = findings.map((f) => [
+    f.severity,
+    f.kind,
+    findingSubject(f),
+    f.tag ?? '-',
+    f.message,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[], severity?: Severity): string => {
+    const text = cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ');
+    return colour && severity ? `${COLOURS[severity]}${text}${RESET}` : text;
+  };
+  return `${[line(header), ...rows.map((r, i) => line(r, findings[i]?.severity))].join('\n')}\n`;
+}
+
+/** Escapes text for a Markdown table cell or paragraph. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()<>#+!|~]/g, '\\$&').replace(/\r?\n/g, ' ');
+}
+
+function renderMarkdown(findings: readonly Finding[]): string {
+  const counts = SEVERITIES.toReversed()
+    .map((s) => `${findings.filter((f) => f.severity === s).length} ${s}`)
+    .join(', ');
+  const out = ['# ecr-tag-auditor report', '', `${findings.length} findings: ${counts}.`, ''];
+  if (findings.length === 0) return `${out.join('\n')}\n`;
+  out.push('| Severity | Kind | Repository | Tag | Message |', '|---|---|---|---|---|');
+  for (const f of findings) {
+    const cells = [f.severity, f.kind, findingSubject(f), f.tag ?? '', f.message].map(
+      escapeMarkdown,
+    );
+    out.push(`| ${cells.join(' | ')} |`);
+  }
+  out.push('', '## Details', '');
+  for (const f of findings) {
+    out.push(
+      `### ${escapeMarkdown(`${f.severity} ${f.kind} — ${findingSubject(f)}${f.tag ? `:${f.tag}` : ''}`)}`,
+      '',
+    );
+    const facts: [string, string | null][] = [
+      ['Account / region', `${f.account} / ${f.region}`],
+      ['Previous digest', f.previousDigest],
+      ['Digest', f.digest],
+      ['Deleted and re-pushed', f.viaDelete === null ? null : String(f.viaDelete)],
+      ['Expected', f.expected && describeConfig(f.expected)],
+      ['Actual', f.actual && describeConfig(f.actual)],
+      ['Direction', f.direction],
+      ['Witness tags', f.witnesses.length > 0 ? f.witnesses.join(', ') : null],
+      ['Actor', f.actor],
+      ['Event', f.eventId && `${f.eventId}${f.eventTime ? ` at ${f.eventTime}` : ''}`],
+      ['Detected by', f.detectedBy],
+      ['Finding id', f.id],
+    ];
+    out.push(escapeMarkdown(f.message), '');
+    for (const [label, value] of facts)
+      if (value !== null) out.push(`- **${label}:** \`${value.replaceAll('`', "'")}\``);
+    out.push('');
+  }
+  return `${out.join('\n')}`;
+}

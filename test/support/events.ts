@@ -1,0 +1,92 @@
+/**
+ * Builders of domain events and raw AWS events for tests, shaped after the AWS samples in
+ * shared/fixtures/aws-docs/.
+ */
+import type { MutabilityConfig } from '../../lib/config.ts';
+import type { DomainEvent } from '../../lib/events/types.ts';
+
+export const ACCOUNT = '123456789012';
+export const REGION = 'eu-west-1';
+
+/** A digest made from a small number, so tests read `digest(1)`. */
+export function digest(n: number): string {
+  return `sha256:${n.toString(16).padStart(64, '0')}`;
+}
+
+/** ISO time `minutes` after a fixed start. */
+export function at(minutes: number): string {
+  return new Date(Date.UTC(2025, 6, 24, 0, 0, 0) + minutes * 60_000).toISOString();
+}
+
+const base = (minutes: number, id: string) => ({
+  account: ACCOUNT,
+  region: REGION,
+  time: at(minutes),
+  eventId: id,
+  actor: null,
+  origin: 'image-action' as const,
+});
+
+export function push(
+  repository: string,
+  tag: string,
+  d: number,
+  minutes: number,
+  id = `push-${tag}-${d}-${minutes}`,
+): DomainEvent {
+  return { ...base(minutes, id), type: 'push', repository, tag, digest: digest(d) };
+}
+
+export function del(
+  repository: string,
+  tag: string | null,
+  d: number | null,
+  minutes: number,
+): DomainEvent {
+  return {
+    ...base(minutes, `del-${tag}-${minutes}`),
+    type: 'delete',
+    repository,
+    tag,
+    digest: d === null ? null : digest(d),
+  };
+}
+
+export function configChange(
+  repository: string,
+  config: MutabilityConfig,
+  minutes: number,
+): DomainEvent {
+  return {
+    ...base(minutes, `cfg-${repository}-${minutes}`),
+    origin: 'cloudtrail',
+    type: 'repository-config',
+    repository,
+    config,
+  };
+}
+
+export function blocked(repository: string, tag: string, minutes: number): DomainEvent {
+  return {
+    ...base(minutes, `blk-${tag}-${minutes}`),
+    origin: 'cloudtrail',
+    type: 'overwrite-blocked',
+    repository,
+    tag,
+    digest: null,
+  };
+}
+
+/** A configuration from a mode and filter strings. */
+export function config(
+  mode: MutabilityConfig['imageTagMutability'],
+  ...filters: string[]
+): MutabilityConfig {
+  return {
+    imageTagMutability: mode,
+    imageTagMutabilityExclusionFilters: filters.map((filter) => ({
+      filterType: 'WILDCARD',
+      filter,
+    })),
+  };
+}
