@@ -1,4 +1,6 @@
-// Bundles the CLI (dist/cli.mjs) and, unless --cli, the Lambda handlers (dist/handlers/*.mjs).
+// Bundles the CLI (dist/cli.mjs) and, unless --cli, the Lambda handlers (dist/handlers/*.mjs)
+// with the repository's policy.yml inlined. An invalid policy fails the build with its errors.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
@@ -22,6 +24,15 @@ const common = {
 await build({ ...common, entryPoints: ['bin/cli.ts'], outfile: 'dist/cli.mjs', target: 'node20' });
 
 if (!cliOnly) {
+  const policyFile = 'policy.yml';
+  const check = spawnSync(process.execPath, ['dist/cli.mjs', 'check-policy', policyFile], {
+    encoding: 'utf8',
+  });
+  if (check.status !== 0) {
+    process.stderr.write(`build: ${policyFile} is not a valid policy:\n${check.stderr}`);
+    process.exit(1);
+  }
+  const bundledPolicy = { file: policyFile, text: readFileSync(policyFile, 'utf8') };
   const handlers = ['image-action', 'api-call', 'scheduled-scan'].filter((name) =>
     existsSync(`handlers/${name}.ts`),
   );
@@ -32,6 +43,6 @@ if (!cliOnly) {
     outExtension: { '.js': '.mjs' },
     target: 'node24',
     minify: true,
-    metafile: false,
+    define: { ...common.define, __BUNDLED_POLICY__: JSON.stringify(bundledPolicy) },
   });
 }

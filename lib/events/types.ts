@@ -14,7 +14,10 @@ export type EventOrigin = 'image-action' | 'cloudtrail';
 export interface EventBase {
   readonly account: string;
   readonly region: string;
-  /** ISO-8601 time of the event (`time` for ECR Image Action, `eventTime` for CloudTrail). */
+  /**
+   * ISO-8601 time of the event (`time` for ECR Image Action, `eventTime` for CloudTrail), always
+   * in the fixed-width UTC form `2019-04-15T16:45:00.000Z`, so that times compare as strings.
+   */
   readonly time: string;
   /** EventBridge `id` for ECR Image Action, CloudTrail `eventID` otherwise; null when absent. */
   readonly eventId: string | null;

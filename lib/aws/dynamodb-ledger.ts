@@ -1,0 +1,295 @@
+/**
+ * The DynamoDB ledger of the Lambda handlers (item layout: infra/table.ts). A push is one
+ * conditional `UpdateItem` that returns the item from before it: no read-then-write race, and a
+ * stale or duplicate event never moves a tag.
+ *
+ * @module
+ */
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { ConfigTarget } from '../engine/decide.ts';
+import type { Ledger } from '../engine/ledger.ts';
+import {
+  type ConfigRecord,
+  EMPTY_CONFIG_RECORD,
+  RECENT_DIGESTS,
+  type RepositoryRef,
+  type TagRecord,
+} from '../engine/records.ts';
+
+/** What the DynamoDB ledger needs. */
+export interface DynamoLedgerDeps {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+}
+
+/** A ledger write that kept conflicting with concurrent writers. */
+export class LedgerConflictError extends Error {
+  override readonly name = 'LedgerConflictError';
+}
+
+type Item = Record<string, AttributeValue>;
+
+const TAG_PREFIX = 'TAG#';
+const CONFIG_SK = 'CONFIG';
+const MAX_CONFIG_ATTEMPTS = 5;
+
+/** Partition key of a repository's items. */
+export function repositoryPk(ref: RepositoryRef): string {
+  return `REPO#${ref.account}#${ref.region}#${ref.repository}`;
+}
+
+function targetKey(target: ConfigTarget): Item {
+  const { account, region } = target.ref;
+  const pk =
+    target.kind === 'repository'
+      ? repositoryPk(target.ref)
+      : `TEMPLATE#${account}#${region}#${target.ref.templatePrefix}`;
+  return { pk: { S: pk }, sk: { S: CONFIG_SK } };
+}
+
+const s = (value: string): AttributeValue => ({ S: value });
+const nullable = (value: string | null): AttributeValue =>
+  value === null ? { NULL: true } : { S: value };
+const str = (value: AttributeValue | undefined): string | null => value?.S ?? null;
+
+/**
+ * Reads a tag item. `prevDigest`/`prevDeleted` hold what the last write replaced (DynamoDB
+ * copies them in the same update), from which the last move is derived.
+ */
+export function tagRecordOf(item: Item): TagRecord {
+  const digest = str(item.digest) ?? '';
+  const prevDigest = str(item.prevDigest);
+  const moved = prevDigest !== null && prevDigest !== digest;
+  const deleted = item.deleted?.BOOL === true;
+  return {
+    digest,
+    deleted,
+    time: str(item.t) ?? '',
+    recent: (item.recent?.L ?? []).map((v) => v.S ?? ''),
+    eventId: str(item.eid),
+    movedFrom: moved && !deleted ? prevDigest : null,
+    viaDelete: moved && !deleted && item.prevDeleted?.BOOL === true,
+  };
+}
+
+/** Creates the DynamoDB {@link Ledger}. */
+export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Ledger {
+  const tagKey = (ref: RepositoryRef, tag: string): Item => ({
+    pk: s(repositoryPk(ref)),
+    sk: s(`${TAG_PREFIX}${tag}`),
+  });
+
+  /** Runs a conditional update; on a failed condition returns the current item instead. */
+  const conditionalUpdate = async (
+    input: Omit<ConstructorParameters<typeof UpdateItemCommand>[0], 'TableName' | 'ReturnValues'>,
+  ): Promise<{ applied: boolean; old: Item | undefined }> => {
+    try {
+      const out = await client.send(
+        new UpdateItemCommand({
+          ...input,
+          TableName: tableName,
+          ReturnValues: 'ALL_OLD',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { applied: true, old: out.Attributes };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const old =
+        error.Item ??
+        (
+          await client.send(
+            new GetItemCommand({ TableName: tableName, Key: input.Key, ConsistentRead: true }),
+          )
+        ).Item;
+      return { applied: false, old };
+    }
+  };
+
+  /** Keeps `recent` bounded; best effort (a concurrent writer wins). */
+  const trimRecent = async (key: Item, record: TagRecord, extra: string | null) => {
+    const recent = [...new Set(extra === null ? record.recent : [extra, ...record.recent])].slice(
+      0,
+      RECENT_DIGESTS,
+    );
+    await client
+      .send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: key,
+          UpdateExpression: 'SET recent = :r',
+          ConditionExpression: '#t = :t',
+          ExpressionAttributeNames: { '#t': 't' },
+          ExpressionAttributeValues: { ':r': { L: recent.map(s) }, ':t': s(record.time) },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
+  };
+
+  const tombstone = async (
+    key: Item,
+    digest: string | null,
+    change: { time: string; eventId: string | null },
+  ) => {
+    // A delete that names no digest only tombstones a tag the ledger knows.
+    const known = digest === null;
+    await conditionalUpdate({
+      Key: key,
+      ConditionExpression: known
+        ? 'attribute_exists(pk) AND #t <= :t AND deleted = :false'
+        : 'attribute_not_exists(pk) OR (#t <= :t AND (deleted = :false OR digest <> :d))',
+      UpdateExpression: known
+        ? 'SET deleted = :true, #t = :t, eid = :eid, prevDigest = digest, prevDeleted = :false'
+        : 'SET deleted = :true, digest = :d, #t = :t, eid = :eid, prevDigest = :d, prevDeleted = :false, ' +
+          'recent = list_append(if_not_exists(cur, :empty), if_not_exists(recent, :empty)), cur = :cur',
+      ExpressionAttributeNames: { '#t': 't' },
+      ExpressionAttributeValues: {
+        ':t': s(change.time),
+        ':eid': nullable(change.eventId),
+        ':true': { BOOL: true },
+        ':false': { BOOL: false },
+        ...(known ? {} : { ':d': s(digest), ':empty': { L: [] }, ':cur': { L: [s(digest)] } }),
+      },
+    });
+  };
+
+  const queryPartition = async function* (pk: string, projection?: string) {
+    let start: Item | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': s(pk) },
+          ...(projection ? { ProjectionExpression: projection } : {}),
+          ExclusiveStartKey: start,
+        }),
+      );
+      yield* page.Items ?? [];
+      start = page.LastEvaluatedKey;
+    } while (start);
+  };
+
+  return {
+    async recordPush(ref, tag, digest, change) {
+      const key = tagKey(ref, tag);
+      const { applied, old } = await conditionalUpdate({
+        Key: key,
+        // The transition of pushTransition: a first push, other content, or a push after a delete.
+        ConditionExpression:
+          'attribute_not_exists(pk) OR (#t <= :t AND (deleted = :true OR digest <> :d))',
+        UpdateExpression:
+          'SET prevDigest = if_not_exists(digest, :d), prevDeleted = if_not_exists(deleted, :false), ' +
+          'digest = :d, deleted = :false, #t = :t, eid = :eid, ' +
+          'recent = list_append(if_not_exists(cur, :empty), if_not_exists(recent, :empty)), cur = :cur',
+        ExpressionAttributeNames: { '#t': 't' },
+        ExpressionAttributeValues: {
+          ':d': s(digest),
+          ':t': s(change.time),
+          ':eid': nullable(change.eventId),
+          ':true': { BOOL: true },
+          ':false': { BOOL: false },
+          ':empty': { L: [] },
+          ':cur': { L: [s(digest)] },
+        },
+      });
+      const prev = old ? tagRecordOf(old) : undefined;
+      if (applied && prev && prev.recent.length >= 2 * RECENT_DIGESTS) {
+        await trimRecent(
+          key,
+          { ...prev, time: change.time, recent: [prev.digest, ...prev.recent] },
+          null,
+        );
+      }
+      // A late push of content not seen yet: remember its digest so that it is reported once.
+      if (
+        !applied &&
+        prev &&
+        change.time < prev.time &&
+        prev.digest !== digest &&
+        !prev.recent.includes(digest)
+      ) {
+        await trimRecent(key, prev, digest);
+      }
+      return prev;
+    },
+
+    async recordDelete(ref, tag, digest, change) {
+      if (tag !== null) return tombstone(tagKey(ref, tag), digest, change);
+      for await (const item of queryPartition(repositoryPk(ref))) {
+        const sk = str(item.sk) ?? '';
+        if (!sk.startsWith(TAG_PREFIX) || item.deleted?.BOOL || str(item.digest) !== digest)
+          continue;
+        await tombstone({ pk: s(repositoryPk(ref)), sk: s(sk) }, digest, change);
+      }
+    },
+
+    async tags(ref) {
+      const tags = new Map<string, TagRecord>();
+      for await (const item of queryPartition(repositoryPk(ref))) {
+        const sk = str(item.sk) ?? '';
+        if (sk.startsWith(TAG_PREFIX)) tags.set(sk.slice(TAG_PREFIX.length), tagRecordOf(item));
+      }
+      return tags;
+    },
+
+    async updateConfig(target, decide) {
+      const key = targetKey(target);
+      for (let attempt = 0; attempt < MAX_CONFIG_ATTEMPTS; attempt++) {
+        const { Item: item } = await client.send(
+          new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
+        );
+        const version = Number(item?.ver?.N ?? '0');
+        const prev: ConfigRecord = item?.record?.S
+          ? (JSON.parse(item.record.S) as ConfigRecord)
+          : EMPTY_CONFIG_RECORD;
+        const { next, finding } = decide(prev);
+        if (!next) return finding;
+        try {
+          await client.send(
+            new PutItemCommand({
+              TableName: tableName,
+              Item: { ...key, record: s(JSON.stringify(next)), ver: { N: String(version + 1) } },
+              ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : 'ver = :v',
+              ...(version === 0
+                ? {}
+                : { ExpressionAttributeValues: { ':v': { N: String(version) } } }),
+            }),
+          );
+          return finding;
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }
+      throw new LedgerConflictError(
+        `configuration of ${JSON.stringify(target.ref)} kept changing; gave up after ${MAX_CONFIG_ATTEMPTS} attempts`,
+      );
+    },
+
+    async forget(target) {
+      if (target.kind === 'template') {
+        await client.send(new DeleteItemCommand({ TableName: tableName, Key: targetKey(target) }));
+        return;
+      }
+      for await (const item of queryPartition(repositoryPk(target.ref), 'pk, sk')) {
+        await client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: { pk: item.pk as AttributeValue, sk: item.sk as AttributeValue },
+          }),
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,232 @@
+/**
+ * Defensive readers for untrusted event JSON. Every read goes through own properties only, so
+ * keys such as `__proto__` or `constructor` in the input are plain data and inherited members of
+ * `Object.prototype` are never mistaken for event fields. A read that fails throws
+ * {@link FieldError} naming the field by its path in the raw input (`detail.image-digest`).
+ *
+ * @module
+ */
+
+/** A value taken from a raw event, with the path that names it in reasons. */
+export interface Field {
+  readonly value: unknown;
+  /** Dotted path in the raw input, e.g. `detail.responseElements.imageIds[2].imageTag`. */
+  readonly path: string;
+}
+
+/**
+ * A field is missing, has the wrong type or an invalid value. Thrown by the readers and caught
+ * where an event is normalized: the first bad field ends the reading of that event, which keeps
+ * each mapping a straight line of reads instead of a ladder of result checks.
+ */
+export class FieldError extends Error {
+  override readonly name = 'FieldError';
+}
+
+/** What a string field must look like. */
+export interface TextRule {
+  /** Used in reasons: `detail.image-tag is not <what>`. */
+  readonly what: string;
+  /** Checked before `test`, so that a megabyte string never reaches a regular expression. */
+  readonly maxLength: number;
+  readonly test: (value: string) => boolean;
+}
+
+/** True for a JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The own property `key` of `value`, or undefined; never an inherited member. */
+export function own(value: unknown, key: string): unknown {
+  return isRecord(value) && Object.hasOwn(value, key) ? value[key] : undefined;
+}
+
+/** The root of a raw value; `path` prefixes every field read below it. */
+export function root(value: unknown, path = ''): Field {
+  return { value, path };
+}
+
+/** The field `key` (an object key or an array index) below `parent`. */
+export function child(parent: Field, key: string | number): Field {
+  if (typeof key === 'number') {
+    const items = Array.isArray(parent.value) ? parent.value : [];
+    return { value: items[key], path: `${parent.path}[${key}]` };
+  }
+  return {
+    value: own(parent.value, key),
+    path: parent.path === '' ? key : `${parent.path}.${key}`,
+  };
+}
+
+/** True when a field is absent or JSON null: AWS writes `null` for fields it has no value for. */
+export function isMissing(field: Field): boolean {
+  return field.value === undefined || field.value === null;
+}
+
+/**
+ * The first field that is present, else the first one, so that a reason names the preferred
+ * source. A present field of the wrong type is returned too: it must not fall through to the
+ * next source, because a wrong type means the event is malformed.
+ */
+export function firstPresent(first: Field, ...rest: readonly Field[]): Field {
+  return [first, ...rest].find((field) => !isMissing(field)) ?? first;
+}
+
+/** A required string field that satisfies `rule`. */
+export function text(field: Field, rule: TextRule): string {
+  if (isMissing(field)) throw new FieldError(`${field.path} is missing`);
+  return checkText(field, rule);
+}
+
+/** An optional string field: null when missing, else it must satisfy `rule`. */
+export function optionalText(field: Field, rule: TextRule): string | null {
+  return isMissing(field) ? null : checkText(field, rule);
+}
+
+/** A required JSON object field. */
+export function object(field: Field): Field {
+  if (isMissing(field)) throw new FieldError(`${field.path} is missing`);
+  if (!isRecord(field.value)) {
+    throw new FieldError(`${field.path} is not an object (got ${typeName(field.value)})`);
+  }
+  return field;
+}
+
+/** A required JSON array field. */
+export function list(field: Field): readonly Field[] {
+  if (isMissing(field)) throw new FieldError(`${field.path} is missing`);
+  if (!Array.isArray(field.value)) {
+    throw new FieldError(`${field.path} is not a list (got ${typeName(field.value)})`);
+  }
+  return field.value.map((_, index) => child(field, index));
+}
+
+/** The JSON type of a value, for reasons. */
+export function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+/** A value quoted for a reason, cut short so that a reason stays one readable line. */
+export function quote(value: unknown, max = 40): string {
+  return typeof value === 'string' ? JSON.stringify(shorten(value, max)) : typeName(value);
+}
+
+/** `text` cut to `max` characters, marked with an ellipsis when cut. */
+export function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function checkText(field: Field, rule: TextRule): string {
+  const { value, path } = field;
+  if (typeof value !== 'string') {
+    throw new FieldError(`${path} is not a string (got ${typeName(value)})`);
+  }
+  if (value.length > rule.maxLength || !rule.test(value)) {
+    throw new FieldError(`${path} is not ${rule.what}: ${quote(value)}`);
+  }
+  return value;
+}
+
+/** Builds a rule from a regular expression that must match the whole value. */
+function matching(what: string, maxLength: number, pattern: RegExp): TextRule {
+  return { what, maxLength, test: (value) => pattern.test(value) };
+}
+
+/** OCI distribution spec tag grammar (SPEC 3, tag universe). */
+export const TAG = matching('a valid image tag', 128, /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/);
+
+/** OCI digest grammar `algorithm:encoded`; 256 leaves room for long algorithm names. */
+export const DIGEST = matching(
+  'a valid image digest',
+  256,
+  /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/,
+);
+
+/** ECR's `repositoryName` pattern and maximum length (service model). */
+export const REPOSITORY = matching(
+  'a valid repository name',
+  256,
+  /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+);
+
+/** ECR's repository creation template `prefix` pattern (service model), `ROOT` included. */
+export const TEMPLATE_PREFIX = matching(
+  'a valid repository creation template prefix',
+  256,
+  /^(?:[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$/,
+);
+
+/** AWS account ids are twelve digits. */
+export const ACCOUNT = matching('a valid AWS account id', 12, /^\d{12}$/);
+
+/** AWS region names such as `us-east-2`, `us-gov-west-1`, `eu-isoe-west-1`. */
+export const REGION = matching('a valid AWS region', 32, /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/);
+
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/** Days in a month of the proleptic Gregorian calendar. */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * ISO-8601 date-time with seconds and a zone, as EventBridge and CloudTrail write it. Checked
+ * field by field because `Date.parse` rolls impossible dates over (`02-30` becomes March 2nd).
+ */
+export const TIME: TextRule = {
+  what: 'an ISO-8601 time',
+  maxLength: 40,
+  test: (value) => {
+    const match = ISO_TIME.exec(value);
+    if (match === null) return false;
+    // Indexed rather than destructured: this runs for every event.
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const [hour, minute, second] = [Number(match[4]), Number(match[5]), Number(match[6])];
+    return (
+      month >= 1 &&
+      month <= 12 &&
+      day >= 1 &&
+      day <= daysInMonth(year, month) &&
+      hour < 24 &&
+      minute < 60 &&
+      second < 60
+    );
+  },
+};
+
+/** The form AWS writes: UTC, whole seconds. */
+const WHOLE_SECONDS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
+/**
+ * A valid {@link TIME} in one fixed-width UTC form (`2019-04-15T16:45:00.000Z`, as
+ * `Date.prototype.toISOString` writes it), so that times from any source order correctly as
+ * plain strings; `...:00Z` against `...:00.5Z` or an offset would not.
+ */
+export function canonicalTime(value: string): string {
+  // AWS's own form is rewritten directly: parsing a Date costs more than the rest of an event.
+  return WHOLE_SECONDS_UTC.test(value)
+    ? `${value.slice(0, 19)}.000Z`
+    : new Date(value).toISOString();
+}
+
+/** Event ids are UUIDs in practice; any printable ASCII id of sane length is accepted. */
+export const EVENT_ID = matching('a valid event id', 256, /^[!-~]+$/);
+
+/** `userIdentity.arn`: informational, so only its length (the IAM ARN maximum) is bounded. */
+export const ARN: TextRule = {
+  what: 'an ARN of at most 2048 characters',
+  maxLength: 2048,
+  test: () => true,
+};
+
+/** Any string: for discriminators (`eventName`, `errorCode`, `action-type`) that are only compared. */
+export const ANY_TEXT: TextRule = {
+  what: 'a string',
+  maxLength: Number.POSITIVE_INFINITY,
+  test: () => true,
+};

@@ -1,0 +1,52 @@
+/**
+ * Builds the handlers' dependencies from their settings and SDK clients: the one place where
+ * the runtime's parts are wired together, so that tests wire the same parts to their fakes.
+ *
+ * @module
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { createDynamoLedger } from '../aws/dynamodb-ledger.ts';
+import { createAuditor } from '../engine/auditor.ts';
+import type { Ledger } from '../engine/ledger.ts';
+import type { Policy } from '../policy/index.ts';
+import type { AuditDeps } from './audit-event.ts';
+import type { RuntimeSettings } from './settings.ts';
+import type { RuntimeLog, RuntimeMetrics } from './telemetry.ts';
+
+/** Clients and telemetry a handler brings. */
+export interface RuntimeClients {
+  readonly dynamo: DynamoDBClient;
+  readonly sns: SNSClient;
+  readonly log: RuntimeLog;
+  readonly metrics: RuntimeMetrics;
+}
+
+/** The wired parts: the audit dependencies and the ledger behind them. */
+export interface Composition extends AuditDeps {
+  readonly policy: Policy;
+  readonly ledger: Ledger;
+}
+
+/** Wires policy, DynamoDB ledger, auditor and alert delivery. */
+export function compose(
+  settings: RuntimeSettings,
+  policy: Policy,
+  clients: RuntimeClients,
+): Composition {
+  const ledger = createDynamoLedger({ client: clients.dynamo, tableName: settings.tableName });
+  return {
+    policy,
+    ledger,
+    auditor: createAuditor(policy, ledger),
+    alerts: {
+      sns: clients.sns,
+      topicArn: settings.topicArn,
+      dynamo: clients.dynamo,
+      tableName: settings.tableName,
+      minSeverity: settings.minSeverity,
+    },
+    log: clients.log,
+    metrics: clients.metrics,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The Lambda functions' settings, from the environment (runtime contract: LEDGER_TABLE_NAME,
+ * ALERTS_TOPIC_ARN, ALERT_MIN_SEVERITY, POLICY_PATH). Endpoints and region come from the SDK's
+ * own variables (AWS_REGION, AWS_ENDPOINT_URL_<SERVICE>).
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { parseSeverity, type Severity } from '../findings.ts';
+import { type Policy, parsePolicy } from '../policy/index.ts';
+
+/** A setting is missing or wrong: the function cannot run. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+/** The functions' settings. */
+export interface RuntimeSettings {
+  readonly tableName: string;
+  readonly topicArn: string;
+  readonly minSeverity: Severity;
+  /** A policy file to read at run time; undefined: the policy bundled at build time. */
+  readonly policyPath: string | undefined;
+}
+
+/** Reads the settings; every problem is named in one error. */
+export function readSettings(env: Readonly<Record<string, string | undefined>>): RuntimeSettings {
+  const problems: string[] = [];
+  const tableName = env.LEDGER_TABLE_NAME ?? '';
+  const topicArn = env.ALERTS_TOPIC_ARN ?? '';
+  if (!tableName) problems.push('LEDGER_TABLE_NAME is not set');
+  if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(topicArn)) {
+    problems.push(`ALERTS_TOPIC_ARN is not an SNS topic ARN (got "${topicArn}")`);
+  }
+  const minSeverity = parseSeverity(env.ALERT_MIN_SEVERITY ?? 'LOW');
+  if (!minSeverity)
+    problems.push(
+      `ALERT_MIN_SEVERITY must be INFO, LOW, MEDIUM or HIGH (got "${env.ALERT_MIN_SEVERITY}")`,
+    );
+  if (problems.length > 0 || !minSeverity) throw new ConfigurationError(problems.join('; '));
+  return { tableName, topicArn, minSeverity, policyPath: env.POLICY_PATH || undefined };
+}
+
+/** The policy text inlined by the build (scripts/build.mjs), when bundled. */
+declare const __BUNDLED_POLICY__: { readonly file: string; readonly text: string } | undefined;
+
+/**
+ * Loads the policy: POLICY_PATH when set, else the one bundled at build time (outside a bundle,
+ * the repository's policy.yml). Throws a PolicyError naming file, line and column.
+ */
+export async function loadRuntimePolicy(
+  settings: Pick<RuntimeSettings, 'policyPath'>,
+): Promise<Policy> {
+  if (settings.policyPath)
+    return parsePolicy(await readFile(settings.policyPath, 'utf8'), settings.policyPath);
+  if (typeof __BUNDLED_POLICY__ !== 'undefined')
+    return parsePolicy(__BUNDLED_POLICY__.text, __BUNDLED_POLICY__.file);
+  return parsePolicy(await readFile('policy.yml', 'utf8'), 'policy.yml');
+}

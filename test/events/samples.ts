@@ -1,0 +1,190 @@
+/**
+ * The AWS documentation samples (read from shared/fixtures/aws-docs/ beside the clone, as CI has
+ * it) and variants built from them. Every call returns a fresh copy, so tests may mutate it.
+ */
+import { readFileSync } from 'node:fs';
+
+/** Where the AWS samples live, relative to this file: test/events → repo → its parent. */
+export const AWS_DOCS = new URL('../../../shared/fixtures/aws-docs/', import.meta.url);
+
+/** A mutable JSON object. */
+export type Json = Record<string, unknown>;
+
+/** The file names (without `.json`) of the AWS samples. */
+export type SampleName =
+  | 'ecr-image-action-push'
+  | 'ecr-image-action-delete'
+  | 'cloudtrail-record-put-image'
+  | 'cloudtrail-record-create-repository'
+  | 'eventbridge-cloudtrail-put-image';
+
+/** A fresh copy of one AWS sample. */
+export function sample(name: SampleName): Json {
+  return JSON.parse(readFileSync(new URL(`${name}.json`, AWS_DOCS), 'utf8')) as Json;
+}
+
+/** The raw text of one AWS sample, as AWS printed it (pretty, several lines). */
+export function sampleText(name: SampleName): string {
+  return readFileSync(new URL(`${name}.json`, AWS_DOCS), 'utf8');
+}
+
+/** A digest made from a small number. */
+export function digest(n: number): string {
+  return `sha256:${n.toString(16).padStart(64, '0')}`;
+}
+
+/** A raw CloudTrail record for another ECR call, built on the PutImage sample's envelope fields. */
+export function ecrRecord(
+  eventName: string,
+  requestParameters: unknown,
+  responseElements: unknown,
+): Json {
+  return {
+    ...sample('cloudtrail-record-put-image'),
+    eventName,
+    requestParameters,
+    responseElements,
+  };
+}
+
+/** PutImage refused because the tag is immutable: errorCode set, responseElements null. */
+export function blockedPutImage(): Json {
+  return {
+    ...sample('cloudtrail-record-put-image'),
+    requestParameters: {
+      repositoryName: 'testrepo',
+      imageTag: 'v1',
+      imageDigest: digest(2),
+      registryId: '123456789012',
+      imageManifest: '{"schemaVersion": 2}',
+    },
+    responseElements: null,
+    errorCode: 'ImageTagAlreadyExistsException',
+    errorMessage:
+      "The image tag 'v1' already exists in the 'testrepo' repository and cannot be overwritten because the tag is immutable.",
+  };
+}
+
+/** PutImage of content identical to what the tag already holds: not a finding. */
+export function identicalRePush(): Json {
+  return {
+    ...blockedPutImage(),
+    errorCode: 'ImageAlreadyExistsException',
+    errorMessage: "Image with digest 'sha256:...' and tag 'v1' already exists",
+  };
+}
+
+/** BatchDeleteImage of a tag, a digest and a missing tag (reported under failures). */
+export function batchDeleteImage(): Json {
+  return ecrRecord(
+    'BatchDeleteImage',
+    {
+      registryId: '123456789012',
+      repositoryName: 'testrepo',
+      imageIds: [{ imageTag: 'latest' }, { imageDigest: digest(7) }, { imageTag: 'gone' }],
+    },
+    {
+      imageIds: [{ imageDigest: digest(1), imageTag: 'latest' }, { imageDigest: digest(7) }],
+      failures: [
+        {
+          imageId: { imageTag: 'gone' },
+          failureCode: 'ImageNotFound',
+          failureReason: 'Requested image not found',
+        },
+      ],
+    },
+  );
+}
+
+/** PutImageTagMutability to IMMUTABLE_WITH_EXCLUSION with two filters. */
+export function putImageTagMutability(): Json {
+  const filters = [
+    { filterType: 'WILDCARD', filter: 'dev-*' },
+    { filterType: 'WILDCARD', filter: 'sha256-*' },
+  ];
+  return ecrRecord(
+    'PutImageTagMutability',
+    {
+      repositoryName: 'testrepo',
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      imageTagMutabilityExclusionFilters: filters,
+    },
+    {
+      registryId: '123456789012',
+      repositoryName: 'testrepo',
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      imageTagMutabilityExclusionFilters: filters,
+    },
+  );
+}
+
+/** Create (or, with `update`, Update) RepositoryCreationTemplate for prefix `prod`. */
+export function putTemplate(update = false): Json {
+  return ecrRecord(
+    update ? 'UpdateRepositoryCreationTemplate' : 'CreateRepositoryCreationTemplate',
+    {
+      prefix: 'prod',
+      appliedFor: ['CREATE_ON_PUSH'],
+      imageTagMutability: 'MUTABLE_WITH_EXCLUSION',
+      imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'release-*' }],
+    },
+    {
+      registryId: '123456789012',
+      repositoryCreationTemplate: {
+        prefix: 'prod',
+        appliedFor: ['CREATE_ON_PUSH'],
+        imageTagMutability: 'MUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'release-*' }],
+        createdAt: 'Jul 24, 2025 1:00:00 AM',
+      },
+    },
+  );
+}
+
+/** DeleteRepositoryCreationTemplate for prefix `prod`. */
+export function deleteTemplate(): Json {
+  return ecrRecord(
+    'DeleteRepositoryCreationTemplate',
+    { prefix: 'prod' },
+    { registryId: '123456789012', repositoryCreationTemplate: { prefix: 'prod' } },
+  );
+}
+
+/** DeleteRepository of `testrepo`. */
+export function deleteRepository(): Json {
+  return ecrRecord(
+    'DeleteRepository',
+    { repositoryName: 'testrepo', force: true },
+    { repository: { repositoryName: 'testrepo', registryId: '123456789012' } },
+  );
+}
+
+/** An S3 record, as a CloudTrail log file holds next to ECR's. */
+export function s3Record(): Json {
+  return {
+    ...sample('cloudtrail-record-put-image'),
+    eventSource: 's3.amazonaws.com',
+    eventName: 'PutObject',
+    requestParameters: { bucketName: 'b', key: 'k' },
+    responseElements: null,
+  };
+}
+
+/** An ECR Image Action push by digest: no `image-tag`. */
+export function pushByDigest(): Json {
+  const event = sample('ecr-image-action-push');
+  delete (event.detail as Json)['image-tag'];
+  return event;
+}
+
+/** An ECR Image Action push that failed. */
+export function failedPush(): Json {
+  const event = sample('ecr-image-action-push');
+  (event.detail as Json).result = 'FAILURE';
+  return event;
+}
+
+/** A CloudTrail log file `{"Records": [...]}`. */
+export function logFile(...records: readonly Json[]): Json {
+  return { Records: records };
+}
