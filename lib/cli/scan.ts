@@ -1,0 +1,110 @@
+/**
+ * `ecr-tag-auditor scan`: the scheduled scan, run from a terminal against a live account with
+ * the default credential chain.
+ *
+ * @module
+ */
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { createAuditor } from '../engine/auditor.ts';
+import { createMemoryLedger } from '../engine/memory-ledger.ts';
+import { loadStateFile, saveStateFile } from '../engine/state-file.ts';
+import { isAtLeast, SEVERITIES, type Severity } from '../findings.ts';
+import { loadPolicy } from '../policy/index.ts';
+import { OUTPUT_FORMATS, renderFindings } from '../render/format.ts';
+import { runScan } from '../runtime/scan.ts';
+import { SILENT } from '../runtime/telemetry.ts';
+import { oneOf, parseCommandArgs } from './args.ts';
+import { type CliIO, EXIT, UsageError, wantsColour } from './io.ts';
+
+/** Help text of `scan`. */
+export const SCAN_HELP = `Usage: ecr-tag-auditor scan --policy FILE [options]
+
+Scans a live registry: every repository and repository creation template is compared with the
+policy, and every tag's digest with the ledger (--state), so that overwrites no event reported
+are found. Uses the default AWS credential chain (environment, profile, SSO, instance role) and
+needs ecr:DescribeRepositories, ecr:DescribeImages and ecr:DescribeRepositoryCreationTemplates.
+
+Options:
+  --policy FILE            the policy (YAML or JSON); required
+  --region REGION          the region to scan (default: AWS_REGION or the profile's region)
+  --state FILE             load the tag ledger from FILE (if it exists) and save it back; without
+                           it every tag is new and only drift can be found
+  --concurrency N          repositories scanned at once (default 4)
+  --format FORMAT          table (default), json, ndjson or markdown
+  --min-severity SEVERITY  print findings at or above SEVERITY: INFO, LOW (default), MEDIUM, HIGH
+  --fail-on SEVERITY       exit 1 when any finding is at or above SEVERITY
+  -h, --help               show this help
+
+A progress indicator goes to stderr on a terminal, and a summary line at the end.
+Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage, policy or credentials error,
+3 some repositories could not be scanned (the rest were).
+`;
+
+const SEVERITY_VALUES = SEVERITIES as readonly Severity[];
+
+/** Runs `scan`. */
+export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('scan', argv, {
+    policy: { type: 'string' },
+    region: { type: 'string' },
+    state: { type: 'string' },
+    concurrency: { type: 'string' },
+    format: { type: 'string' },
+    'min-severity': { type: 'string' },
+    'fail-on': { type: 'string' },
+  });
+  if (values.help) {
+    io.stdout.write(SCAN_HELP);
+    return EXIT.OK;
+  }
+  if (positionals.length > 0) throw new UsageError(`scan: unexpected argument "${positionals[0]}"`);
+  if (!values.policy) throw new UsageError('scan: --policy FILE is required');
+  const format = oneOf('scan', 'format', values.format, OUTPUT_FORMATS, 'table');
+  const minSeverity = oneOf('scan', 'min-severity', values['min-severity'], SEVERITY_VALUES, 'LOW');
+  const failOn =
+    values['fail-on'] === undefined ? undefined : oneOf('scan', 'fail-on', values['fail-on'], SEVERITY_VALUES, 'HIGH');
+  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new UsageError(`scan: --concurrency must be a whole number from 1 to 64 (got "${values.concurrency}")`);
+  }
+
+  const policy = await loadPolicy(values.policy);
+  const ledger = createMemoryLedger(values.state ? await loadStateFile(values.state) : undefined);
+  const ecr = new ECRClient({ ...(values.region ? { region: values.region } : {}), retryMode: 'adaptive', maxAttempts: 10 });
+  let region: string;
+  try {
+    region = await ecr.config.region();
+  } catch {
+    throw new UsageError('scan: no region: pass --region or set AWS_REGION');
+  }
+  const progress = io.stderr.isTTY === true;
+  let report: Awaited<ReturnType<typeof runScan>>;
+  try {
+    report = await runScan({
+      ecr,
+      policy,
+      auditor: createAuditor(policy, ledger),
+      ledger,
+      region,
+      concurrency,
+      ...SILENT,
+      onProgress: progress ? (done, total) => io.stderr.write(`\rScanning repositories: ${done}/${total}`) : undefined,
+    });
+  } catch (error) {
+    throw new UsageError(`scan: cannot list the registry in ${region}: ${(error as Error).message}`, { cause: error });
+  } finally {
+    ecr.destroy();
+  }
+  if (progress) io.stderr.write('\n');
+  if (values.state) await saveStateFile(values.state, ledger.state);
+
+  for (const failure of report.failures) io.stderr.write(`${failure.repository}: scan failed: ${failure.error}\n`);
+  const shown = report.findings.filter((f) => isAtLeast(f.severity, minSeverity));
+  io.stdout.write(renderFindings(shown, format, wantsColour(io)));
+  io.stderr.write(
+    `ecr-tag-auditor: scanned ${report.repositories} repositories (${report.ignored} ignored, ${report.failures.length} failed), ${report.templates} templates, ${report.tags} tags in ${report.account}/${report.region}; ${report.findings.length} finding(s), ${shown.length} at ${minSeverity} or above\n`,
+  );
+  if (report.failures.length > 0) return EXIT.INPUT;
+  if (failOn && report.findings.some((f) => isAtLeast(f.severity, failOn))) return EXIT.FINDINGS;
+  return EXIT.OK;
+}
