@@ -9,6 +9,7 @@ import { type AlertDeps, publishAlerts } from '../aws/alerts.ts';
 import type { Auditor } from '../engine/auditor.ts';
 import { normalizeEvent } from '../events/normalize.ts';
 import type { Finding } from '../findings.ts';
+import { rejectNonEcrEvent } from './edge.ts';
 import type { RuntimeLog, RuntimeMetrics } from './telemetry.ts';
 
 /** The side effects of {@link auditEvent}, built once per Lambda container. */
@@ -35,6 +36,12 @@ function eventId(raw: unknown): unknown {
 /** Audits one raw EventBridge event. */
 export async function auditEvent(raw: unknown, deps: AuditDeps): Promise<AuditOutcome> {
   const { log, metrics } = deps;
+  const rejected = rejectNonEcrEvent(raw);
+  if (rejected !== null) {
+    log.warn('Dropped an event that is not from ECR', { reason: rejected, eventId: eventId(raw) });
+    metrics.count('EventsMalformed');
+    return { status: 'malformed', reason: rejected };
+  }
   const result = normalizeEvent(raw);
   if (result.kind === 'malformed') {
     log.warn('Dropped a malformed event', { reason: result.reason, eventId: eventId(raw) });

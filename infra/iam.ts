@@ -1,0 +1,256 @@
+/**
+ * Least-privilege IAM for the three functions, and the resource policies of the alerts topic and
+ * the failure queue, as CloudFormation JSON. Every function has its own role; no statement allows
+ * an action with a wildcard, and every resource is scoped to this stack's table, topic, queue,
+ * log group or this account's repositories — with one documented exception,
+ * {@link RESOURCE_WILDCARD_EXCEPTIONS}.
+ *
+ * The functions' logs permissions are here too: with a custom role per function the framework
+ * does not add them (it only does so for its shared default role).
+ *
+ * @module
+ */
+
+/** A CloudFormation value: a literal or an intrinsic function. */
+export type CfnValue =
+  | string
+  | { readonly Ref: string }
+  | { readonly 'Fn::GetAtt': readonly [string, string] }
+  | { readonly 'Fn::Sub': string };
+
+/** One IAM policy statement. */
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: '*' | { readonly AWS: CfnValue } | { readonly Service: string };
+  readonly Action: readonly string[];
+  readonly Resource: readonly CfnValue[];
+  readonly Condition?: Readonly<
+    Record<string, Readonly<Record<string, CfnValue | readonly CfnValue[]>>>
+  >;
+}
+
+/** A policy document. */
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly PolicyStatement[];
+}
+
+/** The logical ids of the stack's shared resources the statements point at. */
+export interface StackRefs {
+  /** The `AWS::DynamoDB::Table` (ledger). */
+  readonly table: string;
+  /** The `AWS::SNS::Topic` (alerts). */
+  readonly topic: string;
+  /** The `AWS::SQS::Queue` receiving failed invocations. */
+  readonly failureQueue: string;
+}
+
+/** {@link StackRefs} plus the function's own `AWS::Logs::LogGroup`. */
+export interface FunctionRefs extends StackRefs {
+  readonly logGroup: string;
+}
+
+/**
+ * Actions that must be granted on `Resource: "*"` because they support no resource type.
+ *
+ * `ecr:DescribeRepositoryCreationTemplates`: the Service Authorization Reference ("Actions,
+ * resources, and condition keys for Amazon Elastic Container Registry",
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html)
+ * lists no resource type and no condition key for it — creation templates are registry-level
+ * settings with no ARN — so it can only be granted on `*`. It is read-only and returns nothing
+ * but this account's templates in the function's region.
+ */
+export const RESOURCE_WILDCARD_EXCEPTIONS = ['ecr:DescribeRepositoryCreationTemplates'] as const;
+
+/** DynamoDB actions every function needs: read, conditional create and update of ledger items. */
+const LEDGER_READ_WRITE = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+] as const;
+
+const getAtt = (logicalId: string, attribute: string): CfnValue => ({
+  'Fn::GetAtt': [logicalId, attribute],
+});
+
+/** The ARN pattern of this account's repositories in the stack's region. */
+export const ACCOUNT_REPOSITORIES_ARN: CfnValue = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+  'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*',
+};
+
+function commonStatements(refs: FunctionRefs, ledgerActions: readonly string[]): PolicyStatement[] {
+  return [
+    {
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      // The log group's `Arn` attribute ends in `:*`, covering its log streams.
+      Resource: [getAtt(refs.logGroup, 'Arn')],
+    },
+    {
+      Sid: 'Ledger',
+      Effect: 'Allow',
+      Action: ledgerActions,
+      Resource: [getAtt(refs.table, 'Arn')],
+    },
+    {
+      Sid: 'PublishAlerts',
+      Effect: 'Allow',
+      Action: ['sns:Publish'],
+      Resource: [{ Ref: refs.topic }],
+    },
+    {
+      // Lambda sends failed asynchronous invocations to the on-failure destination with the
+      // function's own role.
+      Sid: 'OnFailureDestination',
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage'],
+      Resource: [getAtt(refs.failureQueue, 'Arn')],
+    },
+  ];
+}
+
+/**
+ * `image-action` (ECR Image Action events): reads and writes tag items — a delete by digest
+ * queries the repository's tags — and publishes alerts. It never deletes an item (a deleted tag
+ * is a tombstone) and calls no ECR API.
+ */
+export function imageActionStatements(refs: FunctionRefs): PolicyStatement[] {
+  return commonStatements(refs, LEDGER_READ_WRITE);
+}
+
+/**
+ * `api-call` (CloudTrail events): as `image-action`, plus `dynamodb:DeleteItem` to forget a
+ * repository (`DeleteRepository`) or a creation template (`DeleteRepositoryCreationTemplate`).
+ * It calls no ECR API: everything it needs is in the CloudTrail record.
+ */
+export function apiCallStatements(refs: FunctionRefs): PolicyStatement[] {
+  return commonStatements(refs, [...LEDGER_READ_WRITE, 'dynamodb:DeleteItem']);
+}
+
+/**
+ * `scheduled-scan`: reads this account's repositories, images and creation templates, records
+ * what it sees and publishes alerts. It gets no `dynamodb:DeleteItem`: a repository that
+ * disappeared is forgotten by the `DeleteRepository` event, and the scan only adds or updates.
+ */
+export function scheduledScanStatements(refs: FunctionRefs): PolicyStatement[] {
+  return [
+    ...commonStatements(refs, LEDGER_READ_WRITE),
+    {
+      Sid: 'DescribeRepositoriesAndImages',
+      Effect: 'Allow',
+      Action: ['ecr:DescribeRepositories', 'ecr:DescribeImages'],
+      Resource: [ACCOUNT_REPOSITORIES_ARN],
+    },
+    {
+      // No resource type exists for this action: see RESOURCE_WILDCARD_EXCEPTIONS.
+      Sid: 'DescribeRepositoryCreationTemplates',
+      Effect: 'Allow',
+      Action: [...RESOURCE_WILDCARD_EXCEPTIONS],
+      Resource: ['*'],
+    },
+  ];
+}
+
+/** The `Properties` of an `AWS::IAM::Role` that only Lambda can assume, with one inline policy. */
+export function lambdaRoleProperties(description: string, statements: readonly PolicyStatement[]) {
+  return {
+    Description: description,
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: ['sts:AssumeRole'],
+        },
+      ],
+    },
+    Policies: [
+      {
+        PolicyName: 'least-privilege',
+        PolicyDocument: { Version: '2012-10-17', Statement: statements } satisfies PolicyDocument,
+      },
+    ],
+  };
+}
+
+/**
+ * The `Properties` of the alerts topic's `AWS::SNS::TopicPolicy`: only principals of this
+ * account may publish, and only over TLS. The policy replaces SNS's default one; subscribing and
+ * managing the topic stay governed by the principals' own IAM policies (same account).
+ *
+ * Publishers from other accounts are denied explicitly, and so are AWS service principals (their
+ * requests carry no `aws:PrincipalAccount`): only this stack's functions publish here. Routing
+ * AWS-service notifications (CloudWatch alarms, EventBridge) to this topic would need this policy
+ * and a customer-managed KMS key changed (see serverless.yml).
+ */
+export function alertsTopicPolicyProperties(topic: string) {
+  const topicRef: CfnValue = { Ref: topic };
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'AllowPublishFromThisAccount',
+      Effect: 'Allow',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+      Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+      Action: ['sns:Publish'],
+      Resource: [topicRef],
+    },
+    {
+      Sid: 'DenyPublishFromOtherAccounts',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['sns:Publish'],
+      Resource: [topicRef],
+      Condition: { StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
+    },
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: ['sns:Publish'],
+      Resource: [topicRef],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+  ];
+  return {
+    Topics: [topicRef],
+    PolicyDocument: { Version: '2012-10-17', Statement: statements } satisfies PolicyDocument,
+  };
+}
+
+/**
+ * The `Properties` of the failure queue's `AWS::SQS::QueuePolicy`: EventBridge may send the
+ * events it could not deliver to a function (the rules' dead-letter queue), but only for the
+ * given rules; nothing may use the queue without TLS. Lambda's on-failure destination needs no
+ * statement here: it sends with the function's role, in this account.
+ */
+export function failureQueuePolicyProperties(queue: string, ruleArns: readonly CfnValue[]) {
+  const queueArn = getAtt(queue, 'Arn');
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'AllowEventBridgeDeadLetters',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['sqs:SendMessage'],
+      Resource: [queueArn],
+      Condition: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+    },
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      // A Deny may be broad: every SQS action on this queue requires TLS.
+      Action: ['sqs:*'],
+      Resource: [queueArn],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+  ];
+  return {
+    Queues: [{ Ref: queue }],
+    PolicyDocument: { Version: '2012-10-17', Statement: statements } satisfies PolicyDocument,
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The values `serverless.yml` takes from TypeScript, assembled in one object
+ * ({@link serverlessValues}) that `infra/serverless-values.cjs` hands to the framework's
+ * `${file(...)}` variables, plus the logical ids and function names both sides agree on.
+ *
+ * @module
+ */
+import { API_CALL_PATTERN, IMAGE_ACTION_PATTERN, SCAN_SCHEDULE } from './event-patterns.ts';
+import {
+  alertsTopicPolicyProperties,
+  apiCallStatements,
+  type CfnValue,
+  failureQueuePolicyProperties,
+  imageActionStatements,
+  lambdaRoleProperties,
+  type StackRefs,
+  scheduledScanStatements,
+} from './iam.ts';
+import { LEDGER_TABLE } from './table.ts';
+
+/** Logical ids of the resources `serverless.yml` declares. */
+export const LOGICAL_IDS = {
+  table: 'LedgerTable',
+  topic: 'AlertsTopic',
+  topicPolicy: 'AlertsTopicPolicy',
+  failureQueue: 'FailureQueue',
+  failureQueuePolicy: 'FailureQueuePolicy',
+  failureQueueAlarm: 'FailureQueueAlarm',
+} as const satisfies Record<string, string>;
+
+const REFS: StackRefs = {
+  table: LOGICAL_IDS.table,
+  topic: LOGICAL_IDS.topic,
+  failureQueue: LOGICAL_IDS.failureQueue,
+};
+
+/**
+ * The functions: key in `serverless.yml`, bundle (`dist/handlers/<bundle>.mjs`), the logical ids
+ * the framework derives from the key (`<Key>LogGroup`, `<Key>LambdaFunction`) and the role
+ * declared in `serverless.yml`, and the suffix of the EventBridge rule name
+ * (`<stack name>-<bundle>`).
+ */
+export const FUNCTIONS = {
+  imageAction: {
+    bundle: 'image-action',
+    role: 'ImageActionRole',
+    logGroup: 'ImageActionLogGroup',
+    lambda: 'ImageActionLambdaFunction',
+  },
+  apiCall: {
+    bundle: 'api-call',
+    role: 'ApiCallRole',
+    logGroup: 'ApiCallLogGroup',
+    lambda: 'ApiCallLambdaFunction',
+  },
+  scheduledScan: {
+    bundle: 'scheduled-scan',
+    role: 'ScheduledScanRole',
+    logGroup: 'ScheduledScanLogGroup',
+    lambda: 'ScheduledScanLambdaFunction',
+  },
+} as const;
+
+/** The key of a function in `serverless.yml`. */
+export type FunctionKey = keyof typeof FUNCTIONS;
+
+/**
+ * The ARN of an EventBridge rule this stack names `<stack name>-<suffix>` (serverless.yml sets
+ * each rule's `name` to `${self:provider.stackName}-<suffix>`).
+ */
+export function stackRuleArn(suffix: string): CfnValue {
+  return {
+    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/\${AWS::StackName}-${suffix}`,
+  };
+}
+
+/** The rules that deliver events (and dead-letter what they cannot deliver) to the queue. */
+const EVENT_RULE_SUFFIXES = [FUNCTIONS.imageAction.bundle, FUNCTIONS.apiCall.bundle] as const;
+
+/** Everything `serverless.yml` reads through `${file(./infra/serverless-values.cjs):<name>}`. */
+export function serverlessValues() {
+  return {
+    imageActionPattern: IMAGE_ACTION_PATTERN,
+    apiCallPattern: API_CALL_PATTERN,
+    scanSchedule: SCAN_SCHEDULE,
+    ledgerTable: LEDGER_TABLE,
+    alertsTopicPolicy: alertsTopicPolicyProperties(LOGICAL_IDS.topic),
+    failureQueuePolicy: failureQueuePolicyProperties(
+      LOGICAL_IDS.failureQueue,
+      EVENT_RULE_SUFFIXES.map(stackRuleArn),
+    ),
+    roles: {
+      imageAction: lambdaRoleProperties(
+        'ecr-tag-auditor image-action: ledger read/write, publish alerts',
+        imageActionStatements({ ...REFS, logGroup: FUNCTIONS.imageAction.logGroup }),
+      ),
+      apiCall: lambdaRoleProperties(
+        'ecr-tag-auditor api-call: ledger read/write/delete, publish alerts',
+        apiCallStatements({ ...REFS, logGroup: FUNCTIONS.apiCall.logGroup }),
+      ),
+      scheduledScan: lambdaRoleProperties(
+        'ecr-tag-auditor scheduled-scan: describe ECR, ledger read/write, publish alerts',
+        scheduledScanStatements({ ...REFS, logGroup: FUNCTIONS.scheduledScan.logGroup }),
+      ),
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Real AWS SDK v3 clients pointed at a fake: region `us-east-1`, static dummy credentials, the
+ * fake's endpoint, configurable `maxAttempts`, and an optional short request timeout.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ECRClient, type ECRClientConfig } from '@aws-sdk/client-ecr';
+import { SNSClient } from '@aws-sdk/client-sns';
+
+/** Options of the client factories. */
+export interface FakeClientOptions {
+  /** Total attempts including the first (SDK default 3). */
+  maxAttempts?: number;
+  /**
+   * Per-attempt timeout in ms; an attempt exceeding it fails with `TimeoutError` (which the SDK
+   * retries). Unset: the SDK default (no timeout).
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Replace the SDK's backoff (up to 1 s and more for throttling) by a fixed delay, to keep
+   * tests fast. The SDK still classifies each error; only throttling and transient errors are
+   * retried. Unset: the SDK's standard retry strategy.
+   */
+  retryDelayMs?: number;
+}
+
+type RetryStrategy = NonNullable<ECRClientConfig['retryStrategy']>;
+
+/** The configuration shared by every client; `target` is a fake's endpoint or `start()` result. */
+export function clientConfig(
+  target: string | { endpoint: string },
+  options: FakeClientOptions = {},
+) {
+  const maxAttempts = options.maxAttempts ?? 3;
+  return {
+    region: 'us-east-1',
+    endpoint: typeof target === 'string' ? target : target.endpoint,
+    credentials: { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-key' },
+    maxAttempts,
+    ...(options.requestTimeoutMs === undefined
+      ? {}
+      : {
+          requestHandler: {
+            requestTimeout: options.requestTimeoutMs,
+            throwOnRequestTimeout: true,
+          },
+        }),
+    ...(options.retryDelayMs === undefined
+      ? {}
+      : { retryStrategy: fixedDelayRetry(maxAttempts, options.retryDelayMs) }),
+  };
+}
+
+/** An `ECRClient` talking to a fake. */
+export function ecrClient(
+  target: string | { endpoint: string },
+  options?: FakeClientOptions,
+): ECRClient {
+  return new ECRClient(clientConfig(target, options));
+}
+
+/** An `SNSClient` talking to a fake. */
+export function snsClient(
+  target: string | { endpoint: string },
+  options?: FakeClientOptions,
+): SNSClient {
+  return new SNSClient(clientConfig(target, options));
+}
+
+/** A `DynamoDBClient` talking to a fake. */
+export function dynamoDbClient(
+  target: string | { endpoint: string },
+  options?: FakeClientOptions,
+): DynamoDBClient {
+  return new DynamoDBClient(clientConfig(target, options));
+}
+
+/** A retry strategy with a fixed delay, honouring the SDK's own error classification. */
+function fixedDelayRetry(maxAttempts: number, delayMs: number): RetryStrategy {
+  const token = (count: number) => ({ getRetryCount: () => count, getRetryDelay: () => delayMs });
+  return {
+    acquireInitialRetryToken: async () => token(0),
+    refreshRetryTokenForRetry: async (previous, info) => {
+      const count = previous.getRetryCount() + 1;
+      const retryable = info.errorType === 'THROTTLING' || info.errorType === 'TRANSIENT';
+      if (!retryable || count >= maxAttempts) throw new Error('No retry token available');
+      return token(count);
+    },
+    recordSuccess: () => {},
+  };
+}

@@ -1,0 +1,507 @@
+/**
+ * A fake Amazon ECR speaking the wire protocol of `@aws-sdk/client-ecr` (AWS JSON 1.1:
+ * `POST /`, `X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Operation>`, content type
+ * `application/x-amz-json-1.1`; errors `{"__type": code, "message": ...}`; timestamps as epoch
+ * seconds).
+ *
+ * Operations: DescribeRepositories, DescribeImages, ListImages,
+ * DescribeRepositoryCreationTemplates, PutImageTagMutability. Anything else answers 400
+ * `UnknownOperationException`. Seed state with {@link FakeEcr.addRepository},
+ * {@link FakeEcr.pushImage}, {@link FakeEcr.deleteTag}, {@link FakeEcr.addTemplate}.
+ */
+import type { IncomingMessage } from 'node:http';
+import {
+  AwsError,
+  FakeHttpServer,
+  type FakeServerOptions,
+  type ParsedRequest,
+  type Reply,
+} from './http.ts';
+
+/** The ECR target prefix the SDK sends in `X-Amz-Target`. */
+export const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
+const JSON_TYPE = 'application/x-amz-json-1.1';
+
+const MODES = [
+  'MUTABLE',
+  'IMMUTABLE',
+  'IMMUTABLE_WITH_EXCLUSION',
+  'MUTABLE_WITH_EXCLUSION',
+] as const;
+/** ECR's `imageTagMutability`. */
+export type TagMutability = (typeof MODES)[number];
+
+/** ECR's `ImageTagMutabilityExclusionFilter`. */
+export interface ExclusionFilter {
+  filterType: 'WILDCARD';
+  filter: string;
+}
+
+/** An image in a fake repository. */
+export interface FakeImage {
+  digest: string;
+  tags: string[];
+  pushedAt: Date;
+  sizeInBytes: number;
+}
+
+/** A fake repository. `filters` is empty for the plain modes. */
+export interface FakeRepository {
+  name: string;
+  arn: string;
+  registryId: string;
+  uri: string;
+  createdAt: Date;
+  imageTagMutability: TagMutability;
+  filters: ExclusionFilter[];
+  /** Images by digest, in push order. */
+  images: Map<string, FakeImage>;
+}
+
+/** A fake repository creation template. */
+export interface FakeTemplate {
+  prefix: string;
+  description: string | undefined;
+  imageTagMutability: TagMutability;
+  filters: ExclusionFilter[];
+  appliedFor: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A mutability setting as the seed helpers take it; filters as strings or objects. */
+export interface MutabilitySeed {
+  imageTagMutability?: TagMutability;
+  filters?: (string | ExclusionFilter)[];
+}
+
+/** Options of {@link FakeEcr}. */
+export interface FakeEcrOptions extends FakeServerOptions {
+  /** Registry (account) id; default `123456789012`. */
+  accountId?: string;
+  /** Region used in ARNs and URIs; default `us-east-1`. */
+  region?: string;
+  /**
+   * How responses show the filter list of a plain-mode repository or template: omitted
+   * (`'omit'`, default) or as `[]` (`'empty'`). AWS's real behaviour is not verified (SPEC §9).
+   */
+  plainModeFilters?: 'omit' | 'empty';
+}
+
+const TEMPLATE_PREFIX =
+  /^([a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*\/?|ROOT)$/;
+const FILTER_VALUE = /^[0-9a-zA-Z._*-]{1,128}$/;
+const DEFAULT_PAGE = 100;
+
+/** A fake ECR registry (one account, one region). */
+export class FakeEcr extends FakeHttpServer {
+  /** Repositories by name, in creation order. */
+  readonly repositories = new Map<string, FakeRepository>();
+  /** Creation templates by prefix, in creation order. */
+  readonly templates = new Map<string, FakeTemplate>();
+  readonly accountId: string;
+  readonly region: string;
+  /** See {@link FakeEcrOptions.plainModeFilters} (mutable). */
+  plainModeFilters: 'omit' | 'empty';
+
+  constructor(options: FakeEcrOptions = {}) {
+    super(options);
+    this.accountId = options.accountId ?? '123456789012';
+    this.region = options.region ?? 'us-east-1';
+    this.plainModeFilters = options.plainModeFilters ?? 'omit';
+  }
+
+  /** Creates a repository (default `MUTABLE`, no filters). Throws if it exists or the setting is invalid. */
+  addRepository(name: string, seed: MutabilitySeed & { createdAt?: Date } = {}): FakeRepository {
+    if (this.repositories.has(name)) throw new Error(`repository ${name} already exists`);
+    const { imageTagMutability, filters } = checkMutability(seed);
+    const host = `${this.accountId}.dkr.ecr.${this.region}.amazonaws.com`;
+    const repository: FakeRepository = {
+      name,
+      arn: `arn:aws:ecr:${this.region}:${this.accountId}:repository/${name}`,
+      registryId: this.accountId,
+      uri: `${host}/${name}`,
+      createdAt: seed.createdAt ?? new Date(),
+      imageTagMutability,
+      filters,
+      images: new Map(),
+    };
+    this.repositories.set(name, repository);
+    return repository;
+  }
+
+  /** Deletes a repository and its images. */
+  deleteRepository(name: string): void {
+    this.repositories.delete(name);
+  }
+
+  /** The repository `name`; throws if unknown. */
+  repository(name: string): FakeRepository {
+    const repository = this.repositories.get(name);
+    if (!repository) throw new Error(`no repository ${name}`);
+    return repository;
+  }
+
+  /**
+   * Pushes `digest` under `tag` (`tag` undefined: push by digest). Like ECR, the tag moves off
+   * any other image, which stays in the repository untagged. Does not enforce immutability.
+   */
+  pushImage(
+    repositoryName: string,
+    tag: string | undefined,
+    digest: string,
+    options: { pushedAt?: Date; sizeInBytes?: number } = {},
+  ): FakeImage {
+    const repository = this.repository(repositoryName);
+    if (tag !== undefined) {
+      for (const image of repository.images.values()) {
+        image.tags = image.tags.filter((t) => t !== tag);
+      }
+    }
+    let image = repository.images.get(digest);
+    if (!image) {
+      image = {
+        digest,
+        tags: [],
+        pushedAt: options.pushedAt ?? new Date(),
+        sizeInBytes: options.sizeInBytes ?? 1024,
+      };
+      repository.images.set(digest, image);
+    }
+    if (tag !== undefined) image.tags.push(tag);
+    return image;
+  }
+
+  /** Removes a tag (like BatchDeleteImage by tag): an image losing its last tag is deleted. */
+  deleteTag(repositoryName: string, tag: string): void {
+    const repository = this.repository(repositoryName);
+    for (const image of repository.images.values()) {
+      if (!image.tags.includes(tag)) continue;
+      image.tags = image.tags.filter((t) => t !== tag);
+      if (image.tags.length === 0) repository.images.delete(image.digest);
+    }
+  }
+
+  /** Creates a repository creation template (default `MUTABLE`, applied for `CREATE_ON_PUSH`). */
+  addTemplate(
+    prefix: string,
+    seed: MutabilitySeed & { description?: string; appliedFor?: string[] } = {},
+  ): FakeTemplate {
+    if (!TEMPLATE_PREFIX.test(prefix)) throw new Error(`invalid template prefix ${prefix}`);
+    if (this.templates.has(prefix)) throw new Error(`template ${prefix} already exists`);
+    const now = new Date();
+    const template: FakeTemplate = {
+      prefix,
+      description: seed.description,
+      ...checkMutability(seed),
+      appliedFor: seed.appliedFor ?? ['CREATE_ON_PUSH'],
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.templates.set(prefix, template);
+    return template;
+  }
+
+  protected override parse(request: IncomingMessage, raw: Buffer) {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const operation = target.startsWith(ECR_TARGET_PREFIX)
+      ? target.slice(ECR_TARGET_PREFIX.length)
+      : target;
+    if (request.method !== 'POST' || request.headers['content-type'] !== JSON_TYPE) {
+      throw new AwsError('UnknownOperationException', `expected POST with ${JSON_TYPE}`);
+    }
+    try {
+      return { operation, body: JSON.parse(raw.toString('utf8') || '{}') as unknown };
+    } catch {
+      throw new AwsError('SerializationException', 'request body is not JSON');
+    }
+  }
+
+  protected override handle(request: ParsedRequest): Reply {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const known = String(request.headers['x-amz-target'] ?? '').startsWith(ECR_TARGET_PREFIX);
+    const operations: Record<string, (b: Record<string, unknown>) => unknown> = {
+      DescribeRepositories: (b) => this.describeRepositories(b),
+      DescribeImages: (b) => this.describeImages(b),
+      ListImages: (b) => this.listImages(b),
+      DescribeRepositoryCreationTemplates: (b) => this.describeTemplates(b),
+      PutImageTagMutability: (b) => this.putImageTagMutability(b),
+    };
+    const operation = known ? operations[request.operation] : undefined;
+    if (!operation) {
+      throw new AwsError(
+        'UnknownOperationException',
+        `operation ${request.operation || '(none)'} is not supported by the fake ECR`,
+      );
+    }
+    checkMaxResults(body.maxResults);
+    return {
+      status: 200,
+      headers: { 'content-type': JSON_TYPE },
+      body: JSON.stringify(operation(body)),
+    };
+  }
+
+  protected override errorReply(error: AwsError): Reply {
+    return {
+      status: error.status,
+      headers: { 'content-type': JSON_TYPE },
+      body: JSON.stringify({ __type: error.code, message: error.message }),
+    };
+  }
+
+  protected override throttleError(): AwsError {
+    return new AwsError('ThrottlingException', 'Rate exceeded');
+  }
+
+  private describeRepositories(body: Record<string, unknown>): unknown {
+    const names = body.repositoryNames as string[] | undefined;
+    let repositories = [...this.repositories.values()];
+    if (names !== undefined) {
+      if (body.maxResults !== undefined || body.nextToken !== undefined) {
+        throw new AwsError(
+          'InvalidParameterException',
+          'maxResults and nextToken cannot be used with repositoryNames',
+        );
+      }
+      repositories = names.map((name) => this.findRepository(name));
+    }
+    const page = paginate('DescribeRepositories', repositories, body);
+    return {
+      repositories: page.items.map((r) => ({
+        repositoryArn: r.arn,
+        registryId: r.registryId,
+        repositoryName: r.name,
+        repositoryUri: r.uri,
+        createdAt: r.createdAt.getTime() / 1000,
+        imageTagMutability: r.imageTagMutability,
+        ...this.filtersField(r),
+        imageScanningConfiguration: { scanOnPush: false },
+        encryptionConfiguration: { encryptionType: 'AES256' },
+      })),
+      ...page.next,
+    };
+  }
+
+  private describeImages(body: Record<string, unknown>): unknown {
+    const repository = this.findRepository(required(body, 'repositoryName'));
+    let images = [...repository.images.values()];
+    const ids = body.imageIds as { imageDigest?: string; imageTag?: string }[] | undefined;
+    if (ids !== undefined) {
+      if (body.maxResults !== undefined || body.nextToken !== undefined) {
+        throw new AwsError(
+          'InvalidParameterException',
+          'maxResults and nextToken cannot be used with imageIds',
+        );
+      }
+      images = ids.map((id) => {
+        const found = images.find(
+          (i) =>
+            (id.imageDigest === undefined || i.digest === id.imageDigest) &&
+            (id.imageTag === undefined || i.tags.includes(id.imageTag)),
+        );
+        if (found) return found;
+        throw new AwsError(
+          'ImageNotFoundException',
+          `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${repository.name}' in the registry with id '${this.accountId}'`,
+        );
+      });
+    }
+    images = images.filter(byTagStatus(body));
+    const page = paginate('DescribeImages', images, body);
+    return {
+      imageDetails: page.items.map((i) => ({
+        registryId: this.accountId,
+        repositoryName: repository.name,
+        imageDigest: i.digest,
+        ...(i.tags.length > 0 ? { imageTags: [...i.tags] } : {}),
+        imageSizeInBytes: i.sizeInBytes,
+        imagePushedAt: i.pushedAt.getTime() / 1000,
+        imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+      })),
+      ...page.next,
+    };
+  }
+
+  private listImages(body: Record<string, unknown>): unknown {
+    const repository = this.findRepository(required(body, 'repositoryName'));
+    const ids = [...repository.images.values()]
+      .filter(byTagStatus(body))
+      .flatMap((i) =>
+        i.tags.length === 0
+          ? [{ imageDigest: i.digest }]
+          : i.tags.map((imageTag) => ({ imageDigest: i.digest, imageTag })),
+      );
+    const page = paginate('ListImages', ids, body);
+    return { imageIds: page.items, ...page.next };
+  }
+
+  private describeTemplates(body: Record<string, unknown>): unknown {
+    const prefixes = body.prefixes as string[] | undefined;
+    const templates = [...this.templates.values()].filter(
+      (t) => prefixes === undefined || prefixes.includes(t.prefix),
+    );
+    const page = paginate('DescribeRepositoryCreationTemplates', templates, body);
+    return {
+      registryId: this.accountId,
+      repositoryCreationTemplates: page.items.map((t) => ({
+        prefix: t.prefix,
+        ...(t.description === undefined ? {} : { description: t.description }),
+        encryptionConfiguration: { encryptionType: 'AES256' },
+        resourceTags: [],
+        imageTagMutability: t.imageTagMutability,
+        ...this.filtersField(t),
+        appliedFor: t.appliedFor,
+        createdAt: t.createdAt.getTime() / 1000,
+        updatedAt: t.updatedAt.getTime() / 1000,
+      })),
+      ...page.next,
+    };
+  }
+
+  private putImageTagMutability(body: Record<string, unknown>): unknown {
+    const repository = this.findRepository(required(body, 'repositoryName'));
+    const mode = required(body, 'imageTagMutability');
+    if (!(MODES as readonly string[]).includes(mode)) {
+      throw validation(
+        `Value '${mode}' at 'imageTagMutability' failed to satisfy constraint: Member must satisfy enum value set: [${MODES.join(', ')}]`,
+      );
+    }
+    const setting = checkMutability(
+      {
+        imageTagMutability: mode as TagMutability,
+        filters: body.imageTagMutabilityExclusionFilters as ExclusionFilter[] | undefined,
+      },
+      (message) => new AwsError('InvalidParameterException', message),
+    );
+    repository.imageTagMutability = setting.imageTagMutability;
+    repository.filters = setting.filters;
+    return {
+      registryId: this.accountId,
+      repositoryName: repository.name,
+      imageTagMutability: repository.imageTagMutability,
+      ...this.filtersField(repository),
+    };
+  }
+
+  private findRepository(name: string): FakeRepository {
+    const repository = this.repositories.get(name);
+    if (repository) return repository;
+    throw new AwsError(
+      'RepositoryNotFoundException',
+      `The repository with name '${name}' does not exist in the registry with id '${this.accountId}'`,
+    );
+  }
+
+  private filtersField(owner: { imageTagMutability: TagMutability; filters: ExclusionFilter[] }) {
+    const plain =
+      owner.imageTagMutability === 'MUTABLE' || owner.imageTagMutability === 'IMMUTABLE';
+    if (plain && this.plainModeFilters === 'omit') return {};
+    return { imageTagMutabilityExclusionFilters: owner.filters.map((f) => ({ ...f })) };
+  }
+}
+
+/**
+ * Validates a mutability setting as ECR does (SPEC §1): `*_WITH_EXCLUSION` needs 1–5 filters,
+ * each `WILDCARD` matching `^[0-9a-zA-Z._*-]{1,128}$` with at most 2 `*`. The fake also rejects
+ * filters given with a plain mode (as Terraform and CDK do; the service's answer is unverified).
+ */
+function checkMutability(
+  seed: MutabilitySeed,
+  fail: (message: string) => Error = (message) => new Error(message),
+): { imageTagMutability: TagMutability; filters: ExclusionFilter[] } {
+  const imageTagMutability = seed.imageTagMutability ?? 'MUTABLE';
+  const filters = (seed.filters ?? []).map(
+    (f): ExclusionFilter => (typeof f === 'string' ? { filterType: 'WILDCARD', filter: f } : f),
+  );
+  const withExclusion = imageTagMutability.endsWith('_WITH_EXCLUSION');
+  if (withExclusion && filters.length === 0) {
+    throw fail(
+      `ImageTagMutabilityExclusionFilters can't be null when imageTagMutability is set as ${imageTagMutability}`,
+    );
+  }
+  if (!withExclusion && filters.length > 0) {
+    throw fail(
+      `ImageTagMutabilityExclusionFilters can't be set when imageTagMutability is set as ${imageTagMutability}`,
+    );
+  }
+  if (filters.length > 5) throw fail('at most 5 imageTagMutabilityExclusionFilters are allowed');
+  for (const f of filters) {
+    const stars = [...f.filter].filter((c) => c === '*').length;
+    if (f.filterType !== 'WILDCARD' || !FILTER_VALUE.test(f.filter) || stars > 2) {
+      throw fail(`invalid image tag mutability exclusion filter ${JSON.stringify(f)}`);
+    }
+  }
+  return { imageTagMutability, filters };
+}
+
+function validation(message: string): AwsError {
+  return new AwsError('ValidationException', `1 validation error detected: ${message}`);
+}
+
+function required(body: Record<string, unknown>, key: string): string {
+  const value = body[key];
+  if (typeof value === 'string') return value;
+  throw validation(`Value null at '${key}' failed to satisfy constraint: Member must not be null`);
+}
+
+function byTagStatus(body: Record<string, unknown>): (image: FakeImage) => boolean {
+  const status = (body.filter as { tagStatus?: string } | undefined)?.tagStatus ?? 'ANY';
+  return (image) => status === 'ANY' || (status === 'TAGGED') === image.tags.length > 0;
+}
+
+/** Validates `maxResults` (1–1000) as ECR's model does, before anything else. */
+function checkMaxResults(max: unknown): void {
+  if (max === undefined) return;
+  if (typeof max !== 'number' || max < 1) {
+    throw validation(
+      `Value '${String(max)}' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1`,
+    );
+  }
+  if (max > 1000) {
+    throw validation(
+      `Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000`,
+    );
+  }
+}
+
+/**
+ * One page of `items` for `operation` (`maxResults` default 100), with an opaque `nextToken`
+ * bound to the operation.
+ */
+function paginate<T>(
+  operation: string,
+  items: T[],
+  body: Record<string, unknown>,
+): { items: T[]; next: { nextToken?: string } } {
+  const max = body.maxResults;
+  const size = typeof max === 'number' ? max : DEFAULT_PAGE;
+  let offset = 0;
+  if (body.nextToken !== undefined) {
+    const token = decodeToken(body.nextToken);
+    if (token?.operation !== operation || token.offset > items.length) {
+      throw new AwsError(
+        'InvalidParameterException',
+        "Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'",
+      );
+    }
+    offset = token.offset;
+  }
+  const end = offset + size;
+  const next =
+    end < items.length
+      ? { nextToken: Buffer.from(JSON.stringify({ operation, offset: end })).toString('base64') }
+      : {};
+  return { items: items.slice(offset, end), next };
+}
+
+function decodeToken(token: unknown): { operation: string; offset: number } | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(String(token), 'base64').toString('utf8')) as unknown;
+    const { operation, offset } = value as { operation?: unknown; offset?: unknown };
+    if (typeof operation === 'string' && typeof offset === 'number') return { operation, offset };
+  } catch {
+    // fall through: not a token this fake issued
+  }
+  return undefined;
+}

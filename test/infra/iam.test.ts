@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ACCOUNT_REPOSITORIES_ARN,
+  alertsTopicPolicyProperties,
+  apiCallStatements,
+  type FunctionRefs,
+  failureQueuePolicyProperties,
+  imageActionStatements,
+  type PolicyStatement,
+  RESOURCE_WILDCARD_EXCEPTIONS,
+  scheduledScanStatements,
+} from '../../infra/iam.ts';
+import { FUNCTIONS, serverlessValues } from '../../infra/stack.ts';
+import {
+  type AnyStatement,
+  actionsOf,
+  isScopedResource,
+  leastPrivilegeViolations,
+  resourcesOf,
+} from './support.ts';
+
+const refs: FunctionRefs = {
+  table: 'Table',
+  topic: 'Topic',
+  failureQueue: 'Queue',
+  logGroup: 'OwnLogGroup',
+};
+
+const builders = {
+  imageAction: imageActionStatements,
+  apiCall: apiCallStatements,
+  scheduledScan: scheduledScanStatements,
+} as const;
+
+const allActions = (statements: readonly PolicyStatement[]) => statements.flatMap(actionsOf);
+
+describe('the least-privilege audit (test helper) catches violations', () => {
+  const ok: AnyStatement = {
+    Sid: 'Ok',
+    Effect: 'Allow',
+    Action: ['dynamodb:GetItem'],
+    Resource: [{ 'Fn::GetAtt': ['Table', 'Arn'] }],
+  };
+
+  it.each<[string, AnyStatement]>([
+    ['a service wildcard', { ...ok, Action: ['dynamodb:*'] }],
+    ['a partial wildcard', { ...ok, Action: ['dynamodb:Get*'] }],
+    ['the bare wildcard', { ...ok, Action: '*' }],
+    ['Resource "*" for a scoped action', { ...ok, Resource: '*' }],
+    [
+      'Resource "*" for an exception mixed with a scoped action',
+      { ...ok, Action: [...RESOURCE_WILDCARD_EXCEPTIONS, 'ecr:DescribeImages'], Resource: ['*'] },
+    ],
+    ['a literal ARN', { ...ok, Resource: ['arn:aws:dynamodb:us-east-1:123456789012:table/x'] }],
+    [
+      'a Sub ARN in any region',
+      {
+        ...ok,
+        Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:ecr:*:\${AWS::AccountId}:repository/x` }],
+      },
+    ],
+    [
+      'a Sub ARN on every resource of the service',
+      {
+        ...ok,
+        Resource: [
+          { 'Fn::Sub': `arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:*` },
+        ],
+      },
+    ],
+    ['NotAction', { ...ok, NotAction: ['iam:*'] }],
+    ['NotResource', { ...ok, NotResource: ['x'] }],
+    ['a Ref to a pseudo parameter', { ...ok, Resource: [{ Ref: 'AWS::AccountId' }] }],
+  ])('%s', (_name, statement) => {
+    expect(leastPrivilegeViolations([ok])).toEqual([]);
+    expect(leastPrivilegeViolations([ok, statement])).not.toEqual([]);
+  });
+
+  it('accepts the documented exception alone on Resource "*"', () => {
+    expect(
+      leastPrivilegeViolations([
+        { Sid: 'X', Effect: 'Allow', Action: [...RESOURCE_WILDCARD_EXCEPTIONS], Resource: ['*'] },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('accepts scoped Sub ARNs of this account and region', () => {
+    expect(isScopedResource(ACCOUNT_REPOSITORIES_ARN)).toBe(true);
+  });
+});
+
+describe.each(Object.entries(builders))('%s statements', (key, build) => {
+  const statements = build(refs);
+
+  it('pass the least-privilege audit', () => {
+    expect(leastPrivilegeViolations(statements)).toEqual([]);
+  });
+
+  it('have unique Sids and only Allow statements', () => {
+    const sids = statements.map((s) => s.Sid);
+    expect(new Set(sids).size).toBe(sids.length);
+    expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+  });
+
+  it('write logs to their own log group only', () => {
+    const logs = statements.filter((s) => allActions([s]).some((a) => a.startsWith('logs:')));
+    expect(logs).toHaveLength(1);
+    expect(actionsOf(logs[0] as PolicyStatement).sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    expect(resourcesOf(logs[0] as PolicyStatement)).toEqual([
+      { 'Fn::GetAtt': ['OwnLogGroup', 'Arn'] },
+    ]);
+  });
+
+  it('use the ledger table, the topic and the failure queue, and nothing else of the stack', () => {
+    const byService = (prefix: string) =>
+      statements
+        .filter((s) => allActions([s]).some((a) => a.startsWith(prefix)))
+        .flatMap(resourcesOf);
+    expect(byService('dynamodb:')).toEqual([{ 'Fn::GetAtt': ['Table', 'Arn'] }]);
+    expect(byService('sns:')).toEqual([{ Ref: 'Topic' }]);
+    expect(byService('sqs:')).toEqual([{ 'Fn::GetAtt': ['Queue', 'Arn'] }]);
+    expect(allActions(statements).filter((a) => a.startsWith('sns:'))).toEqual(['sns:Publish']);
+    expect(allActions(statements).filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
+    const services = new Set(allActions(statements).map((a) => a.split(':')[0]));
+    const expected =
+      key === 'scheduledScan'
+        ? ['dynamodb', 'ecr', 'logs', 'sns', 'sqs']
+        : ['dynamodb', 'logs', 'sns', 'sqs'];
+    expect([...services].sort()).toEqual(expected);
+  });
+
+  it('never scan or batch the table, and delete only to forget (api-call)', () => {
+    const dynamo = allActions(statements).filter((a) => a.startsWith('dynamodb:'));
+    expect(dynamo).not.toContain('dynamodb:Scan');
+    expect(dynamo.some((a) => a.startsWith('dynamodb:Batch'))).toBe(false);
+    expect(dynamo.includes('dynamodb:DeleteItem')).toBe(key === 'apiCall');
+  });
+});
+
+describe('ECR permissions', () => {
+  it('the event functions get none', () => {
+    for (const build of [imageActionStatements, apiCallStatements]) {
+      expect(allActions(build(refs)).filter((a) => a.startsWith('ecr:'))).toEqual([]);
+    }
+  });
+
+  it('the scan reads repositories and images of this account and region, and templates on "*"', () => {
+    const ecr = scheduledScanStatements(refs).filter((s) =>
+      allActions([s]).some((a) => a.startsWith('ecr:')),
+    );
+    expect(ecr.map((s) => [actionsOf(s).sort(), resourcesOf(s)])).toEqual([
+      [['ecr:DescribeImages', 'ecr:DescribeRepositories'], [ACCOUNT_REPOSITORIES_ARN]],
+      [['ecr:DescribeRepositoryCreationTemplates'], ['*']],
+    ]);
+  });
+});
+
+describe('resource policies', () => {
+  it('the topic: only this account publishes, only over TLS', () => {
+    const { PolicyDocument, Topics } = alertsTopicPolicyProperties('Topic');
+    expect(Topics).toEqual([{ Ref: 'Topic' }]);
+    const allows = PolicyDocument.Statement.filter((s) => s.Effect === 'Allow');
+    expect(allows).toEqual([
+      expect.objectContaining({
+        Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root` } },
+        Action: ['sns:Publish'],
+      }),
+    ]);
+    const denies = PolicyDocument.Statement.filter((s) => s.Effect === 'Deny');
+    expect(denies.map((s) => s.Condition)).toEqual(
+      expect.arrayContaining([
+        { Bool: { 'aws:SecureTransport': 'false' } },
+        { StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
+      ]),
+    );
+    for (const deny of denies) expect(deny.Principal).toBe('*');
+  });
+
+  it('the failure queue: EventBridge may send only for the given rules; TLS only', () => {
+    const rule = { 'Fn::Sub': 'arn:x:rule/r' };
+    const { PolicyDocument } = failureQueuePolicyProperties('Queue', [rule]);
+    const [allow, ...rest] = PolicyDocument.Statement;
+    expect(allow).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['sqs:SendMessage'],
+      Resource: [{ 'Fn::GetAtt': ['Queue', 'Arn'] }],
+      Condition: { ArnEquals: { 'aws:SourceArn': [rule] } },
+    });
+    expect(rest).toEqual([
+      expect.objectContaining({
+        Effect: 'Deny',
+        Principal: '*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    ]);
+  });
+});
+
+describe('serverlessValues (what serverless.yml reads)', () => {
+  const values = serverlessValues();
+
+  it('gives every function a role built from its own log group', () => {
+    expect(Object.keys(values.roles).sort()).toEqual(Object.keys(FUNCTIONS).sort());
+    for (const [key, role] of Object.entries(values.roles)) {
+      const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
+      const logGroup = FUNCTIONS[key as keyof typeof FUNCTIONS].logGroup;
+      expect(statements.find((s) => s.Sid === 'WriteOwnLogs')?.Resource).toEqual([
+        { 'Fn::GetAtt': [logGroup, 'Arn'] },
+      ]);
+      expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'lambda.amazonaws.com' },
+          Action: ['sts:AssumeRole'],
+        },
+      ]);
+    }
+  });
+});

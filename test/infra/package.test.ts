@@ -1,0 +1,369 @@
+/**
+ * Packages the service once with osls (offline: no credentials, no network) and checks the
+ * CloudFormation template and the function artifacts it produced.
+ *
+ * To stay clear of other work in the repository, it runs in a temporary mirror of the repository
+ * (symbolic links to every top-level entry except `dist`, `.serverless` and `.git`; a copy of
+ * `serverless.yml`, since osls only accepts a regular file there): the build
+ * (`node scripts/build.mjs`, run there) writes the mirror's own `dist/`, and osls packages from
+ * the mirror into a temporary `--package` directory.
+ */
+import { execFile } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  API_CALL_PATTERN,
+  IMAGE_ACTION_PATTERN,
+  SCAN_SCHEDULE,
+} from '../../infra/event-patterns.ts';
+import { FUNCTIONS, type FunctionKey, LOGICAL_IDS } from '../../infra/stack.ts';
+import { LEDGER_TABLE } from '../../infra/table.ts';
+import { type AnyStatement, actionsOf, leastPrivilegeViolations, listZip } from './support.ts';
+
+const execFileAsync = promisify(execFile);
+
+/** Runs a command; on failure, the error carries its output. */
+async function run(file: string, args: string[], options: Parameters<typeof execFileAsync>[2]) {
+  try {
+    return await execFileAsync(file, args, options);
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${file} ${args.join(' ')} failed:\n${stdout}\n${stderr}`, { cause: error });
+  }
+}
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const STAGE = 'ci';
+const STACK_NAME = `ecr-tag-auditor-${STAGE}`;
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DependsOn?: unknown;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  Condition?: string;
+}
+interface Template {
+  Resources: Record<string, Resource>;
+  Outputs: Record<string, { Value: unknown }>;
+  Conditions?: Record<string, unknown>;
+}
+
+let work: string;
+let mirror: string;
+let output: string;
+let template: Template;
+
+/** Time the osls run took, reported once. */
+let packageMs = 0;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'ecr-tag-auditor-package-'));
+  mirror = join(work, 'repo');
+  output = join(work, 'package');
+  const home = join(work, 'home');
+  mkdirSync(mirror);
+  mkdirSync(home);
+  for (const entry of readdirSync(ROOT)) {
+    if (entry === 'dist' || entry === '.serverless' || entry === '.git') continue;
+    if (entry === 'serverless.yml') copyFileSync(join(ROOT, entry), join(mirror, entry));
+    else symlinkSync(join(ROOT, entry), join(mirror, entry));
+  }
+
+  // No credentials and no instance metadata: packaging must work offline.
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('AWS_')) env[name] = value;
+  }
+  Object.assign(env, { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', CI: '1' });
+
+  const options = { cwd: mirror, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 };
+  await run(process.execPath, [join(ROOT, 'scripts/build.mjs')], options);
+  const osls = join(ROOT, 'node_modules/osls/bin/serverless.js');
+  const started = performance.now();
+  await run(
+    process.execPath,
+    [osls, 'package', '--stage', STAGE, '--region', 'eu-west-1', '--package', output],
+    options,
+  );
+  packageMs = performance.now() - started;
+  template = JSON.parse(
+    readFileSync(join(output, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as Template;
+}, 240_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const resources = (type: string) =>
+  Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+const resource = (logicalId: string): Resource => {
+  const found = template.Resources[logicalId];
+  if (!found) throw new Error(`no resource ${logicalId}`);
+  return found;
+};
+const getAtt = (logicalId: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });
+const FUNCTION_KEYS = Object.keys(FUNCTIONS) as FunctionKey[];
+
+describe('osls package', () => {
+  it('runs offline in reasonable time', () => {
+    console.info(`osls package took ${Math.round(packageMs)} ms`);
+    expect(packageMs).toBeGreaterThan(0);
+    expect(packageMs).toBeLessThan(120_000);
+  });
+
+  it('creates exactly the three functions, each with its own role', () => {
+    expect(
+      resources('AWS::Lambda::Function')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(FUNCTION_KEYS.map((k) => FUNCTIONS[k].lambda).sort());
+    // No shared framework role: every function has its own.
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    expect(
+      resources('AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(FUNCTION_KEYS.map((k) => FUNCTIONS[k].role).sort());
+    for (const key of FUNCTION_KEYS) {
+      expect(resource(FUNCTIONS[key].lambda).Properties.Role).toEqual(getAtt(FUNCTIONS[key].role));
+    }
+  });
+
+  it.each(FUNCTION_KEYS)('%s: Node.js 24 on arm64, its bundle as handler', (key) => {
+    const { Properties } = resource(FUNCTIONS[key].lambda);
+    expect(Properties.Runtime).toBe('nodejs24.x');
+    expect(Properties.Architectures).toEqual(['arm64']);
+    expect(Properties.Handler).toBe(`dist/handlers/${FUNCTIONS[key].bundle}.handler`);
+    expect(Properties.MemorySize).toBeGreaterThanOrEqual(128);
+    const timeout = Properties.Timeout as number;
+    if (key === 'scheduledScan') expect(timeout).toBe(900);
+    else expect(timeout).toBeLessThanOrEqual(60);
+  });
+
+  it.each(FUNCTION_KEYS)('%s: ships exactly its one bundle', (key) => {
+    const zip = join(output, `${key}.zip`);
+    const bundle = `dist/handlers/${FUNCTIONS[key].bundle}.mjs`;
+    expect(listZip(readFileSync(zip))).toEqual([
+      { name: bundle, uncompressedSize: statSync(join(mirror, bundle)).size },
+    ]);
+  });
+
+  it.each(FUNCTION_KEYS)('%s: gets the table, the topic and the minimum severity', (key) => {
+    const { Environment } = resource(FUNCTIONS[key].lambda).Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(Environment.Variables).toMatchObject({
+      LEDGER_TABLE_NAME: { Ref: LOGICAL_IDS.table },
+      ALERTS_TOPIC_ARN: { Ref: LOGICAL_IDS.topic },
+      ALERT_MIN_SEVERITY: 'LOW',
+    });
+    expect(Environment.Variables).not.toHaveProperty('POLICY_PATH');
+  });
+
+  it.each(FUNCTION_KEYS)('%s: failed async invocations go to the failure queue', (key) => {
+    const configs = resources('AWS::Lambda::EventInvokeConfig').filter(
+      ([, r]) =>
+        JSON.stringify(r.Properties.FunctionName) ===
+        JSON.stringify({ Ref: FUNCTIONS[key].lambda }),
+    );
+    expect(configs).toHaveLength(1);
+    const properties = configs[0]?.[1].Properties ?? {};
+    expect(properties.DestinationConfig).toEqual({
+      OnFailure: { Destination: getAtt(LOGICAL_IDS.failureQueue) },
+    });
+    expect(properties.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
+    expect(properties.MaximumRetryAttempts).toBeLessThanOrEqual(2);
+  });
+
+  it.each(FUNCTION_KEYS)('%s: logs to its own log group, with a retention', (key) => {
+    const group = resource(FUNCTIONS[key].logGroup);
+    expect(group.Type).toBe('AWS::Logs::LogGroup');
+    expect(group.Properties.LogGroupName).toBe(`/aws/lambda/${STACK_NAME}-${key}`);
+    expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+});
+
+describe('event routing', () => {
+  const rules = () => resources('AWS::Events::Rule').map(([, r]) => r.Properties);
+  const target = (rule: Record<string, unknown>) => (rule.Targets as Record<string, unknown>[])[0];
+
+  it('has one rule per event function, with the patterns of infra/event-patterns.ts', () => {
+    const withPattern = rules().filter((r) => r.EventPattern !== undefined);
+    const byFunction = Object.fromEntries(
+      withPattern.map((r) => [JSON.stringify(target(r)?.Arn), r.EventPattern]),
+    );
+    expect(withPattern).toHaveLength(2);
+    expect(byFunction[JSON.stringify(getAtt(FUNCTIONS.imageAction.lambda))]).toEqual(
+      IMAGE_ACTION_PATTERN,
+    );
+    expect(byFunction[JSON.stringify(getAtt(FUNCTIONS.apiCall.lambda))]).toEqual(API_CALL_PATTERN);
+  });
+
+  it('runs the scan on SCAN_SCHEDULE', () => {
+    const scheduled = rules().filter((r) => r.ScheduleExpression !== undefined);
+    expect(scheduled).toHaveLength(1);
+    expect(scheduled[0]?.ScheduleExpression).toBe(SCAN_SCHEDULE);
+    expect(scheduled[0] && target(scheduled[0])?.Arn).toEqual(
+      getAtt(FUNCTIONS.scheduledScan.lambda),
+    );
+    expect(scheduled[0]?.State).toBe('ENABLED');
+  });
+
+  it('dead-letters undeliverable events, and the queue admits exactly those rules', () => {
+    const withPattern = rules().filter((r) => r.EventPattern !== undefined);
+    for (const rule of withPattern) {
+      expect(target(rule)?.DeadLetterConfig).toEqual({ Arn: getAtt(LOGICAL_IDS.failureQueue) });
+    }
+    const policy = resource(LOGICAL_IDS.failureQueuePolicy).Properties.PolicyDocument as {
+      Statement: AnyStatement[];
+    };
+    const allow = policy.Statement.find((s) => s.Effect === 'Allow') as AnyStatement & {
+      Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::Sub': string }[] } };
+    };
+    expect(allow.Principal).toEqual({ Service: 'events.amazonaws.com' });
+    const admitted = allow.Condition.ArnEquals['aws:SourceArn'].map((arn) =>
+      arn['Fn::Sub'].replace(`\${AWS::StackName}`, STACK_NAME),
+    );
+    expect(admitted.sort()).toEqual(
+      withPattern
+        .map(
+          (r) => `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${r.Name}`,
+        )
+        .sort(),
+    );
+  });
+});
+
+describe('stateful resources', () => {
+  it('the ledger table has exactly the properties of infra/table.ts and outlives the stack', () => {
+    const table = resource(LOGICAL_IDS.table);
+    expect(table.Type).toBe('AWS::DynamoDB::Table');
+    expect(table.Properties).toEqual(LEDGER_TABLE);
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  it('the alerts topic is encrypted', () => {
+    const topic = resource(LOGICAL_IDS.topic);
+    expect(topic.Type).toBe('AWS::SNS::Topic');
+    expect(topic.Properties.KmsMasterKeyId).toBe('alias/aws/sns');
+    expect(topic.Properties.FifoTopic).toBeUndefined(); // Q Developer cannot read FIFO topics
+  });
+
+  it('the topic policy lets only this account publish, and only over TLS', () => {
+    const { Properties } = resource(LOGICAL_IDS.topicPolicy);
+    expect(Properties.Topics).toEqual([{ Ref: LOGICAL_IDS.topic }]);
+    const statements = (Properties.PolicyDocument as { Statement: AnyStatement[] }).Statement;
+    const allows = statements.filter((s) => s.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    expect(allows[0]?.Principal).toEqual({
+      AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root` },
+    });
+    expect(actionsOf(allows[0] as AnyStatement)).toEqual(['sns:Publish']);
+    const denies = statements.filter((s) => s.Effect === 'Deny');
+    const denyTls = denies.find(
+      (s) =>
+        JSON.stringify(s.Condition) ===
+        JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+    );
+    expect(denyTls?.Principal).toBe('*');
+    expect(actionsOf(denyTls as AnyStatement)).toContain('sns:Publish');
+    const denyOthers = denies.find(
+      (s) =>
+        JSON.stringify(s.Condition) ===
+        JSON.stringify({ StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } }),
+    );
+    expect(denyOthers?.Principal).toBe('*');
+  });
+
+  it('the failure queue is encrypted, keeps messages 14 days, and raises an alarm', () => {
+    const queue = resource(LOGICAL_IDS.failureQueue);
+    expect(queue.Type).toBe('AWS::SQS::Queue');
+    expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    expect(queue.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    const alarm = resource(LOGICAL_IDS.failureQueueAlarm).Properties;
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(LOGICAL_IDS.failureQueue, 'QueueName') }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+    });
+  });
+
+  it('outputs the topic ARN and the table name', () => {
+    expect(template.Outputs.AlertsTopicArn?.Value).toEqual({ Ref: LOGICAL_IDS.topic });
+    expect(template.Outputs.LedgerTableName?.Value).toEqual({ Ref: LOGICAL_IDS.table });
+  });
+});
+
+describe('IAM in the template', () => {
+  const roleStatements = (logicalId: string): AnyStatement[] => {
+    const policies = resource(logicalId).Properties.Policies as {
+      PolicyDocument: { Statement: AnyStatement[] };
+    }[];
+    expect(resource(logicalId).Properties.ManagedPolicyArns).toBeUndefined();
+    return policies.flatMap((p) => p.PolicyDocument.Statement);
+  };
+  const actions = (logicalId: string) => roleStatements(logicalId).flatMap(actionsOf);
+
+  it.each(FUNCTION_KEYS)('%s: no wildcard action, every resource scoped', (key) => {
+    expect(leastPrivilegeViolations(roleStatements(FUNCTIONS[key].role))).toEqual([]);
+  });
+
+  it('no Allow statement anywhere in the template grants a wildcard action', () => {
+    const allStatements: AnyStatement[] = [];
+    const collect = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(collect);
+      else if (value && typeof value === 'object') {
+        const record = value as Record<string, unknown>;
+        if (Array.isArray(record.Statement))
+          allStatements.push(...(record.Statement as AnyStatement[]));
+        Object.values(record).forEach(collect);
+      }
+    };
+    collect(template.Resources);
+    const allowed = allStatements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf);
+    expect(allowed.length).toBeGreaterThan(0);
+    expect(allowed.filter((a) => a.includes('*'))).toEqual([]);
+  });
+
+  it('the event functions have no ECR permission', () => {
+    for (const key of ['imageAction', 'apiCall'] as const) {
+      expect(actions(FUNCTIONS[key].role).filter((a) => a.startsWith('ecr:'))).toEqual([]);
+    }
+  });
+
+  it('the scan cannot delete from the ledger; only api-call can', () => {
+    expect(actions(FUNCTIONS.scheduledScan.role)).not.toContain('dynamodb:DeleteItem');
+    expect(actions(FUNCTIONS.imageAction.role)).not.toContain('dynamodb:DeleteItem');
+    expect(actions(FUNCTIONS.apiCall.role)).toContain('dynamodb:DeleteItem');
+  });
+
+  it('only the scan reads ECR, and only with the Describe calls it needs', () => {
+    expect(
+      actions(FUNCTIONS.scheduledScan.role)
+        .filter((a) => a.startsWith('ecr:'))
+        .sort(),
+    ).toEqual([
+      'ecr:DescribeImages',
+      'ecr:DescribeRepositories',
+      'ecr:DescribeRepositoryCreationTemplates',
+    ]);
+  });
+});
