@@ -79,22 +79,7 @@ export async function publishAlerts(
         continue;
       }
     }
-    const alert = renderAlert(finding);
-    try {
-      await deps.sns.send(
-        new PublishCommand({
-          TopicArn: deps.topicArn,
-          Subject: alert.subject,
-          Message: alert.message,
-          MessageStructure: 'json',
-          MessageAttributes: alert.messageAttributes,
-        }),
-      );
-    } catch (error) {
-      throw new AlertDeliveryError(`could not publish ${finding.id}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    await publishMessage(renderAlert(finding), deps, finding.id);
     await deps.dynamo.send(
       new PutItemCommand({
         TableName: deps.tableName,

@@ -46,48 +46,30 @@ export function createAuditor(policy: Policy, ledger: Ledger): Auditor {
       detectedBy: 'event' as const,
     };
     const { account, region } = event;
+    if (event.type === 'template-config' || event.type === 'template-deleted') {
+      const target: ConfigTarget = {
+        kind: 'template',
+        ref: { account, region, templatePrefix: event.templatePrefix },
+      };
+      if (event.type === 'template-deleted') return ledger.forget(target).then(() => []);
+      return observeConfig(target, event.config, at);
+    }
+    const ref = { account, region, repository: event.repository };
     switch (event.type) {
       case 'push': {
         if (event.tag === null) return [];
-        const ref = { account, region, repository: event.repository };
         const prev = await ledger.recordPush(ref, event.tag, event.digest, at);
         return list(pushFinding(policy, ref, prev, event.tag, event.digest, at));
       }
       case 'delete':
-        await ledger.recordDelete(
-          { account, region, repository: event.repository },
-          event.tag,
-          event.digest,
-          at,
-        );
+        await ledger.recordDelete(ref, event.tag, event.digest, at);
         return [];
-      case 'overwrite-blocked': {
-        const ref = { account, region, repository: event.repository };
+      case 'overwrite-blocked':
         return list(blockedFinding(policy, ref, event.tag, event.digest, at));
-      }
       case 'repository-config':
-        return observeConfig(
-          { kind: 'repository', ref: { account, region, repository: event.repository } },
-          event.config,
-          at,
-        );
+        return observeConfig({ kind: 'repository', ref }, event.config, at);
       case 'repository-deleted':
-        await ledger.forget({
-          kind: 'repository',
-          ref: { account, region, repository: event.repository },
-        });
-        return [];
-      case 'template-config':
-        return observeConfig(
-          { kind: 'template', ref: { account, region, templatePrefix: event.templatePrefix } },
-          event.config,
-          at,
-        );
-      case 'template-deleted':
-        await ledger.forget({
-          kind: 'template',
-          ref: { account, region, templatePrefix: event.templatePrefix },
-        });
+        await ledger.forget({ kind: 'repository', ref });
         return [];
     }
   };
