@@ -118,10 +118,13 @@ function byteLength(text: string): number {
 class Issues {
   readonly list: PolicyIssue[] = [];
 
-  constructor(
-    private readonly file: string,
-    private readonly lines: LineCounter | null,
-  ) {}
+  private readonly file: string;
+  private readonly lines: LineCounter | null;
+
+  constructor(file: string, lines: LineCounter | null) {
+    this.file = file;
+    this.lines = lines;
+  }
 
   /** Records an issue at a source offset (null: the start of the file). */
   at(offset: number | null, message: string): void {
@@ -190,12 +193,17 @@ function listKeys(keys: readonly string[]): string {
 
 /** The schema walk over one parsed YAML document. */
 class PolicyReader {
-  constructor(
-    private readonly root: Node | null,
-    private readonly lines: LineCounter,
-    private readonly aliases: AliasTargets,
-    private readonly issues: Issues,
-  ) {}
+  private readonly root: Node | null;
+  private readonly lines: LineCounter;
+  private readonly aliases: AliasTargets;
+  private readonly issues: Issues;
+
+  constructor(root: Node | null, lines: LineCounter, aliases: AliasTargets, issues: Issues) {
+    this.root = root;
+    this.lines = lines;
+    this.aliases = aliases;
+    this.issues = issues;
+  }
 
   /** The start offset of a node, for positions. */
   private start(node: Node | Pair | null | undefined): number | null {

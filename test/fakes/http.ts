@@ -25,13 +25,14 @@ export class AwsError extends Error {
    * @param message - the human-readable message.
    * @param status - the HTTP status code.
    */
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
+  readonly code: string;
+  readonly status: number;
+
+  constructor(code: string, message: string, status = 400) {
     super(message);
     this.name = code;
+    this.code = code;
+    this.status = status;
   }
 }
 
