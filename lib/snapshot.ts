@@ -6,6 +6,7 @@
  */
 import type { MutabilityConfig } from './config.ts';
 import type { RepositoryRef } from './engine/records.ts';
+import { REPOSITORY } from './events/fields.ts';
 import { normalizeRepositoryConfig } from './semantics/index.ts';
 
 /** One repository of a snapshot. */
@@ -69,6 +70,15 @@ export function parseRepositorySnapshot(
       return;
     }
     const [, region = '', account = '', repository = ''] = arn;
+    // Events are held to ECR's name rules; a hand-edited snapshot must be too, since the name
+    // reaches tables, Markdown and alerts.
+    if (repository.length > REPOSITORY.maxLength || !REPOSITORY.test(repository)) {
+      problems.push({
+        location,
+        reason: `repositoryArn names ${JSON.stringify(repository.slice(0, 80))}, not ${REPOSITORY.what}`,
+      });
+      return;
+    }
     const config = normalizeRepositoryConfig(item);
     if (typeof config === 'string') {
       problems.push({ location, reason: config });

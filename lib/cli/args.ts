@@ -24,10 +24,27 @@ export function parseCommandArgs<O extends CommandOptions>(
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(`${command}: ${(error as Error).message.split('\n')[0]}`, {
+    throw new UsageError(`${command}: ${parseArgsReason(error as NodeJS.ErrnoException)}`, {
       cause: error,
     });
   }
+}
+
+/**
+ * One line from a `parseArgs` error. Its message for an unknown option goes on about positional
+ * arguments (with unbalanced quotes); the one for an ambiguous value spans three lines, the last
+ * of which holds the fix (`--tag=-XYZ`), so its lines are joined rather than cut.
+ */
+function parseArgsReason(error: NodeJS.ErrnoException): string {
+  const unknown = /^Unknown option '([^']*)'/.exec(error.message);
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    return `unknown option ${unknown[1]}`;
+  }
+  return error.message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
 }
 
 /** The value of a one-of flag, or a usage error listing the allowed values. */

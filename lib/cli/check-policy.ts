@@ -15,6 +15,9 @@ Validates a policy file (YAML or JSON) exactly as ECR validates each configurati
 Prints a summary when the policy is valid; otherwise one FILE:LINE:COL: message line
 per error on stderr.
 
+Options:
+  -h, --help  show this help
+
 Exit codes: 0 valid, 2 invalid or unreadable.
 `;
 

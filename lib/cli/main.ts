@@ -10,6 +10,7 @@ import { checkPolicyCommand } from './check-policy.ts';
 import { explainCommand } from './explain.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
 import { replayCommand } from './replay.ts';
+import { scanCommand } from './scan.ts';
 
 /** The version printed by `--version`, set at build time. */
 declare const __VERSION__: string | undefined;
@@ -18,7 +19,7 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 /** A CLI command: runs with its own argv and returns the exit code. */
 export type Command = (argv: string[], io: CliIO) => Promise<number>;
 
-/** Commands by name; the runtime adds `scan`. */
+/** Commands by name. */
 export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   replay: {
     run: replayCommand,
@@ -29,6 +30,7 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
     run: explainCommand,
     summary: 'explain the rule, expected configuration and a tag’s mutability',
   },
+  scan: { run: scanCommand, summary: 'scan a live registry (default AWS credential chain)' },
 };
 
 function mainHelp(): string {
@@ -52,9 +54,14 @@ Options: -h, --help  show this help;  --version  print the version.
 /** Runs the CLI with `argv` (without the node and script paths); returns the exit code. */
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // Nothing asked for: a usage error, so the help goes where errors go.
+    io.stderr.write(mainHelp());
+    return EXIT.USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(mainHelp());
-    return name === undefined ? EXIT.USAGE : EXIT.OK;
+    return EXIT.OK;
   }
   if (name === '--version') {
     io.stdout.write(`${VERSION}\n`);
@@ -77,13 +84,21 @@ function reportError(error: unknown, io: CliIO): number {
     io.stderr.write(`${error.message}\n`);
     return EXIT.USAGE;
   }
-  if (error instanceof UsageError || error instanceof StateFileError) {
-    io.stderr.write(`ecr-tag-auditor: ${error.message}\n`);
-    if (error instanceof UsageError) io.stderr.write('Run with --help for usage.\n');
+  if (error instanceof UsageError) {
+    io.stderr.write(`ecr-tag-auditor: ${oneLine(error.message)} (see --help)\n`);
+    return EXIT.USAGE;
+  }
+  if (error instanceof StateFileError) {
+    io.stderr.write(`ecr-tag-auditor: ${oneLine(error.message)}\n`);
     return EXIT.USAGE;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`ecr-tag-auditor: unexpected error: ${message.split('\n')[0]}\n`);
+  io.stderr.write(`ecr-tag-auditor: unexpected error: ${oneLine(message)}\n`);
   if (io.env.DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   return EXIT.USAGE;
+}
+
+/** An error is one line on stderr (SPEC 8): line breaks inside a message become spaces. */
+function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }

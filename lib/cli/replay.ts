@@ -70,6 +70,8 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
       : oneOf('replay', 'fail-on', values['fail-on'], SEVERITY_VALUES, 'HIGH');
 
   const policy = await loadPolicy(values.policy);
+  // A bad state file is fatal (exit 2): found before any input problem is reported.
+  const state = values.state ? await loadStateFile(values.state) : undefined;
   const problemLines: string[] = [];
   const report = (location: string, reason: string) => {
     problemLines.push(location);
@@ -89,7 +91,6 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
       snapshot = parsed.entries;
     }
   }
-  const state = values.state ? await loadStateFile(values.state) : undefined;
 
   const result = await replay({
     policy,
@@ -99,10 +100,10 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     state,
     onProblem: (p) => report(p.location, p.reason),
   });
-  if (values.state) await saveStateFile(values.state, result.state);
-
   const shown: Finding[] = result.findings.filter((f) => isAtLeast(f.severity, minSeverity));
   io.stdout.write(renderFindings(shown, format, wantsColour(io)));
+  // Saved after printing, so that a state file that cannot be written loses no findings.
+  if (values.state) await saveStateFile(values.state, result.state);
   const s = result.summary;
   io.stderr.write(
     `ecr-tag-auditor: read ${s.read} input item(s): ${s.applied} event(s) applied, ${s.skipped} skipped, ${problemLines.length} malformed; ${s.findings} finding(s), ${shown.length} at ${minSeverity} or above\n`,

@@ -62,15 +62,23 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   const format = oneOf('scan', 'format', values.format, OUTPUT_FORMATS, 'table');
   const minSeverity = oneOf('scan', 'min-severity', values['min-severity'], SEVERITY_VALUES, 'LOW');
   const failOn =
-    values['fail-on'] === undefined ? undefined : oneOf('scan', 'fail-on', values['fail-on'], SEVERITY_VALUES, 'HIGH');
+    values['fail-on'] === undefined
+      ? undefined
+      : oneOf('scan', 'fail-on', values['fail-on'], SEVERITY_VALUES, 'HIGH');
   const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    throw new UsageError(`scan: --concurrency must be a whole number from 1 to 64 (got "${values.concurrency}")`);
+    throw new UsageError(
+      `scan: --concurrency must be a whole number from 1 to 64 (got "${values.concurrency}")`,
+    );
   }
 
   const policy = await loadPolicy(values.policy);
   const ledger = createMemoryLedger(values.state ? await loadStateFile(values.state) : undefined);
-  const ecr = new ECRClient({ ...(values.region ? { region: values.region } : {}), retryMode: 'adaptive', maxAttempts: 10 });
+  const ecr = new ECRClient({
+    ...(values.region ? { region: values.region } : {}),
+    retryMode: 'adaptive',
+    maxAttempts: 10,
+  });
   let region: string;
   try {
     region = await ecr.config.region();
@@ -88,22 +96,29 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
       region,
       concurrency,
       ...SILENT,
-      onProgress: progress ? (done, total) => io.stderr.write(`\rScanning repositories: ${done}/${total}`) : undefined,
+      onProgress: progress
+        ? (done, total) => io.stderr.write(`\rScanning repositories: ${done}/${total}`)
+        : undefined,
     });
   } catch (error) {
-    throw new UsageError(`scan: cannot list the registry in ${region}: ${(error as Error).message}`, { cause: error });
+    throw new UsageError(
+      `scan: cannot list the registry in ${region}: ${(error as Error).message}`,
+      { cause: error },
+    );
   } finally {
     ecr.destroy();
   }
   if (progress) io.stderr.write('\n');
-  if (values.state) await saveStateFile(values.state, ledger.state);
 
-  for (const failure of report.failures) io.stderr.write(`${failure.repository}: scan failed: ${failure.error}\n`);
+  for (const failure of report.failures)
+    io.stderr.write(`${failure.repository}: scan failed: ${failure.error}\n`);
   const shown = report.findings.filter((f) => isAtLeast(f.severity, minSeverity));
   io.stdout.write(renderFindings(shown, format, wantsColour(io)));
   io.stderr.write(
     `ecr-tag-auditor: scanned ${report.repositories} repositories (${report.ignored} ignored, ${report.failures.length} failed), ${report.templates} templates, ${report.tags} tags in ${report.account}/${report.region}; ${report.findings.length} finding(s), ${shown.length} at ${minSeverity} or above\n`,
   );
+  // Saved after printing, so that a state file that cannot be written loses no findings.
+  if (values.state) await saveStateFile(values.state, ledger.state);
   if (report.failures.length > 0) return EXIT.INPUT;
   if (failOn && report.findings.some((f) => isAtLeast(f.severity, failOn))) return EXIT.FINDINGS;
   return EXIT.OK;

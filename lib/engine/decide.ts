@@ -341,7 +341,12 @@ function judgeConfig(
   const actualKey = configKey(actual);
   const expectedKey = configKey(expected);
   const same = drift !== null && drift.actualKey === actualKey && drift.expectedKey === expectedKey;
-  const next = { actualKey, expectedKey, since: drift ? drift.since : at.time };
+  const next: DriftRecord = {
+    actualKey,
+    expectedKey,
+    since: drift ? drift.since : at.time,
+    changes: drift === null ? 0 : same ? drift.changes : drift.changes + 1,
+  };
   if (same && at.detectedBy === 'event') return { drift: next, finding: null };
   const kind = target.kind === 'repository' ? 'CONFIG_DRIFT' : 'TEMPLATE_DRIFT';
   return {
@@ -354,6 +359,7 @@ function judgeConfig(
         expectedKey,
         actualKey,
         next.since,
+        String(next.changes),
       ]),
       kind,
       severity: driftSeverity(direction),

@@ -37,6 +37,11 @@ export interface DriftRecord {
   readonly expectedKey: string;
   /** When the episode started (null: already in the starting snapshot); part of its finding ids. */
   readonly since: string | null;
+  /**
+   * How often the actual configuration changed within the episode; part of its finding ids, so
+   * that loosened, tightened and loosened again is a new finding each time.
+   */
+  readonly changes: number;
 }
 
 /** What is known of a repository or creation template. */

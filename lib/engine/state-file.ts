@@ -31,6 +31,7 @@ const RecordFields = {
       actualKey: v.string(),
       expectedKey: v.string(),
       since: v.nullable(v.string()),
+      changes: v.number(),
     }),
   ),
   eventId: v.nullable(v.string()),

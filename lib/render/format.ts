@@ -21,6 +21,35 @@ const COLOURS: Record<Severity, string> = {
 };
 const RESET = '\u001b[0m';
 
+/**
+ * Text from events (an actor's ARN, an exclusion filter as a CloudTrail record spelt it) with
+ * every control character — line breaks, ESC, DEL, C1 — and every bidirectional override shown
+ * as a `\uXXXX` escape, so that it can neither move a terminal's cursor, nor break a table row or
+ * a Markdown list, nor reorder what is displayed.
+ */
+export function printable(text: string): string {
+  let out = '';
+  let clean = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (!isUnsafe(code)) continue;
+    out += `${text.slice(clean, i)}\\u${code.toString(16).padStart(4, '0')}`;
+    clean = i + 1;
+  }
+  return clean === 0 ? text : out + text.slice(clean);
+}
+
+function isUnsafe(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
+}
+
 /** Where a finding is: the repository, or `template:PREFIX`. */
 export function findingSubject(finding: Finding): string {
   return finding.repository ?? `template:${finding.templatePrefix ?? ''}`;
@@ -47,13 +76,9 @@ export function renderFindings(
 function renderTable(findings: readonly Finding[], colour: boolean): string {
   if (findings.length === 0) return 'No findings.\n';
   const header = ['SEVERITY', 'KIND', 'REPOSITORY', 'TAG', 'MESSAGE'];
-  const rows = findings.map((f) => [
-    f.severity,
-    f.kind,
-    findingSubject(f),
-    f.tag ?? '-',
-    f.message,
-  ]);
+  const rows = findings.map((f) =>
+    [f.severity, f.kind, findingSubject(f), f.tag ?? '-', f.message].map(printable),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[], severity?: Severity): string => {
     const text = cells
@@ -66,7 +91,7 @@ function renderTable(findings: readonly Finding[], colour: boolean): string {
 
 /** Escapes text for a Markdown table cell or paragraph. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()<>#+!|~]/g, '\\$&').replace(/\r?\n/g, ' ');
+  return printable(text.replace(/\r?\n/g, ' ')).replace(/[\\`*_{}[\]()<>#+!|~]/g, '\\$&');
 }
 
 function renderMarkdown(findings: readonly Finding[]): string {
@@ -104,7 +129,7 @@ function renderMarkdown(findings: readonly Finding[]): string {
     ];
     out.push(escapeMarkdown(f.message), '');
     for (const [label, value] of facts)
-      if (value !== null) out.push(`- **${label}:** \`${value.replaceAll('`', "'")}\``);
+      if (value !== null) out.push(`- **${label}:** \`${printable(value).replaceAll('`', "'")}\``);
     out.push('');
   }
   return `${out.join('\n')}`;

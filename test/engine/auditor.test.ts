@@ -176,6 +176,16 @@ describe('configuration drift (SPEC 3, 7)', () => {
     );
   });
 
+  it('reports loosened, tightened and loosened again as three findings with distinct ids', async () => {
+    const findings = await run([
+      configChange('payments', config('IMMUTABLE_WITH_EXCLUSION', 'v*'), 0),
+      configChange('payments', config('IMMUTABLE_WITH_EXCLUSION', 'v1*'), 1),
+      configChange('payments', config('IMMUTABLE_WITH_EXCLUSION', 'v*'), 2),
+    ]);
+    expect(findings.map((f) => f.kind)).toEqual(['CONFIG_DRIFT', 'CONFIG_DRIFT', 'CONFIG_DRIFT']);
+    expect(new Set(findings.map((f) => f.id)).size).toBe(3);
+  });
+
   it('ignores a configuration event older than the one it holds', async () => {
     const findings = await run([
       configChange('web', config('IMMUTABLE_WITH_EXCLUSION', 'dev-*'), 10),

@@ -1,0 +1,146 @@
+/**
+ * `ecr-tag-auditor check-policy FILE` (SPEC 4, 8), in-process.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { linesOf, reEscape, runCli, specPolicy, tempDir, write } from './support.ts';
+
+describe('check-policy', () => {
+  it('a valid policy: exit 0 and a one-line summary on stdout', async () => {
+    // Prepare
+    const policy = specPolicy(tempDir());
+    // Act
+    const run = await runCli(['check-policy', policy]);
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(
+      `${policy}: valid: default IMMUTABLE_WITH_EXCLUSION [dev-*, sha256-*], 2 rule(s), 1 ignore pattern(s)\n`,
+    );
+  });
+
+  it('the same policy as JSON, with filters as objects, is valid too', async () => {
+    const dir = tempDir();
+    const policy = write(
+      dir,
+      'policy.json',
+      JSON.stringify({
+        version: 1,
+        default: {
+          imageTagMutability: 'MUTABLE_WITH_EXCLUSION',
+          imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'v*' }],
+        },
+      }),
+    );
+    const run = await runCli(['check-policy', policy]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('valid: default MUTABLE_WITH_EXCLUSION [v*], 0 rule(s)');
+  });
+
+  it('an invalid policy: every error as FILE:LINE:COL: message on stderr, exit 2', async () => {
+    // Prepare: three errors on known lines
+    const dir = tempDir();
+    const policy = write(
+      dir,
+      'policy.yml',
+      [
+        'version: 1',
+        'default:',
+        '  imageTagMutability: IMMUTABLE_WITH_EXCLUSION',
+        '  imageTagMutabilityExclusionFilters: ["dev-*"]',
+        'rules:',
+        '  - repositories: ["x"]',
+        '    imageTagMutability: IMMUTABLE_WITH_EXCLUSION',
+        '    imageTagMutabilityExclusionFilters: ["a*b*c*"]',
+        '    colour: red',
+        '  - repositories: ["y"]',
+        '    imageTagMutability: SOMETIMES',
+        '',
+      ].join('\n'),
+    );
+    // Act
+    const run = await runCli(['check-policy', policy]);
+    // Assess
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    const lines = linesOf(run.stderr);
+    expect(lines).toEqual([
+      `${policy}:8:42: filter "a*b*c*" has 3 wildcards; ECR allows at most 2`,
+      expect.stringMatching(new RegExp(`^${reEscape(policy)}:9:5: unknown key "colour"`)),
+      expect.stringMatching(
+        new RegExp(`^${reEscape(policy)}:11:25: imageTagMutability must be one of .*SOMETIMES`),
+      ),
+    ]);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it.each([
+    [
+      'a plain mode with filters',
+      'imageTagMutability: IMMUTABLE\n  imageTagMutabilityExclusionFilters: ["dev-*"]',
+      4,
+    ],
+    ['an exclusion mode without filters', 'imageTagMutability: MUTABLE_WITH_EXCLUSION', 3],
+    [
+      'six filters',
+      'imageTagMutability: IMMUTABLE_WITH_EXCLUSION\n  imageTagMutabilityExclusionFilters: [a, b, c, d, e, f]',
+      4,
+    ],
+    [
+      'a filter with a slash',
+      'imageTagMutability: IMMUTABLE_WITH_EXCLUSION\n  imageTagMutabilityExclusionFilters: ["dev/*"]',
+      4,
+    ],
+    [
+      'another filterType',
+      'imageTagMutability: IMMUTABLE_WITH_EXCLUSION\n  imageTagMutabilityExclusionFilters: [{filterType: REGEX, filter: "x"}]',
+      4,
+    ],
+  ])('ECR rules are enforced: %s', async (_, defaultBody, line) => {
+    const dir = tempDir();
+    const policy = write(dir, 'p.yml', `version: 1\ndefault:\n  ${defaultBody}\n`);
+    const run = await runCli(['check-policy', policy]);
+    expect(run.code).toBe(2);
+    const lines = linesOf(run.stderr);
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const l of lines) expect(l).toMatch(new RegExp(`^${reEscape(policy)}:\\d+:\\d+: \\S`));
+    expect(lines[0]).toMatch(new RegExp(`^${reEscape(policy)}:${line}:`));
+  });
+
+  it('a YAML syntax error is reported with its position', async () => {
+    const dir = tempDir();
+    const policy = write(dir, 'p.yml', 'version: 1\ndefault: [\n');
+    const run = await runCli(['check-policy', policy]);
+    expect(run.code).toBe(2);
+    expect(linesOf(run.stderr)).toEqual([
+      expect.stringMatching(new RegExp(`^${reEscape(policy)}:\\d+:\\d+: YAML`)),
+    ]);
+  });
+
+  it('an empty policy file is an error, not a valid empty policy', async () => {
+    const dir = tempDir();
+    const run = await runCli(['check-policy', write(dir, 'p.yml', '')]);
+    expect(run.code).toBe(2);
+    expect(linesOf(run.stderr)).toHaveLength(1);
+  });
+
+  it('a missing file: exit 2 with one line naming it', async () => {
+    const missing = join(tempDir(), 'nope.yml');
+    const run = await runCli(['check-policy', missing]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(linesOf(run.stderr)).toEqual([
+      expect.stringMatching(new RegExp(`^${reEscape(missing)}: .*no such file`)),
+    ]);
+  });
+
+  it('a directory: exit 2 with one line', async () => {
+    const dir = join(tempDir(), 'policy.yml');
+    mkdirSync(dir);
+    const run = await runCli(['check-policy', dir]);
+    expect(run.code).toBe(2);
+    expect(linesOf(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toContain(dir);
+  });
+});
