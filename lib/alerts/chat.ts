@@ -56,8 +56,32 @@ const EMOJI = {
  * Backticks and line breaks, which could close the span, are replaced.
  */
 export function chatLiteral(text: string): string {
-  const clean = text.replace(/[`\r\n\u2028\u2029]/g, (c) => (c === '`' ? "'" : ' ')).slice(0, 512);
-  return `\`${clean}\``;
+  const clean = text.replace(/[`\r\n\u2028\u2029]/g, (c) => (c === '`' ? "'" : ' '));
+  return `\`${truncate(clean, 512)}\``;
+}
+
+/**
+ * Text shown outside a code span where markdown may not be wanted (the title, the summary): the
+ * characters that open a mention, a link or a code span (`<`, `>`, `[`, `]`, backticks) and line
+ * breaks are replaced by harmless look-alikes, so names stay readable and nothing is active.
+ */
+function chatPlain(text: string, max: number): string {
+  const plain = text.replace(/[<>[\]`\r\n\u2028\u2029]/g, (c) => PLAIN[c] ?? ' ');
+  return truncate(plain, max);
+}
+
+const PLAIN: Readonly<Record<string, string>> = {
+  '<': '\u2039',
+  '>': '\u203a',
+  '[': '(',
+  ']': ')',
+  '`': "'",
+};
+
+/** At most `max` characters (code points), never half of one; lone surrogates become U+FFFD. */
+function truncate(text: string, max: number): string {
+  const chars = Array.from(text.replace(/[\uD800-\uDFFF]/gu, '\uFFFD'));
+  return chars.length <= max ? chars.join('') : chars.slice(0, max).join('');
 }
 
 /** A subject SNS accepts: printable ASCII, no line breaks, at most 100 characters. */
@@ -82,11 +106,22 @@ const TITLES: Record<Finding['kind'], string> = {
   TEMPLATE_DRIFT: 'Creation template tag mutability drifted from policy',
 };
 
-function restoreCommand(repository: string, config: MutabilityConfig): string {
+/**
+ * The AWS CLI command that gives a repository `config`. Filters are single-quoted (they match
+ * `[0-9a-zA-Z._*-]`): unquoted, zsh aborts on a `*` that matches no file, and bash may expand it.
+ */
+function restoreCommand(region: string, repository: string, config: MutabilityConfig): string {
   const filters = config.imageTagMutabilityExclusionFilters
-    .map((f) => `filterType=WILDCARD,filter=${f.filter}`)
+    .map((f) => `'filterType=WILDCARD,filter=${f.filter}'`)
     .join(' ');
-  return `aws ecr put-image-tag-mutability --repository-name ${repository} --image-tag-mutability ${config.imageTagMutability}${filters ? ` --image-tag-mutability-exclusion-filters ${filters}` : ''}`;
+  return `aws ecr put-image-tag-mutability --region ${region} --repository-name ${repository} --image-tag-mutability ${config.imageTagMutability}${filters ? ` --image-tag-mutability-exclusion-filters ${filters}` : ''}`;
+}
+
+/** The ARN partition of a region (`aws-cn` for China, `aws-us-gov` for GovCloud). */
+function partition(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
 }
 
 function nextSteps(f: Finding): string[] {
@@ -110,7 +145,7 @@ function nextSteps(f: Finding): string[] {
     case 'CONFIG_DRIFT':
       return f.expected && f.repository
         ? [
-            `Restore the policy: ${chatLiteral(restoreCommand(f.repository, f.expected))}`,
+            `Restore the policy: ${chatLiteral(restoreCommand(f.region, f.repository, f.expected))}`,
             'Or, if the change is intended, update the policy.',
           ]
         : [];
@@ -157,17 +192,17 @@ export function renderChatNotification(f: Finding): ChatNotification {
     id: f.id,
     content: {
       textType: 'client-markdown',
-      title: `${TITLES[f.kind]}: ${where(f)}`.slice(0, 250),
+      title: chatPlain(`${TITLES[f.kind]}: ${where(f)}`, 250),
       description: description(f),
       nextSteps: nextSteps(f),
       keywords: [f.severity, f.kind, f.account, f.region],
     },
     metadata: {
       threadId: `${f.account}/${f.region}/${where(f)}`,
-      summary: f.message.slice(0, 250),
+      summary: chatPlain(f.message, 250),
       eventType: f.kind,
       relatedResources: f.repository
-        ? [`arn:aws:ecr:${f.region}:${f.account}:repository/${f.repository}`]
+        ? [`arn:${partition(f.region)}:ecr:${f.region}:${f.account}:repository/${f.repository}`]
         : [],
       additionalContext: context,
     },

@@ -11,8 +11,14 @@ import { type AlertMessage, chatLiteral, SNS_LIMITS, snsSubject } from './chat.t
 /** Room left in a message for everything but the description lines. */
 const ENVELOPE_BYTES = 16 * 1024;
 
-function bytes(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
+/**
+ * Bytes a description line (with its line break) takes in the SNS message, where it is escaped
+ * twice: the description is a JSON string in the notification, itself a JSON string in the
+ * message. Escaping is per character, so the costs of lines add up exactly.
+ */
+function escapedBytes(line: string): number {
+  // Less the quotes the two encodings add around it: `"` outside, `\"` inside.
+  return Buffer.byteLength(JSON.stringify(JSON.stringify(`${line}\n`)), 'utf8') - 6;
 }
 
 /** Renders the summary of a scan as one or more SNS messages, each under the SNS limit. */
@@ -37,17 +43,18 @@ export function renderScanSummary(
         `• ${f.severity} ${f.kind} ${chatLiteral(f.repository ?? `template:${f.templatePrefix}`)}${f.tag ? ` ${chatLiteral(f.tag)}` : ''}`,
     ),
   ];
-  // JSON escaping at most doubles a line twice over (notification inside the SNS envelope).
+  // A part's lines take at most a quarter of a message (each line is at most a few KB:
+  // chatLiteral bounds the text it shows), which keeps parts readable in a chat.
   const budget = Math.floor((maxBytes - ENVELOPE_BYTES) / 4);
   const parts: string[][] = [[]];
   let size = 0;
   for (const line of lines) {
-    const cost = bytes(line) + 1;
+    const cost = escapedBytes(line);
     if (size + cost > budget && (parts.at(-1)?.length ?? 0) > 0) {
       parts.push([]);
       size = 0;
     }
-    parts.at(-1)?.push(line.slice(0, budget));
+    parts.at(-1)?.push(line);
     size += cost;
   }
   return parts.map((part, index) => {

@@ -74,7 +74,9 @@ export async function publishAlerts(
           ConsistentRead: true,
         }),
       );
-      if (Item) {
+      // DynamoDB deletes expired items only eventually: an expired entry no longer counts.
+      const expiresAt = Number(Item?.expiresAt?.N ?? Number.POSITIVE_INFINITY);
+      if (Item && expiresAt * 1000 > now()) {
         result.duplicates++;
         continue;
       }

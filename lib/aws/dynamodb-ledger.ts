@@ -88,9 +88,26 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
     sk: s(`${TAG_PREFIX}${tag}`),
   });
 
-  /** Runs a conditional update; on a failed condition returns the current item instead. */
-  const conditionalUpdate = async (
-    input: Omit<ConstructorParameters<typeof UpdateItemCommand>[0], 'TableName' | 'ReturnValues'>,
+  type UpdateInput = Omit<ConstructorParameters<typeof UpdateItemCommand>[0], 'TableName'>;
+
+  /** Runs a conditional update; false when its condition failed. */
+  const update = async (input: UpdateInput): Promise<boolean> => {
+    try {
+      await client.send(new UpdateItemCommand({ ...input, TableName: tableName }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  };
+
+  /**
+   * Runs a conditional update and returns the item from before it: the replaced item when the
+   * update applied, the current one (`ReturnValuesOnConditionCheckFailure`) when its condition
+   * failed — one request either way, and the item is the one the condition was checked against.
+   */
+  const updateReturningOld = async (
+    input: Omit<UpdateInput, 'ReturnValues' | 'ReturnValuesOnConditionCheckFailure'>,
   ): Promise<{ applied: boolean; old: Item | undefined }> => {
     try {
       const out = await client.send(
@@ -104,62 +121,87 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
       return { applied: true, old: out.Attributes };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const old =
-        error.Item ??
-        (
-          await client.send(
-            new GetItemCommand({ TableName: tableName, Key: input.Key, ConsistentRead: true }),
-          )
-        ).Item;
-      return { applied: false, old };
+      return { applied: false, old: error.Item };
     }
   };
 
-  /** Keeps `recent` bounded; best effort (a concurrent writer wins). */
-  const trimRecent = async (key: Item, record: TagRecord, extra: string | null) => {
-    const recent = [...new Set(extra === null ? record.recent : [extra, ...record.recent])].slice(
-      0,
-      RECENT_DIGESTS,
-    );
-    await client
-      .send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: key,
-          UpdateExpression: 'SET recent = :r',
-          ConditionExpression: '#t = :t',
-          ExpressionAttributeNames: { '#t': 't' },
-          ExpressionAttributeValues: { ':r': { L: recent.map(s) }, ':t': s(record.time) },
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
+  /**
+   * Keeps `recent` bounded after a push: replaces it with the first distinct digests, unless a
+   * concurrent writer changed the tag or its list since (then a later push trims it).
+   */
+  const trimRecent = async (key: Item, time: string, recent: readonly string[]) => {
+    const trimmed = [...new Set(recent)].slice(0, RECENT_DIGESTS);
+    await update({
+      Key: key,
+      UpdateExpression: 'SET recent = :r',
+      ConditionExpression: '#t = :t AND size(recent) = :n',
+      ExpressionAttributeNames: { '#t': 't' },
+      ExpressionAttributeValues: {
+        ':r': { L: trimmed.map(s) },
+        ':t': s(time),
+        ':n': { N: String(recent.length) },
+      },
+    });
   };
 
+  /**
+   * Remembers the digest of a late push (older than the tag's record) among the tag's recent
+   * digests, so that it is reported once. Atomic: concurrent late pushes all land.
+   */
+  const rememberLate = (key: Item, digest: string) =>
+    update({
+      Key: key,
+      UpdateExpression: 'SET recent = list_append(:one, if_not_exists(recent, :empty))',
+      ConditionExpression: 'attribute_exists(pk) AND digest <> :d AND NOT contains(recent, :d)',
+      ExpressionAttributeValues: {
+        ':one': { L: [s(digest)] },
+        ':empty': { L: [] },
+        ':d': s(digest),
+      },
+    });
+
+  /**
+   * Tombstones one tag (`deleteTransition`). With `digest`, the tag now records that digest as
+   * deleted; without, the digest it points at. With `onlyAt`, only while the tag still points at
+   * `digest` (a delete by digest: a concurrent push may have moved the tag since the query).
+   */
   const tombstone = async (
     key: Item,
     digest: string | null,
     change: { time: string; eventId: string | null },
+    onlyAt = false,
   ) => {
-    // A delete that names no digest only tombstones a tag the ledger knows.
-    const known = digest === null;
-    await conditionalUpdate({
+    const values = {
+      ':t': s(change.time),
+      ':eid': nullable(change.eventId),
+      ':true': { BOOL: true },
+      ':false': { BOOL: false },
+    };
+    if (digest === null || onlyAt) {
+      // The digest stays what it is, and so do the recent digests.
+      await update({
+        Key: key,
+        ConditionExpression: `attribute_exists(pk) AND #t <= :t AND deleted = :false${onlyAt ? ' AND digest = :d' : ''}`,
+        UpdateExpression:
+          'SET deleted = :true, #t = :t, eid = :eid, prevDigest = digest, prevDeleted = :false',
+        ExpressionAttributeNames: { '#t': 't' },
+        ExpressionAttributeValues: { ...values, ...(digest === null ? {} : { ':d': s(digest) }) },
+      });
+      return;
+    }
+    await update({
       Key: key,
-      ConditionExpression: known
-        ? 'attribute_exists(pk) AND #t <= :t AND deleted = :false'
-        : 'attribute_not_exists(pk) OR (#t <= :t AND (deleted = :false OR digest <> :d))',
-      UpdateExpression: known
-        ? 'SET deleted = :true, #t = :t, eid = :eid, prevDigest = digest, prevDeleted = :false'
-        : 'SET deleted = :true, digest = :d, #t = :t, eid = :eid, prevDigest = :d, prevDeleted = :false, ' +
-          'recent = list_append(if_not_exists(cur, :empty), if_not_exists(recent, :empty)), cur = :cur',
+      ConditionExpression:
+        'attribute_not_exists(pk) OR (#t <= :t AND (deleted = :false OR digest <> :d))',
+      UpdateExpression:
+        'SET deleted = :true, digest = :d, #t = :t, eid = :eid, prevDigest = :d, prevDeleted = :false, ' +
+        'recent = list_append(if_not_exists(cur, :empty), if_not_exists(recent, :empty)), cur = :cur',
       ExpressionAttributeNames: { '#t': 't' },
       ExpressionAttributeValues: {
-        ':t': s(change.time),
-        ':eid': nullable(change.eventId),
-        ':true': { BOOL: true },
-        ':false': { BOOL: false },
-        ...(known ? {} : { ':d': s(digest), ':empty': { L: [] }, ':cur': { L: [s(digest)] } }),
+        ...values,
+        ':d': s(digest),
+        ':empty': { L: [] },
+        ':cur': { L: [s(digest)] },
       },
     });
   };
@@ -173,6 +215,8 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': s(pk) },
           ...(projection ? { ProjectionExpression: projection } : {}),
+          // Strongly consistent: a delete by digest or a scan must see the latest pushes.
+          ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
@@ -184,7 +228,7 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
   return {
     async recordPush(ref, tag, digest, change) {
       const key = tagKey(ref, tag);
-      const { applied, old } = await conditionalUpdate({
+      const { applied, old } = await updateReturningOld({
         Key: key,
         // The transition of pushTransition: a first push, other content, or a push after a delete.
         ConditionExpression:
@@ -206,11 +250,7 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
       });
       const prev = old ? tagRecordOf(old) : undefined;
       if (applied && prev && prev.recent.length >= 2 * RECENT_DIGESTS) {
-        await trimRecent(
-          key,
-          { ...prev, time: change.time, recent: [prev.digest, ...prev.recent] },
-          null,
-        );
+        await trimRecent(key, change.time, [prev.digest, ...prev.recent]);
       }
       // A late push of content not seen yet: remember its digest so that it is reported once.
       if (
@@ -220,7 +260,7 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
         prev.digest !== digest &&
         !prev.recent.includes(digest)
       ) {
-        await trimRecent(key, prev, digest);
+        await rememberLate(key, digest);
       }
       return prev;
     },
@@ -231,7 +271,7 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
         const sk = str(item.sk) ?? '';
         if (!sk.startsWith(TAG_PREFIX) || item.deleted?.BOOL || str(item.digest) !== digest)
           continue;
-        await tombstone({ pk: s(repositoryPk(ref)), sk: s(sk) }, digest, change);
+        await tombstone({ pk: s(repositoryPk(ref)), sk: s(sk) }, digest, change, true);
       }
     },
 

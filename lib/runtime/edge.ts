@@ -7,6 +7,7 @@
  * @module
  */
 import * as v from 'valibot';
+import { quote, typeName } from '../events/fields.ts';
 import {
   CLOUDTRAIL_DETAIL_TYPE,
   ECR_EVENT_SOURCE,
@@ -28,11 +29,23 @@ const ApiCall = v.object({
 /** The schema of an event an ECR handler accepts. */
 export const EcrEventEnvelope = v.union([ImageAction, ApiCall]);
 
-/** Null when `raw` is an ECR EventBridge event; otherwise why it is not. */
+/**
+ * Null when `raw` is an ECR EventBridge event; otherwise why it is not, naming what it is (its
+ * `source`, `detail-type` and, for an API call, `eventSource`), so that a misrouted event can be
+ * traced to its rule.
+ */
 export function rejectNonEcrEvent(raw: unknown): string | null {
-  const result = v.safeParse(EcrEventEnvelope, raw);
-  if (result.success) return null;
-  const issue = result.issues[0];
-  const path = v.getDotPath(issue);
-  return `not an ECR EventBridge event${path ? ` (${path}: ${issue.message})` : `: ${issue.message}`}`;
+  if (v.is(EcrEventEnvelope, raw)) return null;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return `not an ECR EventBridge event: not a JSON object (got ${typeName(raw)})`;
+  }
+  const event = raw as Record<string, unknown>;
+  const detail = event.detail;
+  const parts = [`source ${quote(event.source)}`, `detail-type ${quote(event['detail-type'])}`];
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+    parts.push(`detail ${typeName(detail)}`);
+  } else if (event['detail-type'] === CLOUDTRAIL_DETAIL_TYPE) {
+    parts.push(`eventSource ${quote((detail as Record<string, unknown>).eventSource)}`);
+  }
+  return `not an ECR EventBridge event (${parts.join(', ')})`;
 }

@@ -2,7 +2,8 @@
  * The compliance scan: every repository and creation template of a registry compared with the
  * policy, and every tag reconciled with the ledger — a tag whose digest differs from the
  * ledger's was overwritten without an event reaching us (`detectedBy: scan`); unseen tags seed
- * the ledger; tags gone from ECR are tombstoned. One repository failing never stops the rest.
+ * the ledger; tags gone from ECR are tombstoned. One repository failing never stops the rest,
+ * and neither do the creation templates.
  *
  * @module
  */
@@ -21,6 +22,9 @@ import type { Finding } from '../findings.ts';
 import { type Policy, resolveRepository } from '../policy/index.ts';
 import { normalizeRepositoryConfig } from '../semantics/validate.ts';
 import type { RuntimeLog, RuntimeMetrics } from './telemetry.ts';
+
+/** The `repository` of the failure reported when the creation templates cannot be read. */
+export const TEMPLATES_FAILURE = 'repository creation templates';
 
 /** ECR's largest page (DescribeRepositories, DescribeImages: `maxResults` 1–1000). */
 export const ECR_PAGE_SIZE = 1000;
@@ -128,26 +132,32 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
 
   let account = deps.account;
   let templates = 0;
-  for await (const page of paginateDescribeRepositoryCreationTemplates(
-    { client: deps.ecr, pageSize: ECR_PAGE_SIZE },
-    {},
-  )) {
-    account ??= page.registryId;
-    for (const template of page.repositoryCreationTemplates ?? []) {
-      if (!template.prefix) continue;
-      templates++;
-      const config = normalizeRepositoryConfig(template);
-      if (typeof config === 'string') {
-        failures.push({ repository: `template:${template.prefix}`, error: config });
-        continue;
+  // Templates failing (throttled beyond retries, access denied) never stops the repositories.
+  try {
+    for await (const page of paginateDescribeRepositoryCreationTemplates(
+      { client: deps.ecr, pageSize: ECR_PAGE_SIZE },
+      {},
+    )) {
+      account ??= page.registryId;
+      for (const template of page.repositoryCreationTemplates ?? []) {
+        if (!template.prefix) continue;
+        templates++;
+        const config = normalizeRepositoryConfig(template);
+        if (typeof config === 'string') {
+          failures.push({ repository: `template:${template.prefix}`, error: config });
+          continue;
+        }
+        const ref = {
+          account: account ?? 'unknown',
+          region: deps.region,
+          templatePrefix: template.prefix,
+        };
+        findings.push(...(await deps.auditor.observeConfig({ kind: 'template', ref }, config, at)));
       }
-      const ref = {
-        account: account ?? 'unknown',
-        region: deps.region,
-        templatePrefix: template.prefix,
-      };
-      findings.push(...(await deps.auditor.observeConfig({ kind: 'template', ref }, config, at)));
     }
+  } catch (error) {
+    failures.push({ repository: TEMPLATES_FAILURE, error: (error as Error).message });
+    deps.log.error('Scan of the creation templates failed', { error: (error as Error).message });
   }
 
   const repositories = await listRepositories(deps.ecr);

@@ -1,0 +1,228 @@
+/**
+ * publishAlerts with the real SNS and DynamoDB clients against the fake SNS and dynalite: one
+ * Publish per finding at or above the threshold, each finding id alerted once (the alert log
+ * `ALERT#<id>`), and a failed delivery that leaves no log entry so that a retry delivers.
+ */
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { renderAlert } from '../../lib/alerts/chat.ts';
+import {
+  ALERT_LOG_TTL_SECONDS,
+  AlertDeliveryError,
+  type AlertDeps,
+  publishAlerts,
+} from '../../lib/aws/alerts.ts';
+import { createDynamoLedger } from '../../lib/aws/dynamodb-ledger.ts';
+import { createAuditor } from '../../lib/engine/auditor.ts';
+import type { PushEvent } from '../../lib/events/types.ts';
+import type { Finding } from '../../lib/findings.ts';
+import {
+  at,
+  digest,
+  fastDynamo,
+  type LedgerTable,
+  POLICY_TEXT,
+  policy,
+  startLedgerTable,
+  TABLE,
+  TOPIC,
+} from '../aws/support.ts';
+import { snsClient } from '../fakes/clients.ts';
+import { fault, type StartedServer } from '../fakes/http.ts';
+import { FakeSns } from '../fakes/sns.ts';
+import { sampleFinding } from './findings.ts';
+
+const sns = new FakeSns({ topics: [TOPIC] });
+let snsServer: StartedServer;
+let table: LedgerTable;
+let deps: AlertDeps;
+const NOW = Date.UTC(2025, 6, 24, 12);
+
+beforeAll(async () => {
+  [snsServer, table] = await Promise.all([sns.start(), startLedgerTable()]);
+  deps = {
+    sns: snsClient(snsServer, { maxAttempts: 3, retryDelayMs: 1 }),
+    topicArn: TOPIC,
+    dynamo: fastDynamo(table),
+    tableName: TABLE,
+    minSeverity: 'LOW',
+    now: () => NOW,
+  };
+});
+afterAll(() => Promise.all([snsServer.close(), table.server.close()]));
+beforeEach(() => {
+  sns.reset();
+  table.fake.reset();
+});
+
+async function alertLogItem(id: string) {
+  const out = await table.client.send(
+    new GetItemCommand({
+      TableName: TABLE,
+      Key: { pk: { S: `ALERT#${id}` }, sk: { S: 'ALERT' } },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item;
+}
+
+let pushes = 0;
+/** A push event of `tag` with digest `d` at `seconds`; the id is derived unless given. */
+function push(repository: string, tag: string, d: number, seconds: number, id?: string): PushEvent {
+  pushes++;
+  return {
+    type: 'push',
+    account: '123456789012',
+    region: 'eu-west-1',
+    time: at(seconds),
+    eventId: id ?? `push-${pushes}`,
+    actor: null,
+    origin: 'image-action',
+    repository,
+    tag,
+    digest: digest(d),
+  };
+}
+
+/** An auditor over the DynamoDB ledger, and the overwrite finding of a fresh repository. */
+async function overwrite(repository: string) {
+  const ledger = createDynamoLedger({ client: deps.dynamo, tableName: TABLE });
+  const auditor = createAuditor(policy(POLICY_TEXT), ledger);
+  expect(await auditor.apply(push(repository, 'v1', 1, 1))).toEqual([]);
+  const event = push(repository, 'v1', 2, 2);
+  const findings = await auditor.apply(event);
+  expect(findings.map((f) => f.kind)).toEqual(['TAG_OVERWRITE_VIOLATION']);
+  table.fake.reset();
+  return { auditor, event, findings };
+}
+
+describe('publishAlerts', () => {
+  it('publishes one message per finding at or above the threshold, and logs each', async () => {
+    const findings: Finding[] = [
+      sampleFinding('TAG_OVERWRITE_VIOLATION', { id: 'p-high' }),
+      sampleFinding('OVERWRITE_BLOCKED', { id: 'p-low', severity: 'LOW' }),
+      sampleFinding('TAG_OVERWRITE_ALLOWED', { id: 'p-info' }),
+      sampleFinding('CONFIG_DRIFT_RESOLVED', { id: 'p-info-2' }),
+    ];
+    const result = await publishAlerts(findings, deps);
+    expect(result).toEqual({ published: 2, belowThreshold: 2, duplicates: 0 });
+    // A first-time event finding costs no read, only the log write after Publish; a refused
+    // overwrite (no ledger move tells whether it was alerted) is looked up first.
+    expect(table.fake.requests.map((r) => r.operation)).toEqual(['PutItem', 'GetItem', 'PutItem']);
+    expect(sns.published.map((m) => m.messageAttributes.findingId?.stringValue)).toEqual([
+      'p-high',
+      'p-low',
+    ]);
+    const [first] = sns.published;
+    const expected = renderAlert(findings[0] as Finding);
+    expect(first).toMatchObject({
+      topicArn: TOPIC,
+      subject: expected.subject,
+      message: expected.message,
+      messageStructure: 'json',
+    });
+    expect(await alertLogItem('p-high')).toEqual({
+      pk: { S: 'ALERT#p-high' },
+      sk: { S: 'ALERT' },
+      kind: { S: 'TAG_OVERWRITE_VIOLATION' },
+      sentAt: { S: new Date(NOW).toISOString() },
+      expiresAt: { N: String(NOW / 1000 + ALERT_LOG_TTL_SECONDS) },
+    });
+    expect(await alertLogItem('p-info')).toBeUndefined();
+  });
+
+  it('publishes a finding of a redelivered event once', async () => {
+    const { auditor, event, findings } = await overwrite('redelivered/app');
+    expect((await publishAlerts(findings, deps)).published).toBe(1);
+    // The same event again (EventBridge delivers at least once): the same finding, same id.
+    const again = await auditor.apply(event);
+    expect(again.map((f) => f.id)).toEqual(findings.map((f) => f.id));
+    expect(await publishAlerts(again, deps)).toEqual({
+      published: 0,
+      belowThreshold: 0,
+      duplicates: 1,
+    });
+    expect(sns.published).toHaveLength(1);
+  });
+
+  it('publishes a finding a scan reports on every run once', async () => {
+    const drift = sampleFinding('CONFIG_DRIFT', { id: 'drift-episode-1', detectedBy: 'scan' });
+    await publishAlerts([drift], deps);
+    await publishAlerts([{ ...drift }], deps);
+    expect(sns.published).toHaveLength(1);
+    expect(sns.count('Publish')).toBe(1);
+  });
+
+  it('alerts a lasting finding again once its log entry has expired, deleted or not', async () => {
+    const drift = sampleFinding('CONFIG_DRIFT', { id: 'drift-episode-2', detectedBy: 'scan' });
+    await publishAlerts([drift], deps);
+    const justBefore = { ...deps, now: () => NOW + ALERT_LOG_TTL_SECONDS * 1000 - 1000 };
+    expect((await publishAlerts([drift], justBefore)).duplicates).toBe(1);
+    // DynamoDB's TTL deletes an expired item some time later; the entry still reads until then.
+    const after = { ...deps, now: () => NOW + ALERT_LOG_TTL_SECONDS * 1000 + 1000 };
+    expect(await alertLogItem('drift-episode-2')).toBeDefined();
+    expect((await publishAlerts([drift], after)).published).toBe(1);
+    expect(sns.published).toHaveLength(2);
+    expect((await alertLogItem('drift-episode-2'))?.expiresAt).toEqual({
+      N: String((NOW + ALERT_LOG_TTL_SECONDS * 1000 + 1000) / 1000 + ALERT_LOG_TTL_SECONDS),
+    });
+  });
+
+  it('fails with AlertDeliveryError and logs nothing when SNS keeps failing; a retry delivers once', async () => {
+    const { auditor, event, findings } = await overwrite('flaky/app');
+    sns.inject('Publish', fault.internal(), fault.internal(), fault.internal());
+    const sent = publishAlerts(findings, deps);
+    await expect(sent).rejects.toBeInstanceOf(AlertDeliveryError);
+    await expect(sent).rejects.toThrow(/could not publish tag-overwrite-violation-/);
+    expect(sns.count('Publish')).toBe(3); // every attempt the client had
+    expect(sns.published).toEqual([]);
+    expect(await alertLogItem(findings[0]?.id ?? '')).toBeUndefined();
+
+    // Lambda retries the event: the ledger has moved already, the finding comes back the same.
+    const again = await auditor.apply(event);
+    expect(again.map((f) => f.id)).toEqual(findings.map((f) => f.id));
+    expect((await publishAlerts(again, deps)).published).toBe(1);
+    expect((await publishAlerts(await auditor.apply(event), deps)).duplicates).toBe(1);
+    expect(sns.published).toHaveLength(1);
+    expect(sns.published[0]?.messageAttributes.findingId?.stringValue).toBe(findings[0]?.id);
+  });
+
+  it('does not retry a non-retryable SNS error, and delivers on the next attempt', async () => {
+    const { auditor, event, findings } = await overwrite('denied/app');
+    sns.inject('Publish', fault.error('AuthorizationError', 403, 'not authorized to publish'));
+    const sent = publishAlerts(findings, deps);
+    await expect(sent).rejects.toBeInstanceOf(AlertDeliveryError);
+    await expect(sent).rejects.toThrow('not authorized to publish');
+    await expect(sent).rejects.toMatchObject({ cause: { name: 'AuthorizationErrorException' } });
+    expect(sns.count('Publish')).toBe(1);
+    expect(await alertLogItem(findings[0]?.id ?? '')).toBeUndefined();
+    expect((await publishAlerts(await auditor.apply(event), deps)).published).toBe(1);
+    expect(sns.published).toHaveLength(1);
+  });
+
+  it('keeps what was delivered before a failure in the same batch', async () => {
+    const findings = [
+      sampleFinding('OVERWRITE_BLOCKED', { id: 'batch-1', severity: 'LOW' }),
+      sampleFinding('OVERWRITE_BLOCKED', { id: 'batch-2', severity: 'LOW' }),
+    ];
+    sns.injectWith('Publish', ({ body }) =>
+      (body as Record<string, string>).Message?.includes('batch-2')
+        ? fault.error('InvalidParameter', 400)
+        : undefined,
+    );
+    await expect(publishAlerts(findings, deps)).rejects.toBeInstanceOf(AlertDeliveryError);
+    expect(await alertLogItem('batch-1')).toBeDefined();
+    expect(await alertLogItem('batch-2')).toBeUndefined();
+    sns.clearFaults();
+    // OVERWRITE_BLOCKED findings may have been alerted, so the log is consulted: only batch-2 goes.
+    expect(await publishAlerts(findings, deps)).toEqual({
+      published: 1,
+      belowThreshold: 0,
+      duplicates: 1,
+    });
+    expect(sns.published.map((m) => m.messageAttributes.findingId?.stringValue)).toEqual([
+      'batch-1',
+      'batch-2',
+    ]);
+  });
+});

@@ -1,0 +1,296 @@
+/**
+ * The built Lambda bundles (dist/handlers/*.mjs), each run in a child Node process as Lambda
+ * would run it — `handler(event, context)` with only the environment the function gets — with
+ * the SDK's own endpoint variables pointing at the fakes.
+ *
+ * The build (`node scripts/build.mjs`) runs in a temporary mirror of the repository (symbolic
+ * links to every top-level entry but `dist` and `.git`), so that its `dist/` is its own: other
+ * test files build `dist/cli.mjs` in the repository while this one runs.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type LedgerTable, startLedgerTable, TABLE, TOPIC } from '../aws/support.ts';
+import { FakeEcr } from '../fakes/ecr.ts';
+import type { StartedServer } from '../fakes/http.ts';
+import { FakeSns } from '../fakes/sns.ts';
+import { cloudTrailPutImage, digest, imagePush, SAMPLE } from './support.ts';
+
+const execFileAsync = promisify(execFile);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+let work: string;
+let mirror: string;
+let table: LedgerTable;
+const sns = new FakeSns({ topics: [TOPIC] });
+const ecr = new FakeEcr({ accountId: SAMPLE.account, region: SAMPLE.region });
+let snsServer: StartedServer;
+let ecrServer: StartedServer;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'ecr-tag-auditor-bundles-'));
+  mirror = join(work, 'repo');
+  mkdirSync(mirror);
+  for (const entry of readdirSync(ROOT)) {
+    if (entry === 'dist' || entry === '.git' || entry === '.serverless') continue;
+    symlinkSync(join(ROOT, entry), join(mirror, entry));
+  }
+  const build = execFileAsync(process.execPath, [join(ROOT, 'scripts/build.mjs')], {
+    cwd: mirror,
+    timeout: 120_000,
+  }).catch((error: { stdout?: string; stderr?: string }) => {
+    throw new Error(`build failed:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+  });
+  [table, snsServer, ecrServer] = await Promise.all([
+    startLedgerTable(),
+    sns.start(),
+    ecr.start(),
+    build,
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([table?.server.close(), snsServer?.close(), ecrServer?.close()]);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  sns.reset();
+  table.fake.reset();
+  ecr.reset();
+});
+
+/** What a handler invocation in a child process gave. */
+interface Invocation {
+  ok: boolean;
+  result?: unknown;
+  error?: { name: string; message: string };
+  /** Every line the process wrote to stdout (Powertools' JSON logs and EMF metrics). */
+  stdout: string[];
+  /** Every line the process wrote to stderr (Powertools writes errors there). */
+  stderr: string[];
+}
+
+/** The script of the child: imports the bundle, calls the handler once, reports as JSON. */
+const RUNNER = `
+const { handler } = await import(process.env.TEST_BUNDLE_URL);
+const event = JSON.parse(process.env.TEST_EVENT);
+const context = {
+  functionName: process.env.TEST_FUNCTION_NAME,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:${SAMPLE.region}:${SAMPLE.account}:function:' + process.env.TEST_FUNCTION_NAME,
+  memoryLimitInMB: '256',
+  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+  logGroupName: '/aws/lambda/' + process.env.TEST_FUNCTION_NAME,
+  logStreamName: '2025/07/24/[$LATEST]abcdef',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 30000,
+  done() {}, fail() {}, succeed() {},
+};
+let report;
+try {
+  report = { ok: true, result: (await handler(event, context)) ?? null };
+} catch (error) {
+  report = { ok: false, error: { name: error.name, message: error.message } };
+}
+process.stdout.write('\\n@@RESULT ' + JSON.stringify(report) + '\\n');
+`;
+
+/** Invokes `dist/handlers/<name>.mjs` of the mirror with `event`, as Lambda would. */
+async function invoke(
+  name: 'image-action' | 'api-call' | 'scheduled-scan',
+  event: unknown,
+  extraEnv: Record<string, string> = {},
+): Promise<Invocation> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: work,
+    TZ: 'UTC',
+    AWS_REGION: SAMPLE.region,
+    AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+    AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(work, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
+    LEDGER_TABLE_NAME: TABLE,
+    ALERTS_TOPIC_ARN: TOPIC,
+    AWS_ENDPOINT_URL_DYNAMODB: table.server.endpoint,
+    AWS_ENDPOINT_URL_SNS: snsServer.endpoint,
+    AWS_ENDPOINT_URL_ECR: ecrServer.endpoint,
+    TEST_BUNDLE_URL: pathToFileURL(join(mirror, 'dist/handlers', `${name}.mjs`)).href,
+    TEST_EVENT: JSON.stringify(event),
+    TEST_FUNCTION_NAME: name,
+    ...extraEnv,
+  };
+  const { stdout, stderr } = await execFileAsync(
+    process.execPath,
+    ['--input-type=module', '-e', RUNNER],
+    {
+      cwd: work,
+      env,
+      timeout: 60_000,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  const lines = stdout.split('\n');
+  const marker = lines.find((line) => line.startsWith('@@RESULT '));
+  if (!marker) throw new Error(`no result from the handler; stdout:\n${stdout}`);
+  return {
+    ...(JSON.parse(marker.slice('@@RESULT '.length)) as Omit<Invocation, 'stdout' | 'stderr'>),
+    stdout: lines.filter((line) => line !== '' && line !== marker),
+    stderr: stderr.split('\n').filter((line) => line !== ''),
+  };
+}
+
+async function ledgerItem(region: string, repository: string, tag: string) {
+  const out = await table.client.send(
+    new GetItemCommand({
+      TableName: TABLE,
+      Key: {
+        pk: { S: `REPO#${SAMPLE.account}#${region}#${repository}` },
+        sk: { S: `TAG#${tag}` },
+      },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item;
+}
+
+describe('image-action bundle', () => {
+  it('records the AWS sample push, and alerts once on an overwrite of the tag', async () => {
+    const first = await invoke('image-action', imagePush());
+    expect(first).toMatchObject({ ok: true });
+    expect((await ledgerItem(SAMPLE.region, SAMPLE.repository, 'latest'))?.digest).toEqual({
+      S: SAMPLE.digest,
+    });
+    expect(sns.published).toEqual([]);
+
+    const overwrite = imagePush({
+      digest: digest(2),
+      id: 'second-push',
+      time: '2019-11-16T02:00:00Z',
+    });
+    expect(await invoke('image-action', overwrite)).toMatchObject({ ok: true });
+    expect(sns.published).toHaveLength(1);
+    expect(sns.published[0]?.messageAttributes).toMatchObject({
+      kind: { stringValue: 'TAG_OVERWRITE_VIOLATION' },
+      severity: { stringValue: 'HIGH' },
+      repository: { stringValue: SAMPLE.repository },
+    });
+    // Delivered again: still one message.
+    expect(await invoke('image-action', overwrite)).toMatchObject({ ok: true });
+    expect(sns.published).toHaveLength(1);
+    expect((await ledgerItem(SAMPLE.region, SAMPLE.repository, 'latest'))?.digest).toEqual({
+      S: digest(2),
+    });
+  });
+
+  it('logs with Powertools and emits metrics', async () => {
+    const run = await invoke('image-action', imagePush({ repository: 'logs/app', id: 'log-1' }));
+    expect(run.ok).toBe(true);
+    const json = run.stdout.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+    const emf = json.find((entry) => entry._aws !== undefined);
+    expect(emf).toMatchObject({ EventsAudited: 1, service: 'image-action' });
+  });
+});
+
+describe('api-call bundle', () => {
+  it('records the AWS sample CloudTrail PutImage, and alerts once on an overwrite', async () => {
+    const sample = cloudTrailPutImage({ region: 'eu-west-1', repository: 'busybox', tag: 'v1' });
+    expect(await invoke('api-call', sample)).toMatchObject({ ok: true });
+    expect((await ledgerItem('eu-west-1', 'busybox', 'v1'))?.digest).toEqual({ S: SAMPLE.digest });
+
+    const overwrite = cloudTrailPutImage({
+      region: 'eu-west-1',
+      repository: 'busybox',
+      tag: 'v1',
+      digest: digest(5),
+      eventId: 'second-put-image',
+      time: '2018-03-18T00:10:00Z',
+      actor: 'arn:aws:sts::123456789012:assumed-role/ci/build-9',
+    });
+    expect(await invoke('api-call', overwrite)).toMatchObject({ ok: true });
+    expect(sns.published).toHaveLength(1);
+    const body = JSON.parse(sns.published[0]?.message ?? '{}') as { sqs: string };
+    expect(JSON.parse(body.sqs)).toMatchObject({
+      kind: 'TAG_OVERWRITE_VIOLATION',
+      actor: 'arn:aws:sts::123456789012:assumed-role/ci/build-9',
+      eventId: 'second-put-image',
+    });
+  });
+});
+
+describe('scheduled-scan bundle', () => {
+  it('scans the fake registry, alerts its finding and publishes a summary', async () => {
+    ecr.addRepository('drifted', { imageTagMutability: 'MUTABLE' });
+    ecr.pushImage('drifted', 'v1', digest(1));
+    const run = await invoke('scheduled-scan', {
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: SAMPLE.account,
+      region: SAMPLE.region,
+      time: '2025-07-24T06:00:00Z',
+      detail: {},
+    });
+    expect(run).toMatchObject({ ok: true, result: { findings: 1, failures: 0, published: 1 } });
+    expect(ecr.count('DescribeRepositories')).toBe(1);
+    const kinds = sns.published.map((m) => m.messageAttributes.kind?.stringValue);
+    expect(kinds).toEqual(['CONFIG_DRIFT', 'SCAN_SUMMARY']);
+    const summary = JSON.parse(sns.published[1]?.message ?? '{}') as { default: string };
+    expect(JSON.parse(summary.default)).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      metadata: { threadId: `scan/${SAMPLE.account}/${SAMPLE.region}`, eventType: 'SCAN_SUMMARY' },
+    });
+    // The drift lasts: the next run alerts it no more, but still sends its summary.
+    expect(await invoke('scheduled-scan', {})).toMatchObject({
+      ok: true,
+      result: { published: 0 },
+    });
+    expect(sns.published.map((m) => m.messageAttributes.kind?.stringValue)).toEqual([
+      'CONFIG_DRIFT',
+      'SCAN_SUMMARY',
+      'SCAN_SUMMARY',
+    ]);
+  });
+});
+
+describe('a policy that cannot be loaded', () => {
+  it('fails the invocation loudly and publishes nothing', async () => {
+    const invalid = join(work, 'invalid-policy.yml');
+    writeFileSync(
+      invalid,
+      'version: 1\ndefault:\n  imageTagMutability: IMMUTABLE_WITH_EXCLUSION\n  imageTagMutabilityExclusionFilters: ["a*b*c*"]\n',
+    );
+    for (const policyPath of [invalid, join(work, 'missing-policy.yml')]) {
+      const run = await invoke(
+        'image-action',
+        imagePush({ repository: 'never/recorded', digest: digest(3) }),
+        { POLICY_PATH: policyPath },
+      );
+      expect(run.ok).toBe(false);
+      const output = [...run.stdout, ...run.stderr].join('\n');
+      expect(output).toContain('Cannot start: configuration or policy error');
+      expect(output).toContain('"StartupFailures":1');
+    }
+    const run = await invoke('image-action', imagePush({ repository: 'never/recorded' }), {
+      POLICY_PATH: invalid,
+    });
+    expect(run.error?.message).toContain('invalid-policy.yml:4');
+    expect(run.error?.message).toContain('3 wildcards');
+    expect(sns.requests).toEqual([]);
+    expect(table.fake.requests).toEqual([]);
+    expect(await ledgerItem(SAMPLE.region, 'never/recorded', 'latest')).toBeUndefined();
+  });
+});

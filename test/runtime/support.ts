@@ -1,0 +1,107 @@
+/**
+ * Raw EventBridge events for the runtime tests, built from the AWS documentation samples in
+ * shared/fixtures/aws-docs/ (beside the clone, as CI has it). Every call returns a fresh copy.
+ */
+import { readFileSync } from 'node:fs';
+
+/** A mutable JSON object. */
+export type Json = Record<string, unknown>;
+
+/** The AWS samples used here (file names without `.json`). */
+export type SampleName =
+  | 'ecr-image-action-push'
+  | 'ecr-image-action-delete'
+  | 'eventbridge-cloudtrail-put-image';
+
+/** A fresh copy of one AWS sample. */
+export function sample(name: SampleName): Json {
+  const url = new URL(`../../../shared/fixtures/aws-docs/${name}.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')) as Json;
+}
+
+/** The account, region and repository of the ECR Image Action samples. */
+export const SAMPLE = {
+  account: '123456789012',
+  region: 'us-west-2',
+  repository: 'my-repository-name',
+  digest: 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234',
+} as const;
+
+/** What to change in an ECR Image Action sample. */
+export interface ImageActionChange {
+  id?: string;
+  time?: string;
+  repository?: string;
+  tag?: string | null;
+  digest?: string;
+}
+
+function imageAction(name: SampleName, change: ImageActionChange): Json {
+  const event = sample(name);
+  const detail = event.detail as Json;
+  if (change.id !== undefined) event.id = change.id;
+  if (change.time !== undefined) event.time = change.time;
+  if (change.repository !== undefined) detail['repository-name'] = change.repository;
+  if (change.digest !== undefined) detail['image-digest'] = change.digest;
+  if (change.tag === null) delete detail['image-tag'];
+  else if (change.tag !== undefined) detail['image-tag'] = change.tag;
+  return event;
+}
+
+/** The ECR Image Action PUSH sample, changed. */
+export function imagePush(change: ImageActionChange = {}): Json {
+  return imageAction('ecr-image-action-push', change);
+}
+
+/** The ECR Image Action DELETE sample, changed. */
+export function imageDelete(change: ImageActionChange = {}): Json {
+  return imageAction('ecr-image-action-delete', change);
+}
+
+/** What to change in the EventBridge-forwarded CloudTrail PutImage sample. */
+export interface PutImageChange {
+  eventId?: string;
+  time?: string;
+  account?: string;
+  region?: string;
+  repository?: string;
+  tag?: string;
+  digest?: string;
+  actor?: string;
+}
+
+/**
+ * The `AWS API Call via CloudTrail` PutImage sample, changed; by default it reports the same push
+ * as the ECR Image Action PUSH sample (account, region, repository, tag `latest`, digest).
+ */
+export function cloudTrailPutImage(change: PutImageChange = {}): Json {
+  const event = sample('eventbridge-cloudtrail-put-image');
+  const detail = event.detail as Json;
+  const request = detail.requestParameters as Json;
+  const image = (detail.responseElements as Json).image as Json;
+  const imageId = image.imageId as Json;
+  const repository = change.repository ?? SAMPLE.repository;
+  const tag = change.tag ?? 'latest';
+  event.account = change.account ?? SAMPLE.account;
+  event.region = change.region ?? SAMPLE.region;
+  detail.awsRegion = event.region;
+  if (change.time !== undefined) {
+    event.time = change.time;
+    detail.eventTime = change.time;
+  }
+  if (change.eventId !== undefined) detail.eventID = change.eventId;
+  if (change.actor !== undefined) {
+    detail.userIdentity = { type: 'AssumedRole', arn: change.actor, accountId: event.account };
+  }
+  request.repositoryName = repository;
+  request.imageTag = tag;
+  image.repositoryName = repository;
+  imageId.imageTag = tag;
+  imageId.imageDigest = change.digest ?? SAMPLE.digest;
+  return event;
+}
+
+/** A digest made from a small number. */
+export function digest(n: number): string {
+  return `sha256:${n.toString(16).padStart(64, '0')}`;
+}
