@@ -5,11 +5,14 @@
  *
  * @module
  */
+
 import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { alertKey } from '../../infra/table.ts';
 import { type AlertMessage, renderAlert } from '../alerts/chat.ts';
 import { isRedelivered } from '../engine/decide.ts';
 import { type Finding, isAtLeast, type Severity } from '../findings.ts';
+import { keyItem } from './dynamodb-ledger.ts';
 
 /** How long the alert log remembers a finding id (DynamoDB TTL). */
 export const ALERT_LOG_TTL_SECONDS = 30 * 24 * 3600;
@@ -39,10 +42,6 @@ export class AlertDeliveryError extends Error {
   override readonly name = 'AlertDeliveryError';
 }
 
-function alertKey(id: string) {
-  return { pk: { S: `ALERT#${id}` }, sk: { S: 'ALERT' } };
-}
-
 /**
  * True when a finding might have been alerted already: a redelivery of its event, a refused
  * overwrite (which moves no ledger entry that could tell), or drift a scan reports again on
@@ -70,7 +69,7 @@ export async function publishAlerts(
       const { Item } = await deps.dynamo.send(
         new GetItemCommand({
           TableName: deps.tableName,
-          Key: alertKey(finding.id),
+          Key: keyItem(alertKey(finding.id)),
           ConsistentRead: true,
         }),
       );
@@ -86,7 +85,7 @@ export async function publishAlerts(
       new PutItemCommand({
         TableName: deps.tableName,
         Item: {
-          ...alertKey(finding.id),
+          ...keyItem(alertKey(finding.id)),
           kind: { S: finding.kind },
           sentAt: { S: new Date(now()).toISOString() },
           expiresAt: { N: String(Math.floor(now() / 1000) + ALERT_LOG_TTL_SECONDS) },

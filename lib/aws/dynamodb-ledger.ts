@@ -15,6 +15,14 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import {
+  type LedgerKey,
+  repositoryConfigKey,
+  repositoryPartition,
+  TAG_SORT_PREFIX,
+  tagItemKey,
+  templateConfigKey,
+} from '../../infra/table.ts';
 import type { ConfigTarget } from '../engine/decide.ts';
 import type { Ledger } from '../engine/ledger.ts';
 import {
@@ -38,22 +46,25 @@ export class LedgerConflictError extends Error {
 
 type Item = Record<string, AttributeValue>;
 
-const TAG_PREFIX = 'TAG#';
-const CONFIG_SK = 'CONFIG';
 const MAX_CONFIG_ATTEMPTS = 5;
+
+/** A key of infra/table.ts as DynamoDB attribute values. */
+export function keyItem(key: LedgerKey): Item {
+  return { pk: { S: key.pk }, sk: { S: key.sk } };
+}
 
 /** Partition key of a repository's items. */
 export function repositoryPk(ref: RepositoryRef): string {
-  return `REPO#${ref.account}#${ref.region}#${ref.repository}`;
+  return repositoryPartition(ref.account, ref.region, ref.repository);
 }
 
 function targetKey(target: ConfigTarget): Item {
   const { account, region } = target.ref;
-  const pk =
+  return keyItem(
     target.kind === 'repository'
-      ? repositoryPk(target.ref)
-      : `TEMPLATE#${account}#${region}#${target.ref.templatePrefix}`;
-  return { pk: { S: pk }, sk: { S: CONFIG_SK } };
+      ? repositoryConfigKey(account, region, target.ref.repository)
+      : templateConfigKey(account, region, target.ref.templatePrefix),
+  );
 }
 
 const s = (value: string): AttributeValue => ({ S: value });
@@ -83,10 +94,8 @@ export function tagRecordOf(item: Item): TagRecord {
 
 /** Creates the DynamoDB {@link Ledger}. */
 export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Ledger {
-  const tagKey = (ref: RepositoryRef, tag: string): Item => ({
-    pk: s(repositoryPk(ref)),
-    sk: s(`${TAG_PREFIX}${tag}`),
-  });
+  const tagKey = (ref: RepositoryRef, tag: string): Item =>
+    keyItem(tagItemKey(ref.account, ref.region, ref.repository, tag));
 
   type UpdateInput = Omit<ConstructorParameters<typeof UpdateItemCommand>[0], 'TableName'>;
 
@@ -269,7 +278,7 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
       if (tag !== null) return tombstone(tagKey(ref, tag), digest, change);
       for await (const item of queryPartition(repositoryPk(ref))) {
         const sk = str(item.sk) ?? '';
-        if (!sk.startsWith(TAG_PREFIX) || item.deleted?.BOOL || str(item.digest) !== digest)
+        if (!sk.startsWith(TAG_SORT_PREFIX) || item.deleted?.BOOL || str(item.digest) !== digest)
           continue;
         await tombstone({ pk: s(repositoryPk(ref)), sk: s(sk) }, digest, change, true);
       }
@@ -279,7 +288,8 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
       const tags = new Map<string, TagRecord>();
       for await (const item of queryPartition(repositoryPk(ref))) {
         const sk = str(item.sk) ?? '';
-        if (sk.startsWith(TAG_PREFIX)) tags.set(sk.slice(TAG_PREFIX.length), tagRecordOf(item));
+        if (sk.startsWith(TAG_SORT_PREFIX))
+          tags.set(sk.slice(TAG_SORT_PREFIX.length), tagRecordOf(item));
       }
       return tags;
     },

@@ -123,17 +123,29 @@ export function pushFinding(
   }
   if (prev.digest === digest && !prev.deleted) {
     const isSameEvent = at.eventId !== null && prev.eventId === at.eventId;
-    return isSameEvent && prev.movedFrom !== null
-      ? again(
-          overwriteFinding(policy, ref, tag, prev.movedFrom, digest, prev.viaDelete, {
-            ...at,
-            time: prev.time,
-          }),
-        )
-      : null;
+    return isSameEvent ? lastMoveFinding(policy, ref, tag, prev, at) : null;
   }
   if (prev.digest === digest) return null;
   return overwriteFinding(policy, ref, tag, prev.digest, digest, prev.deleted, at);
+}
+
+/**
+ * The overwrite finding of the move a tag record holds (its last change, if that moved the tag),
+ * marked as possibly alerted already: for a redelivered event, and for a scan that finds the
+ * move an earlier, interrupted scan made.
+ */
+export function lastMoveFinding(
+  policy: Policy,
+  ref: RepositoryRef,
+  tag: string,
+  record: TagRecord,
+  at: Provenance,
+): Finding | null {
+  if (record.deleted || record.movedFrom === null) return null;
+  const move = { ...at, time: record.time };
+  return again(
+    overwriteFinding(policy, ref, tag, record.movedFrom, record.digest, record.viaDelete, move),
+  );
 }
 
 function overwriteFinding(

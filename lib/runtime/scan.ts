@@ -15,7 +15,7 @@ import {
   type Repository,
 } from '@aws-sdk/client-ecr';
 import type { Auditor } from '../engine/auditor.ts';
-import { type Provenance, pushFinding } from '../engine/decide.ts';
+import { lastMoveFinding, type Provenance, pushFinding } from '../engine/decide.ts';
 import type { Ledger } from '../engine/ledger.ts';
 import type { RepositoryRef } from '../engine/records.ts';
 import type { Finding } from '../findings.ts';
@@ -28,6 +28,15 @@ export const TEMPLATES_FAILURE = 'repository creation templates';
 
 /** ECR's largest page (DescribeRepositories, DescribeImages: `maxResults` 1–1000). */
 export const ECR_PAGE_SIZE = 1000;
+
+/** Ledger writes of one repository made at once (a first scan seeds every tag). */
+export const LEDGER_WRITE_CONCURRENCY = 16;
+
+/**
+ * How far back a scan looks again at moves that earlier scans recorded, to deliver alerts an
+ * interrupted run may have lost. Shorter than the alert log's retention, so nothing is re-sent.
+ */
+export const SCAN_RECHECK_MS = 7 * 24 * 3600 * 1000;
 
 /** The side effects of a scan. */
 export interface ScanDeps {
@@ -119,6 +128,7 @@ export async function listTags(
 export async function runScan(deps: ScanDeps): Promise<ScanReport> {
   const now = deps.now ?? (() => new Date());
   const startedAt = now().toISOString();
+  const recheckFrom = Date.parse(startedAt) - SCAN_RECHECK_MS;
   const at: Provenance & { time: string } = {
     time: startedAt,
     eventId: null,
@@ -178,17 +188,30 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
       if (typeof config === 'string') throw new Error(config);
       const [current, known] = await Promise.all([listTags(deps.ecr, name), deps.ledger.tags(ref)]);
       tagCount += current.size;
+      const writes: (() => Promise<void>)[] = [];
       for (const [tag, digest] of current) {
         const record = known.get(tag);
-        if (record && !record.deleted && record.digest === digest) continue;
-        const prev = await deps.ledger.recordPush(ref, tag, digest, at);
-        const finding = pushFinding(deps.policy, ref, prev, tag, digest, at);
-        if (finding) findings.push(finding);
+        if (record && !record.deleted && record.digest === digest) {
+          // A move that an earlier scan recorded: its alert may have been lost if that run
+          // failed after the write. The alert log says whether it was sent.
+          if (record.eventId === null && Date.parse(record.time) >= recheckFrom) {
+            const finding = lastMoveFinding(deps.policy, ref, tag, record, at);
+            if (finding) findings.push(finding);
+          }
+          continue;
+        }
+        writes.push(async () => {
+          const prev = await deps.ledger.recordPush(ref, tag, digest, at);
+          const finding = pushFinding(deps.policy, ref, prev, tag, digest, at);
+          if (finding) findings.push(finding);
+        });
       }
       for (const [tag, record] of known) {
-        if (!record.deleted && !current.has(tag))
-          await deps.ledger.recordDelete(ref, tag, record.digest, at);
+        if (!record.deleted && !current.has(tag)) {
+          writes.push(() => deps.ledger.recordDelete(ref, tag, record.digest, at));
+        }
       }
+      await forEachLimited(writes, LEDGER_WRITE_CONCURRENCY, (write) => write());
       // Judged after the tags are known, so that witnesses name real tags first.
       findings.push(...(await deps.auditor.observeConfig({ kind: 'repository', ref }, config, at)));
     } catch (error) {
