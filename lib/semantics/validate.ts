@@ -274,8 +274,21 @@ export function normalizeRepositoryConfig(obj: {
       return `${FILTERS_KEY}[${i}] must be {filterType: "WILDCARD", filter: string}; got ${describe(entry)}`;
     }
   }
+  // What ECR itself would refuse cannot have come from ECR: reject it rather than judge it.
+  if (filters.length > FILTER_LIMITS.maxFilters) {
+    return `${FILTERS_KEY} has ${filters.length} filters; ECR allows at most ${FILTER_LIMITS.maxFilters}`;
+  }
+  for (const [i, { filter }] of filters.entries()) {
+    if (!FILTER_LIMITS.pattern.test(filter) || wildcards(filter) > FILTER_LIMITS.maxWildcards) {
+      return `${FILTERS_KEY}[${i}].filter ${describe(filter)} is not a filter ECR accepts`;
+    }
+  }
   return {
     imageTagMutability: mode,
     imageTagMutabilityExclusionFilters: hasExclusions(mode) ? filters : [],
   };
+}
+
+function wildcards(filter: string): number {
+  return filter.split('*').length - 1;
 }

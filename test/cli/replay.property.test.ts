@@ -163,7 +163,6 @@ function renderOne(op: Op, minutes: number, digests: Map<string, number>): Rende
 function oracle(ops: readonly Op[]): string[] {
   const tags = new Map<string, { d: number; deleted: boolean }>();
   const drift = new Map<string, { key: string; since: number }>();
-  const reported = new Set<string>();
   const out: string[] = [];
   ops.forEach((op, minutes) => {
     const ignored = op.repository.startsWith('cache/');
@@ -200,12 +199,9 @@ function oracle(ops: readonly Op[]): string[] {
           return;
         }
         if (open?.key === actualKey) return;
-        const since = open?.since ?? minutes;
-        drift.set(op.repository, { key: actualKey, since });
-        // A finding's id is its repository, configurations and episode start: seen once per run.
-        const id = `${op.repository} ${actualKey} ${since}`;
-        if (reported.has(id)) return;
-        reported.add(id);
+        // Every change of the actual configuration within an episode is a finding of its own
+        // (loosened, tightened and loosened again is three findings).
+        drift.set(op.repository, { key: actualKey, since: open?.since ?? minutes });
         out.push(`CONFIG_DRIFT ${op.repository} ${direction}`);
         return;
       }

@@ -341,6 +341,24 @@ describe('validateMutabilityConfig: properties', () => {
 });
 
 describe('normalizeRepositoryConfig', () => {
+  it('rejects filters ECR would refuse, since they cannot have come from ECR', () => {
+    const mode = 'IMMUTABLE_WITH_EXCLUSION';
+    const tooMany = ['a', 'b', 'c', 'd', 'e', 'f'];
+    expect(
+      normalizeRepositoryConfig({
+        imageTagMutability: mode,
+        imageTagMutabilityExclusionFilters: tooMany,
+      }),
+    ).toMatch(/at most 5/);
+    for (const bad of ['a*b*c*', 'x'.repeat(129), 'a b', 'dev-<!channel>', '']) {
+      const result = normalizeRepositoryConfig({
+        imageTagMutability: mode,
+        imageTagMutabilityExclusionFilters: [bad],
+      });
+      expect(typeof result).toBe('string');
+    }
+  });
+
   it('fills in what AWS leaves out', () => {
     expect(normalizeRepositoryConfig({})).toEqual({
       imageTagMutability: 'MUTABLE',
@@ -357,11 +375,11 @@ describe('normalizeRepositoryConfig', () => {
     });
   });
 
-  it('reads the filters AWS reports, without ECR-request strictness', () => {
+  it('reads the filters AWS reports, as objects or strings', () => {
     // Act
     const result = normalizeRepositoryConfig({
       imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-      imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'dev-*' }, 'a*b*c*'],
+      imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'dev-*' }, 'a*b*'],
     });
 
     // Assess
@@ -369,7 +387,7 @@ describe('normalizeRepositoryConfig', () => {
       imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
       imageTagMutabilityExclusionFilters: [
         { filterType: 'WILDCARD', filter: 'dev-*' },
-        { filterType: 'WILDCARD', filter: 'a*b*c*' },
+        { filterType: 'WILDCARD', filter: 'a*b*' },
       ],
     });
   });
