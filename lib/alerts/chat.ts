@@ -53,21 +53,36 @@ const EMOJI = {
 /**
  * Text a user controls (repository names, tags, ARNs, messages) shown as an inline code span:
  * nothing inside one is formatting, a link or a mention, so `<!channel>` or `[x](y)` stay text.
- * Backticks and line breaks, which could close the span, are replaced.
+ * Backticks and line breaks, which could close the span, are replaced, and so are control and
+ * direction-changing characters.
  */
 export function chatLiteral(text: string): string {
   const clean = text.replace(/[`\r\n\u2028\u2029]/g, (c) => (c === '`' ? "'" : ' '));
-  return `\`${truncate(clean, 512)}\``;
+  return `\`${withoutControls(truncate(clean, 512))}\``;
 }
 
 /**
- * Text shown outside a code span where markdown may not be wanted (the title, the summary): the
- * characters that open a mention, a link or a code span (`<`, `>`, `[`, `]`, backticks) and line
- * breaks are replaced by harmless look-alikes, so names stay readable and nothing is active.
+ * Control characters (C0 but tab and line breaks, C1) and the invisible direction marks and
+ * overrides that make a chat client show text other than it is (`U+202E` reverses what follows):
+ * shown as U+FFFD. A tab is a space.
  */
-function chatPlain(text: string, max: number): string {
-  const plain = text.replace(/[<>[\]`\r\n\u2028\u2029]/g, (c) => PLAIN[c] ?? ' ');
-  return truncate(plain, max);
+const CONTROLS = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+function withoutControls(text: string): string {
+  return text.replace(/\t/g, ' ').replace(CONTROLS, '\ufffd');
+}
+
+/**
+ * Text shown outside a code span where markdown may not be wanted (the title, the summary, the
+ * keywords): the characters that open a mention, a link or a code span (`<`, `>`, `[`, `]`,
+ * backticks), that format (`*`, `~`, and `_` where it is not inside a word — `team_a` stays,
+ * `_x_` would be italic) and line breaks are replaced by harmless look-alikes, so names stay
+ * readable and nothing is active. (Exclusion filters hold `*`; tags and repository names `_`.)
+ */
+export function chatPlain(text: string, max: number): string {
+  return withoutControls(
+    truncate(text, max).replace(/[<>[\]`*~\r\n\u2028\u2029]/g, (c) => PLAIN[c] ?? ' '),
+  ).replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\u02cd');
 }
 
 const PLAIN: Readonly<Record<string, string>> = {
@@ -76,6 +91,8 @@ const PLAIN: Readonly<Record<string, string>> = {
   '[': '(',
   ']': ')',
   '`': "'",
+  '*': '\u2217',
+  '~': '\u223c',
 };
 
 /** At most `max` characters (code points), never half of one; lone surrogates become U+FFFD. */
@@ -195,7 +212,7 @@ export function renderChatNotification(f: Finding): ChatNotification {
       title: chatPlain(`${TITLES[f.kind]}: ${where(f)}`, 250),
       description: description(f),
       nextSteps: nextSteps(f),
-      keywords: [f.severity, f.kind, f.account, f.region],
+      keywords: [f.severity, f.kind, f.account, f.region].map((k) => chatPlain(k, 64)),
     },
     metadata: {
       threadId: `${f.account}/${f.region}/${where(f)}`,

@@ -5,6 +5,8 @@
  *
  * @module
  */
+
+import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -32,11 +34,21 @@ import {
   type RepositoryRef,
   type TagRecord,
 } from '../engine/records.ts';
+import { pendingAttributes, WRITE_TOKEN, WRITTEN_AT } from './pending.ts';
 
 /** What the DynamoDB ledger needs. */
 export interface DynamoLedgerDeps {
   readonly client: DynamoDBClient;
   readonly tableName: string;
+  /**
+   * Told of every item the ledger reads, or gets back from a write: alert delivery learns from
+   * them the pending alerts to deliver and when each item was last written (lib/aws/pending.ts).
+   */
+  readonly onItem?: (item: Record<string, AttributeValue>) => void;
+  /** Told of the token of each write that records {@link WRITTEN_AT} (lib/aws/pending.ts). */
+  readonly onWrite?: (token: string) => void;
+  /** Wall clock in milliseconds, recorded with each applied write (default `Date.now`). */
+  readonly now?: () => number;
 }
 
 /** A ledger write that kept conflicting with concurrent writers. */
@@ -93,7 +105,23 @@ export function tagRecordOf(item: Item): TagRecord {
 }
 
 /** Creates the DynamoDB {@link Ledger}. */
-export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Ledger {
+export function createDynamoLedger({
+  client,
+  tableName,
+  onItem,
+  onWrite,
+  now = Date.now,
+}: DynamoLedgerDeps): Ledger {
+  const seen = (item: Item | undefined): void => {
+    if (item && onItem) onItem(item);
+  };
+  /** When and by which write an item was written: `wt` and `wtok` (lib/aws/pending.ts). */
+  const stamp = (): { at: AttributeValue; token: AttributeValue } => {
+    const token = randomUUID();
+    onWrite?.(token);
+    return { at: { N: String(now()) }, token: { S: token } };
+  };
+
   const tagKey = (ref: RepositoryRef, tag: string): Item =>
     keyItem(tagItemKey(ref.account, ref.region, ref.repository, tag));
 
@@ -215,7 +243,7 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
     });
   };
 
-  const queryPartition = async function* (pk: string, projection?: string) {
+  const queryPartition = async function* (pk: string) {
     let start: Item | undefined;
     do {
       const page = await client.send(
@@ -223,12 +251,12 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
           TableName: tableName,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': s(pk) },
-          ...(projection ? { ProjectionExpression: projection } : {}),
           // Strongly consistent: a delete by digest or a scan must see the latest pushes.
           ConsistentRead: true,
           ExclusiveStartKey: start,
         }),
       );
+      for (const item of page.Items ?? []) seen(item);
       yield* page.Items ?? [];
       start = page.LastEvaluatedKey;
     } while (start);
@@ -237,6 +265,7 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
   return {
     async recordPush(ref, tag, digest, change) {
       const key = tagKey(ref, tag);
+      const written = stamp();
       const { applied, old } = await updateReturningOld({
         Key: key,
         // The transition of pushTransition: a first push, other content, or a push after a delete.
@@ -245,8 +274,9 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
         UpdateExpression:
           'SET prevDigest = if_not_exists(digest, :d), prevDeleted = if_not_exists(deleted, :false), ' +
           'digest = :d, deleted = :false, #t = :t, eid = :eid, ' +
-          'recent = list_append(if_not_exists(cur, :empty), if_not_exists(recent, :empty)), cur = :cur',
-        ExpressionAttributeNames: { '#t': 't' },
+          'recent = list_append(if_not_exists(cur, :empty), if_not_exists(recent, :empty)), cur = :cur, ' +
+          '#w = :w, #wtok = :wtok',
+        ExpressionAttributeNames: { '#t': 't', '#w': WRITTEN_AT, '#wtok': WRITE_TOKEN },
         ExpressionAttributeValues: {
           ':d': s(digest),
           ':t': s(change.time),
@@ -255,8 +285,11 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
           ':false': { BOOL: false },
           ':empty': { L: [] },
           ':cur': { L: [s(digest)] },
+          ':w': written.at,
+          ':wtok': written.token,
         },
       });
+      seen(old);
       const prev = old ? tagRecordOf(old) : undefined;
       if (applied && prev && prev.recent.length >= 2 * RECENT_DIGESTS) {
         await trimRecent(key, change.time, [prev.digest, ...prev.recent]);
@@ -300,17 +333,27 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
         const { Item: item } = await client.send(
           new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }),
         );
+        seen(item);
         const version = Number(item?.ver?.N ?? '0');
         const prev: ConfigRecord = item?.record?.S
           ? (JSON.parse(item.record.S) as ConfigRecord)
           : EMPTY_CONFIG_RECORD;
         const { next, finding } = decide(prev);
         if (!next) return finding;
+        const written = stamp();
         try {
           await client.send(
             new PutItemCommand({
               TableName: tableName,
-              Item: { ...key, record: s(JSON.stringify(next)), ver: { N: String(version + 1) } },
+              // Pending alerts stay: writing one bumps `ver`, so none is dropped by this write.
+              Item: {
+                ...key,
+                ...pendingAttributes(item),
+                record: s(JSON.stringify(next)),
+                ver: { N: String(version + 1) },
+                [WRITTEN_AT]: written.at,
+                [WRITE_TOKEN]: written.token,
+              },
               ConditionExpression: version === 0 ? 'attribute_not_exists(pk)' : 'ver = :v',
               ...(version === 0
                 ? {}
@@ -332,7 +375,8 @@ export function createDynamoLedger({ client, tableName }: DynamoLedgerDeps): Led
         await client.send(new DeleteItemCommand({ TableName: tableName, Key: targetKey(target) }));
         return;
       }
-      for await (const item of queryPartition(repositoryPk(target.ref), 'pk, sk')) {
+      // Whole items: pending alerts on them are reported (and delivered) before they go.
+      for await (const item of queryPartition(repositoryPk(target.ref))) {
         await client.send(
           new DeleteItemCommand({
             TableName: tableName,

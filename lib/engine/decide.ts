@@ -45,10 +45,23 @@ const redelivered = new WeakSet<Finding>();
 
 /**
  * True for a finding produced again by a redelivery of the event that first produced it. Only
- * such a finding can have been alerted already, so only it needs a look at the alert log.
+ * such a finding (or a {@link isLatePush late push}'s) can have been alerted already, so only it
+ * needs a look at the alert log; any other comes from a ledger write that applied, which exactly
+ * one invocation makes.
  */
 export function isRedelivered(finding: Finding): boolean {
   return redelivered.has(finding);
+}
+
+const latePushes = new WeakSet<Finding>();
+
+/**
+ * True for the finding of a late push of a digest the tag had not seen: copies of that push
+ * racing each other (its ECR and CloudTrail events, a redelivery) may each report it, so it may
+ * have been alerted already.
+ */
+export function isLatePush(finding: Finding): boolean {
+  return latePushes.has(finding);
 }
 
 function again(finding: Finding | null): Finding | null {
@@ -119,7 +132,9 @@ export function pushFinding(
   if (at.time < prev.time) {
     if (prev.deleted || prev.digest === digest || prev.recent.includes(digest)) return null;
     const late = { time: prev.time, eventId: prev.eventId, actor: null, detectedBy: at.detectedBy };
-    return overwriteFinding(policy, ref, tag, digest, prev.digest, false, late);
+    const finding = overwriteFinding(policy, ref, tag, digest, prev.digest, false, late);
+    if (finding) latePushes.add(finding);
+    return finding;
   }
   if (prev.digest === digest && !prev.deleted) {
     const isSameEvent = at.eventId !== null && prev.eventId === at.eventId;

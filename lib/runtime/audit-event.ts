@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { type AlertDeps, publishAlerts } from '../aws/alerts.ts';
+import {
+  AlertDeliveryError,
+  type AlertDeps,
+  type AlertResult,
+  publishAlerts,
+} from '../aws/alerts.ts';
+import { type LedgerReads, NO_READS, type PendingScope } from '../aws/pending.ts';
 import type { Auditor } from '../engine/auditor.ts';
 import { normalizeEvent } from '../events/normalize.ts';
 import type { Finding } from '../findings.ts';
@@ -18,6 +24,12 @@ export interface AuditDeps {
   readonly alerts: AlertDeps;
   readonly log: RuntimeLog;
   readonly metrics: RuntimeMetrics;
+  /**
+   * Collects what the ledger reads while the event is applied (lib/aws/pending.ts): pending
+   * alerts, delivered with the event's own, and when items were written. Without it pending
+   * alerts wait for the next reader.
+   */
+  readonly pending?: PendingScope;
 }
 
 /** What became of one event. */
@@ -52,8 +64,14 @@ export async function auditEvent(raw: unknown, deps: AuditDeps): Promise<AuditOu
     metrics.count('EventsSkipped');
     return { status: 'skipped', reason: result.reason };
   }
-  const findings: Finding[] = [];
-  for (const event of result.events) findings.push(...(await deps.auditor.apply(event)));
+  const apply = async () => {
+    const found: Finding[] = [];
+    for (const event of result.events) found.push(...(await deps.auditor.apply(event)));
+    return found;
+  };
+  const { value: findings, reads } = deps.pending
+    ? await deps.pending.run(apply)
+    : { value: await apply(), reads: NO_READS };
   metrics.count('EventsAudited');
   if (findings.length > 0) {
     metrics.count('Findings', findings.length);
@@ -67,8 +85,40 @@ export async function auditEvent(raw: unknown, deps: AuditDeps): Promise<AuditOu
       repository: f.repository,
       tag: f.tag,
     });
-  const alerts = await publishAlerts(findings, deps.alerts);
+  const alerts = await deliver(findings, reads, deps);
+  return { status: 'audited', findings, published: alerts.published };
+}
+
+/**
+ * Publishes findings and pending alerts with telemetry: a delivery failure is logged and counted
+ * before it is rethrown (the invocation fails and is retried; what was not delivered is stored).
+ */
+export async function deliver(
+  findings: readonly Finding[],
+  reads: LedgerReads,
+  deps: Pick<AuditDeps, 'alerts' | 'log' | 'metrics'>,
+): Promise<AlertResult> {
+  const { log, metrics } = deps;
+  let alerts: AlertResult;
+  try {
+    alerts = await publishAlerts(findings, deps.alerts, reads);
+  } catch (error) {
+    const deferred = error instanceof AlertDeliveryError ? error.deferred : 0;
+    log.error('Alert delivery failed; the invocation fails so that it is retried', {
+      error: (error as Error).message,
+      deferred,
+    });
+    metrics.count('AlertDeliveryFailures');
+    if (deferred > 0) metrics.count('AlertsDeferred', deferred);
+    throw error;
+  }
   if (alerts.published > 0) metrics.count('AlertsPublished', alerts.published);
   if (alerts.duplicates > 0) metrics.count('AlertsDuplicate', alerts.duplicates);
-  return { status: 'audited', findings, published: alerts.published };
+  if (alerts.inFlight > 0) metrics.count('AlertsInFlight', alerts.inFlight);
+  if (alerts.unlogged > 0) {
+    // The messages went out; failing the invocation now would only send them again.
+    log.error('Alerts published but not recorded in the alert log', { count: alerts.unlogged });
+    metrics.count('AlertLogFailures', alerts.unlogged);
+  }
+  return alerts;
 }

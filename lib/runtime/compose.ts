@@ -7,6 +7,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { createDynamoLedger } from '../aws/dynamodb-ledger.ts';
+import { createPendingScope, type PendingScope } from '../aws/pending.ts';
 import { createAuditor } from '../engine/auditor.ts';
 import type { Ledger } from '../engine/ledger.ts';
 import type { Policy } from '../policy/index.ts';
@@ -26,6 +27,7 @@ export interface RuntimeClients {
 export interface Composition extends AuditDeps {
   readonly policy: Policy;
   readonly ledger: Ledger;
+  readonly pending: PendingScope;
 }
 
 /** Wires policy, DynamoDB ledger, auditor and alert delivery. */
@@ -34,10 +36,17 @@ export function compose(
   policy: Policy,
   clients: RuntimeClients,
 ): Composition {
-  const ledger = createDynamoLedger({ client: clients.dynamo, tableName: settings.tableName });
+  const pending = createPendingScope();
+  const ledger = createDynamoLedger({
+    client: clients.dynamo,
+    tableName: settings.tableName,
+    onItem: pending.report,
+    onWrite: pending.wrote,
+  });
   return {
     policy,
     ledger,
+    pending,
     auditor: createAuditor(policy, ledger),
     alerts: {
       sns: clients.sns,

@@ -16,12 +16,26 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { renderScanSummary } from '../alerts/summary.ts';
-import { publishAlerts, publishMessage } from '../aws/alerts.ts';
-import { auditEvent } from './audit-event.ts';
+import { publishMessage } from '../aws/alerts.ts';
+import { auditEvent, deliver } from './audit-event.ts';
 import { type Composition, compose } from './compose.ts';
-import { runScan } from './scan.ts';
+import { runScan, type ScanDeps } from './scan.ts';
 import { loadRuntimePolicy, readSettings } from './settings.ts';
 import type { RuntimeLog, RuntimeMetrics } from './telemetry.ts';
+
+/**
+ * Timeouts of the functions' AWS clients. Without them a request that hangs lasts until Lambda
+ * kills the invocation, and the code that keeps an undelivered alert (lib/aws/pending.ts) never
+ * runs; with them a hang is a `TimeoutError` the SDK retries, then an error the runtime handles.
+ * Every attempt of a DynamoDB item operation answers in milliseconds, an SNS Publish in tens of
+ * them; three attempts of each still end well within the functions' 30 s timeout.
+ */
+export const CLIENT_TIMEOUTS = {
+  dynamodb: { connectionTimeout: 2_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
+  sns: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
+  /** A page of 1000 images can take a while; the scan runs for up to 15 minutes. */
+  ecr: { connectionTimeout: 2_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
+} as const;
 
 /** Powertools telemetry of one function. */
 export function createTelemetry(serviceName: string) {
@@ -50,8 +64,8 @@ export function composeOnce(
     const settings = readSettings(env);
     const policy = await loadRuntimePolicy(settings);
     return compose(settings, policy, {
-      dynamo: new DynamoDBClient({}),
-      sns: new SNSClient({}),
+      dynamo: new DynamoDBClient({ requestHandler: CLIENT_TIMEOUTS.dynamodb }),
+      sns: new SNSClient({ requestHandler: CLIENT_TIMEOUTS.sns }),
       log: telemetry.log,
       metrics: telemetry.metrics,
     });
@@ -71,6 +85,13 @@ export function composeOnce(
 }
 
 /**
+ * The events hold what must not be logged (CloudTrail records carry access key ids, source IPs,
+ * user agents, session details and manifests): never log them, whatever
+ * `POWERTOOLS_LOGGER_LOG_EVENT` says (this option wins over the variable).
+ */
+export const LOGGER_OPTIONS = { logEvent: false, resetKeys: true } as const;
+
+/**
  * The handler of the event functions (`image-action`, `api-call`): composes once at module scope,
  * then audits each EventBridge event with Powertools context and metrics.
  */
@@ -78,7 +99,7 @@ export function createAuditHandler(serviceName: string) {
   const telemetry = createTelemetry(serviceName);
   const deps = composeOnce(telemetry);
   return middy()
-    .use(injectLambdaContext(telemetry.logger))
+    .use(injectLambdaContext(telemetry.logger, LOGGER_OPTIONS))
     .use(logMetrics(telemetry.powertoolsMetrics))
     .handler(async (event: unknown) => {
       await auditEvent(event, await deps());
@@ -98,37 +119,65 @@ export function createScanHandler(serviceName: string) {
   const telemetry = createTelemetry(serviceName);
   const deps = composeOnce(telemetry);
   // Adaptive retries pace the scan to ECR's throttling instead of failing on it.
-  const ecr = new ECRClient({ retryMode: 'adaptive', maxAttempts: 10 });
+  const ecr = new ECRClient({
+    retryMode: 'adaptive',
+    maxAttempts: 10,
+    requestHandler: CLIENT_TIMEOUTS.ecr,
+  });
   return middy()
-    .use(injectLambdaContext(telemetry.logger))
+    .use(injectLambdaContext(telemetry.logger, LOGGER_OPTIONS))
     .use(logMetrics(telemetry.powertoolsMetrics))
     .handler(async (_event: unknown, context: Context) => {
       const composition = await deps();
-      const report = await runScan({
+      return scheduledScan(composition, {
         ecr,
-        policy: composition.policy,
-        auditor: composition.auditor,
-        ledger: composition.ledger,
         account: accountOf(context.invokedFunctionArn),
         region: await ecr.config.region(),
-        log: telemetry.log,
-        metrics: telemetry.metrics,
       });
-      const alerts = await publishAlerts(report.findings, composition.alerts);
-      for (const [index, message] of renderScanSummary(report).entries()) {
-        await publishMessage(message, composition.alerts, `scan summary part ${index + 1}`);
-      }
-      telemetry.log.info('Scan finished', {
-        repositories: report.repositories,
-        tags: report.tags,
-        findings: report.findings.length,
-        failures: report.failures.length,
-        alertsPublished: alerts.published,
-      });
-      return {
-        findings: report.findings.length,
-        failures: report.failures.length,
-        published: alerts.published,
-      };
     });
+}
+
+/** What a scheduled scan run reports. */
+export interface ScheduledScanResult {
+  readonly findings: number;
+  readonly failures: number;
+  readonly published: number;
+}
+
+/**
+ * One run of the `scheduled-scan` function: the scan, an alert per finding not alerted yet (and
+ * per pending alert the scan read from the ledger), then the summary. A failure to alert fails
+ * the run (Lambda retries it; what was not delivered is stored as pending).
+ */
+export async function scheduledScan(
+  composition: Composition,
+  target: Pick<ScanDeps, 'ecr' | 'account' | 'region' | 'now' | 'concurrency'>,
+): Promise<ScheduledScanResult> {
+  const { log, metrics } = composition;
+  const { value: report, reads } = await composition.pending.run(() =>
+    runScan({
+      ...target,
+      policy: composition.policy,
+      auditor: composition.auditor,
+      ledger: composition.ledger,
+      log,
+      metrics,
+    }),
+  );
+  const alerts = await deliver(report.findings, reads, composition);
+  for (const [index, message] of renderScanSummary(report).entries()) {
+    await publishMessage(message, composition.alerts, `scan summary part ${index + 1}`);
+  }
+  log.info('Scan finished', {
+    repositories: report.repositories,
+    tags: report.tags,
+    findings: report.findings.length,
+    failures: report.failures.length,
+    alertsPublished: alerts.published,
+  });
+  return {
+    findings: report.findings.length,
+    failures: report.failures.length,
+    published: alerts.published,
+  };
 }

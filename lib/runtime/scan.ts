@@ -174,6 +174,9 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
   let done = 0;
   await forEachLimited(repositories, deps.concurrency ?? 4, async (repository) => {
     const name = repository.repositoryName ?? '';
+    // Set once the tags are read and the configuration can be judged from them.
+    let judge: (() => Promise<Finding[]>) | undefined;
+    let judged = false;
     try {
       if (resolveRepository(deps.policy, name).ignored) {
         ignored++;
@@ -186,6 +189,7 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
       };
       const config = normalizeRepositoryConfig(repository);
       if (typeof config === 'string') throw new Error(config);
+      judge = () => deps.auditor.observeConfig({ kind: 'repository', ref }, config, at);
       const [current, known] = await Promise.all([listTags(deps.ecr, name), deps.ledger.tags(ref)]);
       tagCount += current.size;
       const writes: (() => Promise<void>)[] = [];
@@ -213,13 +217,24 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
       }
       await forEachLimited(writes, LEDGER_WRITE_CONCURRENCY, (write) => write());
       // Judged after the tags are known, so that witnesses name real tags first.
-      findings.push(...(await deps.auditor.observeConfig({ kind: 'repository', ref }, config, at)));
+      judged = true;
+      findings.push(...(await judge()));
     } catch (error) {
       failures.push({ repository: name, error: (error as Error).message });
       deps.log.error('Scan of a repository failed', {
         repository: name,
         error: (error as Error).message,
       });
+      // A repository whose images cannot be listed (denied, throttled beyond retries) still has
+      // its configuration judged — with the tags the ledger knows as witnesses — so that its
+      // drift does not hide behind the failure.
+      if (judge && !judged) {
+        try {
+          findings.push(...(await judge()));
+        } catch {
+          // Reported above; the next scan tries again.
+        }
+      }
     } finally {
       deps.onProgress?.(++done, repositories.length);
     }

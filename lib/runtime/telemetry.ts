@@ -26,6 +26,10 @@ export type MetricName =
   | 'HighFindings'
   | 'AlertsPublished'
   | 'AlertsDuplicate'
+  | 'AlertsInFlight'
+  | 'AlertsDeferred'
+  | 'AlertDeliveryFailures'
+  | 'AlertLogFailures'
   | 'ScanRepositories'
   | 'ScanRepositoryFailures'
   | 'ScanTags';
