@@ -12,10 +12,10 @@
  *
  * | item | `pk` | `sk` | notes |
  * |---|---|---|---|
- * | tag | `REPO#<account>#<region>#<repository>` | `TAG#<tag>` | digest, tombstone |
- * | repository configuration | `REPO#<account>#<region>#<repository>` | `CONFIG` | actual config |
+ * | tag | `REPO#<account>#<region>#<repository>` | `TAG#<tag>` | digest, tombstone; `pending#<id>` for an undelivered finding (lib/aws/pending.ts) |
+ * | repository configuration | `REPO#<account>#<region>#<repository>` | `CONFIG` | actual config; pending findings as on tags |
  * | creation template | `TEMPLATE#<account>#<region>#<prefix>` | `CONFIG` | actual config |
- * | alert (de-duplication) | `ALERT#<findingId>` | `ALERT` | `expiresAt` |
+ * | alert log | `ALERT#<findingId>` | `ALERT` | `sentAt`, `expiresAt`; `owner`/`lease` while claimed |
  *
  * A repository's tags are one `Query` (`pk = REPO#…`, `begins_with(sk, "TAG#")`); its
  * configuration shares the partition, so forgetting a repository (`DeleteRepository`) is a
