@@ -42,21 +42,56 @@ export function stateKey(account: string, region: string, name: string): string 
   return `${account}\u0000${region}\u0000${name}`;
 }
 
+/** The in-memory ledger: a {@link Ledger}, its state, and a synchronous read of one tag. */
+export interface MemoryLedger extends Ledger {
+  readonly state: LedgerState;
+  /** The record of one tag (undefined: unknown), read at once; see {@link Ledger.tags}. */
+  peekTag(ref: RepositoryRef, tag: string): TagRecord | undefined;
+}
+
 /** A {@link Ledger} over `state` (a new empty one by default). */
-export function createMemoryLedger(
-  state: LedgerState = emptyState(),
-): Ledger & { readonly state: LedgerState } {
-  const repository = ({ account, region, repository }: RepositoryRef): RepositoryState => {
-    const key = stateKey(account, region, repository);
-    let entry = state.repositories.get(key);
-    if (!entry) {
-      entry = {
-        ref: { account, region, repository },
-        record: EMPTY_CONFIG_RECORD,
-        tags: new Map(),
-      };
-      state.repositories.set(key, entry);
+export function createMemoryLedger(state: LedgerState = emptyState()): MemoryLedger {
+  // Repositories by account, region and name: the lookup of every event, made without building
+  // the joined state key. Filled from `state.repositories` as repositories are used; `forget`
+  // removes from both.
+  const index = new Map<string, Map<string, Map<string, RepositoryState>>>();
+  const names = (account: string, region: string): Map<string, RepositoryState> => {
+    let regions = index.get(account);
+    if (!regions) {
+      regions = new Map();
+      index.set(account, regions);
     }
+    let found = regions.get(region);
+    if (!found) {
+      found = new Map();
+      regions.set(region, found);
+    }
+    return found;
+  };
+  // And by the ref object itself, for callers that pass the same object for a repository each
+  // time (replay does). Replaced when a repository is forgotten.
+  let byRef = new WeakMap<RepositoryRef, RepositoryState>();
+  const known = (ref: RepositoryRef): RepositoryState | undefined => {
+    const cached = byRef.get(ref);
+    if (cached) return cached;
+    const { account, region, repository } = ref;
+    const entry = index.get(account)?.get(region)?.get(repository);
+    if (entry) return entry;
+    const stored = state.repositories.get(stateKey(account, region, repository));
+    if (stored) names(account, region).set(repository, stored);
+    return stored;
+  };
+  const repository = (ref: RepositoryRef): RepositoryState => {
+    const found = known(ref);
+    if (found) return found;
+    const { account, region, repository } = ref;
+    const entry: RepositoryState = {
+      ref: { account, region, repository },
+      record: EMPTY_CONFIG_RECORD,
+      tags: new Map(),
+    };
+    state.repositories.set(stateKey(account, region, repository), entry);
+    names(account, region).set(repository, entry);
     return entry;
   };
   const template = ({ account, region, templatePrefix }: TemplateRef): TemplateState => {
@@ -71,6 +106,15 @@ export function createMemoryLedger(
 
   return {
     state,
+    peekTag(ref, tag) {
+      let entry = byRef.get(ref);
+      if (entry === undefined) {
+        entry = known(ref);
+        if (entry === undefined) return undefined;
+        byRef.set(ref, entry);
+      }
+      return entry.tags.get(tag);
+    },
     async recordPush(ref, tag, digest, change) {
       const { tags } = repository(ref);
       const prev = tags.get(tag);
@@ -90,9 +134,7 @@ export function createMemoryLedger(
       }
     },
     async tags(ref) {
-      return new Map(
-        state.repositories.get(stateKey(ref.account, ref.region, ref.repository))?.tags,
-      );
+      return new Map(known(ref)?.tags);
     },
     async updateConfig(target, decide) {
       const entry = target.kind === 'repository' ? repository(target.ref) : template(target.ref);
@@ -102,9 +144,11 @@ export function createMemoryLedger(
     },
     async forget(target) {
       const { account, region } = target.ref;
-      if (target.kind === 'repository')
+      if (target.kind === 'repository') {
         state.repositories.delete(stateKey(account, region, target.ref.repository));
-      else state.templates.delete(stateKey(account, region, target.ref.templatePrefix));
+        index.get(account)?.get(region)?.delete(target.ref.repository);
+        byRef = new WeakMap();
+      } else state.templates.delete(stateKey(account, region, target.ref.templatePrefix));
     },
   };
 }

@@ -12,6 +12,8 @@ import {
   ACCOUNT,
   ANY_TEXT,
   ARN,
+  awsTimeMs,
+  canonicalAwsTime,
   canonicalTime,
   child,
   DIGEST,
@@ -32,6 +34,7 @@ import {
   shorten,
   TAG,
   TEMPLATE_PREFIX,
+  type TextRule,
   TIME,
   text,
   typeName,
@@ -94,11 +97,164 @@ export function normalizeEvent(raw: unknown): NormalizeResult {
   }
 }
 
-function classify(raw: unknown): NormalizeResult {
+function classify(raw: unknown, fast = true): NormalizeResult {
   if (!isRecord(raw)) return malformed(`not a JSON object (got ${typeName(raw)})`);
-  if (Object.hasOwn(raw, 'detail-type')) return fromEventBridge(root(raw));
+  if (Object.hasOwn(raw, 'detail-type')) {
+    return (fast ? imageActionFastPath(raw) : undefined) ?? fromEventBridge(root(raw));
+  }
   if (Object.hasOwn(raw, 'eventSource')) return fromCloudTrail(root(raw), null);
   return skipped('neither an EventBridge event nor a CloudTrail record');
+}
+
+/**
+ * {@link normalizeEvent} without its fast path for the common ECR Image Action event: the
+ * general path alone, against which tests check the fast paths (test/events/fast-paths.test.ts).
+ */
+export function normalizeEventGenerally(raw: unknown): NormalizeResult {
+  try {
+    return classify(raw, false);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return malformed(`internal error while reading the event: ${quote(message, 200)}`);
+  }
+}
+
+/** True when `value` is a string that satisfies `rule` (what {@link text} accepts). */
+function satisfies(value: unknown, rule: TextRule): value is string {
+  return typeof value === 'string' && value.length <= rule.maxLength && rule.test(value);
+}
+
+/** The canonical time of a valid {@link TIME} value, else undefined. */
+function validTime(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const aws = canonicalAwsTime(value);
+  if (aws !== null) return aws;
+  return satisfies(value, TIME) ? canonicalTime(value) : undefined;
+}
+
+/**
+ * The common case, read directly: a valid `ECR Image Action` PUSH or DELETE with result
+ * `SUCCESS`. Gives exactly the events that {@link fromEventBridge} gives for such an event, without
+ * building field paths that only a reason would need; for anything else (another detail-type, a
+ * skip, any field missing or invalid) it gives undefined and the general path decides, with its
+ * reasons. Replay normalizes every line, so this is the hot path of the intake.
+ */
+function imageActionFastPath(raw: Readonly<Record<string, unknown>>): NormalizeResult | undefined {
+  // Each read is written out (own property, then value) rather than through `own`, so that every
+  // site sees one object shape and stays fast.
+  const hasOwn = Object.hasOwn;
+  if (raw['detail-type'] !== IMAGE_ACTION_DETAIL_TYPE) return undefined;
+  if (!hasOwn(raw, 'source') || raw.source !== 'aws.ecr') return undefined;
+  const detail = hasOwn(raw, 'detail') ? raw.detail : undefined;
+  if (!isRecord(detail)) return undefined;
+  if (!hasOwn(detail, 'result') || detail.result !== 'SUCCESS') return undefined;
+  const action = hasOwn(detail, 'action-type') ? detail['action-type'] : undefined;
+  if (action !== 'PUSH' && action !== 'DELETE') return undefined;
+  const account = hasOwn(raw, 'account') ? raw.account : undefined;
+  const region = hasOwn(raw, 'region') ? raw.region : undefined;
+  const time = validTime(hasOwn(raw, 'time') ? raw.time : undefined);
+  const id = hasOwn(raw, 'id') ? raw.id : undefined;
+  const repository = hasOwn(detail, 'repository-name') ? detail['repository-name'] : undefined;
+  const tag = hasOwn(detail, 'image-tag') ? detail['image-tag'] : undefined;
+  const digest = hasOwn(detail, 'image-digest') ? detail['image-digest'] : undefined;
+  if (
+    time === undefined ||
+    !satisfies(account, ACCOUNT) ||
+    !satisfies(region, REGION) ||
+    !(id === undefined || id === null || satisfies(id, EVENT_ID)) ||
+    !satisfies(repository, REPOSITORY) ||
+    !(tag === undefined || tag === null || satisfies(tag, TAG))
+  ) {
+    return undefined;
+  }
+  const eventId = id ?? null;
+  const tagOrNull = tag ?? null;
+  if (action === 'PUSH') {
+    if (!satisfies(digest, DIGEST)) return undefined;
+    return events([
+      {
+        type: 'push',
+        account,
+        region,
+        time,
+        eventId,
+        actor: null,
+        origin: 'image-action',
+        repository,
+        tag: tagOrNull,
+        digest,
+      },
+    ]);
+  }
+  if (!(digest === undefined || digest === null || satisfies(digest, DIGEST))) return undefined;
+  const digestOrNull = digest ?? null;
+  if (tagOrNull === null && digestOrNull === null) return undefined;
+  return events([
+    {
+      type: 'delete',
+      account,
+      region,
+      time,
+      eventId,
+      actor: null,
+      origin: 'image-action',
+      repository,
+      tag: tagOrNull,
+      digest: digestOrNull,
+    },
+  ]);
+}
+
+/** Receives the fields of a push of a tag (see {@link takeImageActionPush}). */
+export interface TaggedPushSink {
+  push(
+    account: string,
+    region: string,
+    repository: string,
+    tag: string,
+    digest: string,
+    timeMs: number,
+    eventId: string | null,
+  ): void;
+}
+
+/**
+ * For a valid `ECR Image Action` PUSH of a tag with result SUCCESS and its time in AWS's own form
+ * (`2019-11-16T01:54:34Z`): hands the fields of the push event that {@link normalizeEvent} gives
+ * for it to `sink` — its time as epoch milliseconds — and returns true. For anything else returns
+ * false and hands nothing. Replay takes most of its input this way, without a domain event.
+ */
+export function takeImageActionPush(raw: unknown, sink: TaggedPushSink): boolean {
+  if (!isRecord(raw)) return false;
+  const hasOwn = Object.hasOwn;
+  if (!hasOwn(raw, 'detail-type') || raw['detail-type'] !== IMAGE_ACTION_DETAIL_TYPE) return false;
+  if (!hasOwn(raw, 'source') || raw.source !== 'aws.ecr') return false;
+  const detail = hasOwn(raw, 'detail') ? raw.detail : undefined;
+  if (!isRecord(detail)) return false;
+  if (!hasOwn(detail, 'result') || detail.result !== 'SUCCESS') return false;
+  if (!hasOwn(detail, 'action-type') || detail['action-type'] !== 'PUSH') return false;
+  const time = hasOwn(raw, 'time') ? raw.time : undefined;
+  if (typeof time !== 'string') return false;
+  const timeMs = awsTimeMs(time);
+  const account = hasOwn(raw, 'account') ? raw.account : undefined;
+  const region = hasOwn(raw, 'region') ? raw.region : undefined;
+  const id = hasOwn(raw, 'id') ? raw.id : undefined;
+  const repository = hasOwn(detail, 'repository-name') ? detail['repository-name'] : undefined;
+  const tag = hasOwn(detail, 'image-tag') ? detail['image-tag'] : undefined;
+  const digest = hasOwn(detail, 'image-digest') ? detail['image-digest'] : undefined;
+  if (
+    Number.isNaN(timeMs) ||
+    !satisfies(account, ACCOUNT) ||
+    !satisfies(region, REGION) ||
+    !(id === undefined || id === null || satisfies(id, EVENT_ID)) ||
+    !satisfies(repository, REPOSITORY) ||
+    !satisfies(tag, TAG) ||
+    !satisfies(digest, DIGEST)
+  ) {
+    return false;
+  }
+  sink.push(account, region, repository, tag, digest, timeMs, id ?? null);
+  return true;
 }
 
 function fromEventBridge(event: Field): NormalizeResult {

@@ -38,6 +38,19 @@ export interface ReadOptions {
 }
 
 /**
+ * Options of {@link readInputBatches}: also a consumer that takes some NDJSON values directly.
+ */
+export interface BatchReadOptions extends ReadOptions {
+  /**
+   * Offered every value that is a whole NDJSON line (not an element of an array or of
+   * `Records`), after the items before it were yielded, so that input order holds; true means
+   * taken: no item is made for it. Replay takes the common ECR Image Action push this way,
+   * without building an item and a domain event for it.
+   */
+  readonly take?: (value: unknown) => boolean;
+}
+
+/**
  * Reads every input in order and yields one item per event found. An input is a file, a
  * directory (every regular file below it, recursively, sorted by path) or `-` for stdin. A
  * missing or unreadable input yields one malformed item on line 0, and reading goes on with the
@@ -50,33 +63,49 @@ export async function* readInputs(
   inputs: readonly string[],
   options: ReadOptions = {},
 ): AsyncGenerator<IntakeItem> {
+  for await (const batch of readInputBatches(inputs, options)) yield* batch;
+}
+
+/**
+ * {@link readInputs} in batches: the same items in the same order, yielded as the arrays read
+ * from one chunk of input (NDJSON: the lines of one read). For consumers that go through many
+ * items, one await per chunk instead of one per item.
+ */
+export async function* readInputBatches(
+  inputs: readonly string[],
+  options: BatchReadOptions = {},
+): AsyncGenerator<IntakeItem[]> {
+  const { take } = options;
   for (const input of inputs) {
-    if (input === '-') yield* readStream('-', options.stdin ?? process.stdin);
-    else yield* readPath(input);
+    if (input === '-') yield* readStream('-', options.stdin ?? process.stdin, take);
+    else yield* readPath(input, take);
   }
 }
+
+/** See {@link BatchReadOptions.take}. */
+type Take = ((value: unknown) => boolean) | undefined;
 
 /** `file:line`, as malformed items are reported (SPEC 5). */
 export function formatLocation(item: Pick<IntakeItem, 'source' | 'line'>): string {
   return `${item.source}:${item.line}`;
 }
 
-async function* readPath(path: string): AsyncGenerator<IntakeItem> {
+async function* readPath(path: string, take: Take): AsyncGenerator<IntakeItem[]> {
   let isDirectory: boolean;
   try {
     isDirectory = (await stat(path)).isDirectory();
   } catch (error) {
-    yield unreadable(path, error);
+    yield [unreadable(path, error)];
     return;
   }
   // Anything that is not a directory is read, so that a FIFO (`<(zcat ...)`) works too.
   if (!isDirectory) {
-    yield* readFile(path);
+    yield* readFile(path, take);
     return;
   }
   for (const entry of await listFiles(path)) {
-    if (entry.error === undefined) yield* readFile(entry.path);
-    else yield unreadable(entry.path, entry.error);
+    if (entry.error === undefined) yield* readFile(entry.path, take);
+    else yield [unreadable(entry.path, entry.error)];
   }
 }
 
@@ -117,19 +146,60 @@ async function isFileTarget(path: string): Promise<boolean> {
   }
 }
 
-async function* readFile(path: string): AsyncGenerator<IntakeItem> {
+/** Bytes per read of a file: fewer, larger reads cost less per line than the default 64 KiB. */
+const FILE_CHUNK_BYTES = 256 * 1024;
+
+async function* readFile(path: string, take: Take): AsyncGenerator<IntakeItem[]> {
   let stream: ReadStream;
   try {
     // Opened first so that ENOENT/EACCES surface here, before any streaming starts.
-    stream = (await open(path, 'r')).createReadStream();
+    stream = (await open(path, 'r')).createReadStream({ highWaterMark: FILE_CHUNK_BYTES });
   } catch (error) {
-    yield unreadable(path, error);
+    yield [unreadable(path, error)];
     return;
   }
   try {
-    yield* readStream(path, stream);
+    yield* readStream(path, stream, take);
   } finally {
     // Also when the consumer stops early: closes the file handle.
+    stream.destroy();
+  }
+}
+
+/**
+ * NDJSON in bytes `start` to `end` (exclusive) of a file that is neither gzipped nor one
+ * document spanning lines — what {@link readInputBatches} reads there when the whole file is
+ * read, with lines numbered from 1 at `start`. `start` and `end` must be 0, the file's size, or
+ * just after a line feed, with `start < end`; a part from 0 decides NDJSON or document as a
+ * whole input does.
+ * `onLines` gets the number of lines read. For reading one large file in parts at once (replay).
+ */
+export async function* readFileRange(
+  path: string,
+  start: number,
+  end: number,
+  options: { readonly take?: (value: unknown) => boolean; onLines?: (count: number) => void },
+): AsyncGenerator<IntakeItem[]> {
+  let stream: ReadStream;
+  try {
+    stream = (await open(path, 'r')).createReadStream({
+      start,
+      end: end - 1,
+      highWaterMark: FILE_CHUNK_BYTES,
+    });
+  } catch (error) {
+    yield [unreadable(path, error)];
+    return;
+  }
+  const lines = new Lines(splitLines(decodeUtf8(bytesOf(stream), start > 0)));
+  try {
+    if (start === 0) yield* parseLines(path, lines, options.take);
+    else yield* ndjson(path, lines, options.take);
+  } catch (error) {
+    yield [unreadable(path, error)];
+  } finally {
+    options.onLines?.(lines.number);
+    await lines.close();
     stream.destroy();
   }
 }
@@ -137,13 +207,14 @@ async function* readFile(path: string): AsyncGenerator<IntakeItem> {
 async function* readStream(
   source: string,
   input: AsyncIterable<unknown>,
-): AsyncGenerator<IntakeItem> {
+  take: Take,
+): AsyncGenerator<IntakeItem[]> {
   const lines = new Lines(splitLines(decodeUtf8(gunzipIfNeeded(bytesOf(input)))));
   try {
-    yield* parseLines(source, lines);
+    yield* parseLines(source, lines, take);
   } catch (error) {
     // A read error or a corrupt gzip stream mid-way: what was read before stands.
-    yield unreadable(source, error);
+    yield [unreadable(source, error)];
   } finally {
     // When the consumer stops early, this releases the gunzip stream and the input.
     await lines.close();
@@ -192,9 +263,13 @@ async function* replay(
   }
 }
 
-async function* decodeUtf8(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-  // Streaming mode keeps a multi-byte character split across chunks whole; a BOM is dropped.
-  const decoder = new TextDecoder('utf-8');
+async function* decodeUtf8(
+  chunks: AsyncIterable<Uint8Array>,
+  keepBom = false,
+): AsyncGenerator<string> {
+  // Streaming mode keeps a multi-byte character split across chunks whole; a BOM is dropped
+  // (at the start of an input only: `keepBom` for a part that starts inside one).
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: keepBom });
   for await (const chunk of chunks) {
     const text = decoder.decode(chunk, { stream: true });
     if (text !== '') yield text;
@@ -213,9 +288,13 @@ async function* splitLines(texts: AsyncIterable<string>): AsyncGenerator<string[
     const lines: string[] = [];
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      partial.push(text.slice(start, end));
-      lines.push(withoutCr(partial.join('')));
-      partial = [];
+      if (partial.length === 0) {
+        lines.push(withoutCr(text.slice(start, end)));
+      } else {
+        partial.push(text.slice(start, end));
+        lines.push(withoutCr(partial.join('')));
+        partial = [];
+      }
       start = end + 1;
     }
     if (start < text.length) partial.push(text.slice(start));
@@ -225,7 +304,7 @@ async function* splitLines(texts: AsyncIterable<string>): AsyncGenerator<string[
 }
 
 function withoutCr(line: string): string {
-  return line.endsWith('\r') ? line.slice(0, -1) : line;
+  return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
 }
 
 /** Lines with their 1-based numbers. */
@@ -253,6 +332,24 @@ class Lines {
     return line;
   }
 
+  /**
+   * The lines not returned yet of the current batch (reading the next batch when it is used
+   * up), and the number of the first; undefined at the end. They count as returned.
+   */
+  async nextBatch(): Promise<{ lines: readonly string[]; first: number } | undefined> {
+    while (this.#index >= this.#batch.length) {
+      const next = await this.#batches.next();
+      if (next.done) return undefined;
+      this.#batch = next.value;
+      this.#index = 0;
+    }
+    const lines = this.#index === 0 ? this.#batch : this.#batch.slice(this.#index);
+    const first = this.number + 1;
+    this.number += lines.length;
+    this.#index = this.#batch.length;
+    return { lines, first };
+  }
+
   /** Stops reading: the generators below close, down to the input stream. */
   async close(): Promise<void> {
     await this.#batches.return?.(undefined);
@@ -273,27 +370,27 @@ class Lines {
  * except when the first line cannot open a document and the second is a complete object: that
  * is NDJSON with a broken first line, and holding the whole input would be wrong.
  */
-async function* parseLines(source: string, lines: Lines): AsyncGenerator<IntakeItem> {
+async function* parseLines(source: string, lines: Lines, take: Take): AsyncGenerator<IntakeItem[]> {
   const first = await lines.nextNonBlank();
   if (first === undefined) return;
   const firstLine = lines.number;
   const firstParsed = parseJson(first);
   if (firstParsed.ok) {
-    yield* itemsOf(source, firstParsed.value, firstLine);
-    yield* ndjson(source, lines);
+    if (!take?.(firstParsed.value)) yield* itemBatches(source, firstParsed.value, firstLine);
+    yield* ndjson(source, lines, take);
     return;
   }
   const second = await lines.nextNonBlank();
   if (second === undefined) {
-    yield notJson(source, firstLine, firstParsed.message);
+    yield [notJson(source, firstLine, firstParsed.message)];
     return;
   }
   const secondLine = lines.number;
   const secondParsed = parseJson(second);
   if (secondParsed.ok && isRecord(secondParsed.value) && !opensDocument(first)) {
-    yield notJson(source, firstLine, firstParsed.message);
-    yield* itemsOf(source, secondParsed.value, secondLine);
-    yield* ndjson(source, lines);
+    yield [notJson(source, firstLine, firstParsed.message)];
+    if (!take?.(secondParsed.value)) yield* itemBatches(source, secondParsed.value, secondLine);
+    yield* ndjson(source, lines, take);
     return;
   }
   // Blank lines between the two are restored so that line numbers inside the document hold.
@@ -309,29 +406,54 @@ function opensDocument(line: string): boolean {
   return /[[{,:]\s*$/.test(line);
 }
 
-async function* ndjson(source: string, lines: Lines): AsyncGenerator<IntakeItem> {
-  for (
-    let line = await lines.nextNonBlank();
-    line !== undefined;
-    line = await lines.nextNonBlank()
-  ) {
-    const parsed = parseJson(line);
-    if (parsed.ok) yield* itemsOf(source, parsed.value, lines.number);
-    else yield notJson(source, lines.number, parsed.message);
+/** True when `line` holds only whitespace (NDJSON ignores such lines). */
+function isBlank(line: string): boolean {
+  // Most lines start with `{`: decided by the first character without a regular expression.
+  const c = line.charCodeAt(0);
+  if (c === OPEN_BRACE || c === OPEN_BRACKET) return false;
+  return !/\S/.test(line);
+}
+
+/** The remaining lines as NDJSON: one batch of items per batch of lines read. */
+async function* ndjson(source: string, lines: Lines, take: Take): AsyncGenerator<IntakeItem[]> {
+  for (let batch = await lines.nextBatch(); batch !== undefined; batch = await lines.nextBatch()) {
+    let out: IntakeItem[] = [];
+    const { lines: texts, first } = batch;
+    for (let i = 0; i < texts.length; i++) {
+      const line = texts[i] as string;
+      if (isBlank(line)) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch (error) {
+        out.push(notJson(source, first + i, errorMessage(error)));
+        continue;
+      }
+      if (take !== undefined) {
+        // The items before this value go first, so that the consumer sees input order.
+        if (out.length > 0) {
+          yield out;
+          out = [];
+        }
+        if (take(value)) continue;
+      }
+      appendItems(out, source, value, first + i);
+    }
+    if (out.length > 0) yield out;
   }
 }
 
-function* documentItems(source: string, text: string, firstLine: number): Generator<IntakeItem> {
+function* documentItems(source: string, text: string, firstLine: number): Generator<IntakeItem[]> {
   const parsed = parseJson(text);
   if (!parsed.ok) {
-    yield notJson(source, errorLine(text, parsed.message, firstLine), parsed.message);
+    yield [notJson(source, errorLine(text, parsed.message, firstLine), parsed.message)];
     return;
   }
   const list = collection(parsed.value);
   const lines =
     list === null ? undefined : elementStartLines(text, firstLine, list.label === 'Records');
   // A mismatch (an escaped or repeated `Records` key) falls back to the document's first line.
-  yield* itemsOf(
+  yield* itemBatches(
     source,
     parsed.value,
     firstLine,
@@ -339,32 +461,58 @@ function* documentItems(source: string, text: string, firstLine: number): Genera
   );
 }
 
-/**
- * Items of one parsed JSON value: each element of an array or of a CloudTrail log file's
- * `Records`, else the value itself.
- */
-function* itemsOf(
+/** Items of a document are yielded in batches of at most this many. */
+const DOCUMENT_BATCH = 4096;
+
+/** The items of one parsed JSON value (see {@link appendItems}), in bounded batches. */
+function* itemBatches(
   source: string,
   value: unknown,
   line: number,
   elementLines?: readonly number[],
-): Generator<IntakeItem> {
+): Generator<IntakeItem[]> {
   const list = collection(value);
   if (list === null) {
-    yield { source, line, result: normalizeEvent(value) };
+    yield [{ source, line, result: normalizeEvent(value) }];
     return;
   }
-  for (const [index, element] of list.items.entries()) {
-    const result = normalizeEvent(element);
-    yield {
-      source,
-      line: elementLines?.[index] ?? line,
-      result:
-        result.kind === 'malformed'
-          ? { kind: 'malformed', reason: `${list.label}[${index}]: ${result.reason}` }
-          : result,
-    };
+  for (let start = 0; start < list.items.length; start += DOCUMENT_BATCH) {
+    const out: IntakeItem[] = [];
+    const end = Math.min(list.items.length, start + DOCUMENT_BATCH);
+    for (let index = start; index < end; index++) {
+      out.push(elementItem(source, list, index, elementLines?.[index] ?? line));
+    }
+    yield out;
   }
+}
+
+/**
+ * Appends the items of one parsed JSON value: each element of an array or of a CloudTrail log
+ * file's `Records`, else the value itself.
+ */
+function appendItems(out: IntakeItem[], source: string, value: unknown, line: number): void {
+  // An object that is not a CloudTrail log file is the usual NDJSON line: one event.
+  const list = isRecord(value) && !Object.hasOwn(value, 'Records') ? null : collection(value);
+  if (list === null) {
+    out.push({ source, line, result: normalizeEvent(value) });
+    return;
+  }
+  for (let index = 0; index < list.items.length; index++) {
+    out.push(elementItem(source, list, index, line));
+  }
+}
+
+/** The item of element `index` of a collection; a malformed reason names its position. */
+function elementItem(source: string, list: Collection, index: number, line: number): IntakeItem {
+  const result = normalizeEvent(list.items[index]);
+  return {
+    source,
+    line,
+    result:
+      result.kind === 'malformed'
+        ? { kind: 'malformed', reason: `${list.label}[${index}]: ${result.reason}` }
+        : result,
+  };
 }
 
 interface Collection {
@@ -457,8 +605,12 @@ function parseJson(text: string): Parsed {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    return { ok: false, message: errorMessage(error) };
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The line of the position V8 reports (`... at position 42 ...`), else the document's first. */

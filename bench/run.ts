@@ -1,0 +1,121 @@
+/**
+ * `npm run bench`: the performance benchmark of issue 4. Prints a Markdown table and writes it,
+ * with the machine, the Node version and the method, to BENCHMARKS.md. Every figure is compared
+ * with a baseline measured in the same run; medians over repeated runs; absolute times are this
+ * machine's.
+ *
+ *   node bench/run.ts [--rows 1,2,3,4,5,6] [--quick] [--no-write]
+ *
+ * Expects the bundles of `npm run build` (the npm script builds first).
+ *
+ * @module
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { prepareBundles, ROOT, SCRATCH } from './lib/bundles.ts';
+import { type Fakes, startFakes } from './lib/fakes.ts';
+import { describeMachine } from './lib/machine.ts';
+import { type Row, type RowResult, table } from './lib/report.ts';
+import { coldStart } from './rows/cold-start.ts';
+import { compareWorstCase } from './rows/compare.ts';
+import { handlerCalls } from './rows/handler-calls.ts';
+import { replayThroughput } from './rows/replay.ts';
+import { CURRENT_SETTING, scheduledScan } from './rows/scan.ts';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1,2,3,4,5,6' },
+    quick: { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const wanted = new Set(values.rows.split(',').map((r) => r.trim()));
+const quick = values.quick;
+
+const started = performance.now();
+const log = (message: string) =>
+  process.stderr.write(
+    `[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${message}\n`,
+  );
+
+const results: { row: string; result: RowResult }[] = [];
+let fakes: Fakes | undefined;
+mkdirSync(SCRATCH, { recursive: true });
+try {
+  fakes = await startFakes();
+  const bundles = await prepareBundles();
+  if (wanted.has('1') || wanted.has('3')) {
+    log('rows 1 and 3: calls per push, warm latency');
+    const imageAction = bundles.pairs.find((p) => p.name === 'image-action');
+    if (!imageAction) throw new Error('no image-action bundle');
+    results.push({
+      row: '1',
+      result: await handlerCalls(fakes, imageAction, bundles.baselineSdk, quick ? 500 : 3000),
+    });
+  }
+  if (wanted.has('2')) {
+    log('row 2: cold starts');
+    results.push({
+      row: '2',
+      result: await coldStart(fakes, bundles.pairs, bundles, quick ? 3 : 9),
+    });
+  }
+  if (wanted.has('4')) {
+    log('row 4: replay throughput');
+    results.push({ row: '4', result: await replayThroughput(quick ? 2 : 5) });
+  }
+  if (wanted.has('5')) {
+    log('row 5: drift comparison worst case');
+    results.push({ row: '5', result: await compareWorstCase(quick) });
+  }
+  if (wanted.has('6')) {
+    log('row 6: scheduled scan');
+    const others = quick
+      ? []
+      : [
+          { ...CURRENT_SETTING, concurrency: 8 },
+          { ...CURRENT_SETTING, concurrency: 16, retryMode: 'standard' as const },
+          { ...CURRENT_SETTING, ledger: 'memory' as const },
+        ];
+    results.push({
+      row: '6',
+      result: await scheduledScan(
+        fakes,
+        CURRENT_SETTING,
+        quick ? 1 : 3,
+        others,
+        quick ? 500 : 2000,
+      ),
+    });
+  }
+} finally {
+  await fakes?.close();
+}
+
+// In the issue's order (rows 1 and 3 are measured together).
+const rowNumber = (row: Row) => Number.parseInt(row.id, 10);
+const rows: Row[] = results
+  .flatMap((r) => r.result.rows)
+  .map((row, index) => ({ row, index }))
+  .sort((a, b) => rowNumber(a.row) - rowNumber(b.row) || a.index - b.index)
+  .map(({ row }) => row);
+const totalS = (performance.now() - started) / 1000;
+const machine = describeMachine();
+const text = table(rows);
+const failed = rows.filter((r) => !r.pass).length;
+const summary = `${rows.length - failed} of ${rows.length} figures within budget. Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory}; ${machine.os}; Node ${machine.node}. Total run time ${totalS.toFixed(0)} s${quick ? ' (--quick: fewer repeats)' : ''}.`;
+process.stdout.write(`${text}\n\n${summary}\n`);
+const details = results
+  .map((r) => r.result.details.join('\n\n'))
+  .filter((d) => d !== '')
+  .join('\n\n');
+if (process.env.BENCH_DETAILS) process.stdout.write(`\n${details}\n`);
+if (!values['no-write']) {
+  const method = readFileSync(join(ROOT, 'bench/METHOD.md'), 'utf8').trim();
+  const analysis = readFileSync(join(ROOT, 'bench/ANALYSIS.md'), 'utf8').trim();
+  writeFileSync(
+    join(ROOT, 'BENCHMARKS.md'),
+    `# Benchmarks\n\nWritten by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Absolute times and rates are this machine's; each figure is compared with a baseline measured in the same run.\n\n${text}\n\n${summary}\n\n## Method\n\n${method}\n\n## Details of this run\n\n${details}\n\n${analysis}\n`,
+  );
+}

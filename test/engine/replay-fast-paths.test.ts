@@ -1,0 +1,387 @@
+/**
+ * The shortcuts replay takes for speed (bench/, row 4) give exactly what the plain algorithm
+ * gives: `isInertPush` agrees with `pushTransition`/`pushFinding`; the memory ledger's index
+ * agrees with its state; `canonicalTimeMs` with `Date.parse`; and `replay` (compact held events,
+ * packed sort, inert pushes passed over) with sorting the domain events and applying every one.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAuditor, inertPushIgnoresEventId, isInertPush } from '../../lib/engine/auditor.ts';
+import { pushFinding, pushTransition } from '../../lib/engine/decide.ts';
+import { createMemoryLedger, emptyState, stateKey } from '../../lib/engine/memory-ledger.ts';
+import type { TagRecord } from '../../lib/engine/records.ts';
+import { readInputs } from '../../lib/events/read.ts';
+import type { DomainEvent } from '../../lib/events/types.ts';
+import type { Finding } from '../../lib/findings.ts';
+import { parsePolicy } from '../../lib/policy/index.ts';
+import { canonicalTimeMs, replay } from '../../lib/replay.ts';
+import { ACCOUNT, at, digest, REGION } from '../support/events.ts';
+
+const policy = parsePolicy(
+  `version: 1
+default:
+  imageTagMutability: IMMUTABLE_WITH_EXCLUSION
+  imageTagMutabilityExclusionFilters: ["dev-*"]
+rules:
+  - repositories: ["sandbox/**"]
+    imageTagMutability: MUTABLE
+ignore: ["cache/**"]
+`,
+  'policy.yml',
+);
+
+const ref = { account: ACCOUNT, region: REGION, repository: 'web' };
+
+const digests = fc.integer({ min: 1, max: 3 }).map(digest);
+const ids = fc.constantFrom(null, 'e1', 'e2', 'e3');
+const times = fc.integer({ min: 0, max: 4 }).map(at);
+const records: fc.Arbitrary<TagRecord | undefined> = fc.option(
+  fc.record({
+    digest: digests,
+    deleted: fc.boolean(),
+    time: times,
+    recent: fc.uniqueArray(digests, { maxLength: 3 }),
+    eventId: ids,
+    movedFrom: fc.option(digests, { nil: null }),
+    viaDelete: fc.boolean(),
+  }),
+  { nil: undefined },
+);
+
+describe('isInertPush', () => {
+  it('holds only where pushTransition changes nothing and pushFinding finds nothing', () => {
+    fc.assert(
+      fc.property(records, digests, ids, times, (prev, d, eventId, time) => {
+        if (!isInertPush(prev, d, eventId)) return;
+        const at = { time, eventId, actor: null, detectedBy: 'event' as const };
+        expect(pushTransition(prev, d, at)).toBeNull();
+        // Both verdicts of the policy: an immutable tag and a mutable one.
+        expect(pushFinding(policy, ref, prev, 'v1', d, at)).toBeNull();
+        expect(pushFinding(policy, ref, prev, 'dev-1', d, at)).toBeNull();
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('passes over the common duplicate push, and never a push of other content', () => {
+    const prev: TagRecord = {
+      digest: digest(1),
+      deleted: false,
+      time: at(1),
+      recent: [],
+      eventId: 'e1',
+      movedFrom: null,
+      viaDelete: false,
+    };
+    expect(isInertPush(prev, digest(1), 'e2')).toBe(true);
+    expect(isInertPush(prev, digest(2), 'e2')).toBe(false);
+    expect(isInertPush({ ...prev, deleted: true }, digest(1), 'e2')).toBe(false);
+    expect(isInertPush(undefined, digest(1), 'e2')).toBe(false);
+    // A redelivery of the event that moved the tag must be applied: it yields its finding again.
+    expect(isInertPush({ ...prev, movedFrom: digest(2) }, digest(1), 'e1')).toBe(false);
+  });
+
+  it('needs no event id where inertPushIgnoresEventId says so', () => {
+    fc.assert(
+      fc.property(records, digests, ids, (prev, d, eventId) => {
+        if (inertPushIgnoresEventId(prev)) {
+          expect(isInertPush(prev, d, eventId)).toBe(isInertPush(prev, d, null));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('memory ledger index', () => {
+  it('reads tags of a state loaded before it, and forgets a repository everywhere', async () => {
+    const state = emptyState();
+    const record: TagRecord = {
+      digest: digest(1),
+      deleted: false,
+      time: at(0),
+      recent: [],
+      eventId: null,
+      movedFrom: null,
+      viaDelete: false,
+    };
+    state.repositories.set(stateKey(ACCOUNT, REGION, 'web'), {
+      ref,
+      record: { config: null, configTime: null, drift: null, eventId: null, finding: null },
+      tags: new Map([['v1', record]]),
+    });
+    const ledger = createMemoryLedger(state);
+    // A different object for the same repository finds the same state.
+    expect(ledger.peekTag({ ...ref }, 'v1')).toBe(record);
+    expect(ledger.peekTag(ref, 'v1')).toBe(record);
+    await ledger.forget({ kind: 'repository', ref: { ...ref } });
+    expect(ledger.peekTag(ref, 'v1')).toBeUndefined();
+    expect(state.repositories.size).toBe(0);
+    const change = { time: at(1), eventId: null };
+    await ledger.recordPush({ ...ref }, 'v2', digest(2), change);
+    expect(ledger.peekTag(ref, 'v2')?.digest).toBe(digest(2));
+    expect(ledger.peekTag(ref, 'v1')).toBeUndefined();
+    expect([...(await ledger.tags(ref)).keys()]).toEqual(['v2']);
+    expect(state.repositories.get(stateKey(ACCOUNT, REGION, 'web'))?.tags.has('v2')).toBe(true);
+  });
+});
+
+describe('canonicalTimeMs', () => {
+  it('is Date.parse for every canonical time, extended years included', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -62_198_755_200_000, max: 253_402_300_799_999 }), (ms) => {
+        const text = new Date(ms).toISOString();
+        expect(canonicalTimeMs(text)).toBe(Date.parse(text));
+        expect(new Date(canonicalTimeMs(text)).toISOString()).toBe(text);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+/** An ECR Image Action event as EventBridge delivers it. */
+function imageAction(
+  action: 'PUSH' | 'DELETE',
+  repository: string,
+  tag: string | null,
+  d: number | null,
+  second: number,
+  id: string,
+) {
+  return {
+    version: '0',
+    id,
+    'detail-type': 'ECR Image Action',
+    source: 'aws.ecr',
+    account: ACCOUNT,
+    time: new Date(Date.UTC(2025, 6, 24) + second * 1000).toISOString().replace('.000Z', 'Z'),
+    region: REGION,
+    resources: [],
+    detail: {
+      result: 'SUCCESS',
+      'repository-name': repository,
+      ...(d === null ? {} : { 'image-digest': digest(d) }),
+      'action-type': action,
+      ...(tag === null ? {} : { 'image-tag': tag }),
+    },
+  };
+}
+
+/** A CloudTrail DeleteRepository record (an event held as itself, which forgets tags). */
+function deleteRepository(repository: string, second: number, id: string) {
+  return {
+    eventVersion: '1.08',
+    eventSource: 'ecr.amazonaws.com',
+    eventName: 'DeleteRepository',
+    eventTime: new Date(Date.UTC(2025, 6, 24) + second * 1000).toISOString(),
+    awsRegion: REGION,
+    recipientAccountId: ACCOUNT,
+    userIdentity: { arn: `arn:aws:iam::${ACCOUNT}:user/ops` },
+    eventID: id,
+    requestParameters: { repositoryName: repository, force: true },
+    responseElements: { repository: { repositoryName: repository } },
+  };
+}
+
+/** The replay algorithm without its shortcuts: every event held as is, sorted, applied. */
+async function plainReplay(path: string): Promise<{ findings: Finding[]; state: unknown }> {
+  const ledger = createMemoryLedger();
+  const auditor = createAuditor(policy, ledger);
+  const events: DomainEvent[] = [];
+  for await (const item of readInputs([path])) {
+    if (item.result.kind === 'events') events.push(...item.result.events);
+  }
+  events.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const event of events) {
+    for (const f of await auditor.apply(event)) {
+      if (seen.has(f.id)) continue;
+      seen.add(f.id);
+      findings.push(f);
+    }
+  }
+  return { findings, state: ledger.state };
+}
+
+describe('replay', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ecr-tag-auditor-replay-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const repositories = ['web', 'sandbox/a', 'cache/x'] as const;
+  const tags = ['v1', 'dev-1', 'latest'] as const;
+  const event = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('push' as const),
+        repository: fc.constantFrom(...repositories),
+        tag: fc.constantFrom(...tags),
+        d: fc.integer({ min: 1, max: 3 }),
+        second: fc.integer({ min: 0, max: 6 }),
+        id: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('delete' as const),
+        repository: fc.constantFrom(...repositories),
+        tag: fc.option(fc.constantFrom(...tags), { nil: null }),
+        d: fc.integer({ min: 1, max: 3 }),
+        second: fc.integer({ min: 0, max: 6 }),
+        id: fc.constantFrom('g', 'h'),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('forget' as const),
+        repository: fc.constantFrom(...repositories),
+        second: fc.integer({ min: 0, max: 6 }),
+        id: fc.constantFrom('i', 'j'),
+      }),
+    },
+  );
+
+  it('gives the findings and the state of the plain algorithm', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(event, { maxLength: 40 }), async (list) => {
+        const lines = list.map((e) => {
+          const id = `${e.id}-${e.second}`;
+          if (e.kind === 'forget') return deleteRepository(e.repository, e.second, id);
+          if (e.kind === 'push') return imageAction('PUSH', e.repository, e.tag, e.d, e.second, id);
+          return imageAction('DELETE', e.repository, e.tag, e.d, e.second, id);
+        });
+        const path = join(dir, `events-${run++}.ndjson`);
+        await writeFile(path, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+        const expected = await plainReplay(path);
+        const actual = await replay({ policy, inputs: [path] });
+        expect(actual.findings).toEqual(expected.findings);
+        expect(actual.state).toEqual(expected.state);
+        expect(actual.summary.applied).toBe(lines.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('replay of a large file in parts (worker threads)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ecr-tag-auditor-parts-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A line of input: mostly pushes, some other events, blank, broken, CRLF-ended lines. */
+  const line = fc.oneof(
+    {
+      weight: 12,
+      arbitrary: fc
+        .record({
+          repository: fc.constantFrom('web', 'sandbox/a', 'cache/x'),
+          tag: fc.constantFrom('v1', 'dev-1', 'latest'),
+          d: fc.integer({ min: 1, max: 3 }),
+          second: fc.integer({ min: 0, max: 9 }),
+          id: fc.constantFrom('a', 'b', 'c', 'd'),
+          crlf: fc.boolean(),
+        })
+        .map(
+          (e) =>
+            `${JSON.stringify(imageAction('PUSH', e.repository, e.tag, e.d, e.second, `${e.id}-${e.second}`))}${e.crlf ? '\r' : ''}`,
+        ),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({
+          tag: fc.option(fc.constantFrom('v1', 'dev-1'), { nil: null }),
+          d: fc.integer({ min: 1, max: 3 }),
+          second: fc.integer({ min: 0, max: 9 }),
+        })
+        .map((e) =>
+          JSON.stringify(imageAction('DELETE', 'web', e.tag, e.d, e.second, `del-${e.second}`)),
+        ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .integer({ min: 0, max: 9 })
+        .map((second) => JSON.stringify(deleteRepository('web', second, `forget-${second}`))),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '',
+        '   ',
+        '{"broken": ',
+        'not json',
+        '\uFEFF{"detail-type": "ECR Image Action"}',
+        '[1, 2]',
+        '{"source":"aws.s3","detail-type":"Object Created","detail":{}}',
+      ),
+    },
+  );
+
+  it('gives what reading the file whole gives: findings, state, counts, problems and their lines', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { minLength: 1, maxLength: 60 }),
+        fc.boolean(),
+        async (lines, finalNewline) => {
+          // The first line decides NDJSON: a push, so that the file may be read in parts.
+          const first = JSON.stringify(imageAction('PUSH', 'web', 'v1', 1, 0, 'first'));
+          const text = `${[first, ...lines].join('\n')}${finalNewline ? '\n' : ''}`;
+          const path = join(dir, `parts-${run++}.ndjson`);
+          await writeFile(path, text);
+          const problems = (where: { location: string; reason: string }[]) => ({
+            onProblem: (p: { location: string; reason: string }) => where.push(p),
+          });
+          const wholeProblems: { location: string; reason: string }[] = [];
+          const partsProblems: { location: string; reason: string }[] = [];
+          const whole = await replay({
+            policy,
+            inputs: [path],
+            parallelMinBytes: Number.POSITIVE_INFINITY,
+            ...problems(wholeProblems),
+          });
+          let split: readonly number[] = [];
+          const parts = await replay({
+            policy,
+            inputs: [path],
+            parallelMinBytes: 1,
+            onParts: (_, bounds) => {
+              split = bounds;
+            },
+            ...problems(partsProblems),
+          });
+          // With more than one core the file was read in parts (on worker threads), whenever a
+          // line feed in its second half leaves a part after it.
+          const bytes = Buffer.from(text);
+          const feed = bytes.indexOf(0x0a, Math.floor(bytes.length / 2));
+          if (availableParallelism() > 1 && feed >= 0 && feed < bytes.length - 1) {
+            expect(split.length).toBeGreaterThan(2);
+          }
+          expect(parts.findings).toEqual(whole.findings);
+          expect(parts.state).toEqual(whole.state);
+          expect(parts.summary).toEqual(whole.summary);
+          expect(parts.problems).toEqual(whole.problems);
+          expect(partsProblems).toEqual(wholeProblems);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+});
