@@ -25,7 +25,7 @@ import {
   tagItemKey,
   templateConfigKey,
 } from '../../infra/table.ts';
-import type { ConfigTarget } from '../engine/decide.ts';
+import { type ConfigTarget, predatesPrevious } from '../engine/decide.ts';
 import type { Ledger } from '../engine/ledger.ts';
 import {
   type ConfigRecord,
@@ -101,6 +101,7 @@ export function tagRecordOf(item: Item): TagRecord {
     eventId: str(item.eid),
     movedFrom: moved && !deleted ? prevDigest : null,
     viaDelete: moved && !deleted && item.prevDeleted?.BOOL === true,
+    prevTime: str(item.prevT),
   };
 }
 
@@ -220,7 +221,7 @@ export function createDynamoLedger({
         Key: key,
         ConditionExpression: `attribute_exists(pk) AND #t <= :t AND deleted = :false${onlyAt ? ' AND digest = :d' : ''}`,
         UpdateExpression:
-          'SET deleted = :true, #t = :t, eid = :eid, prevDigest = digest, prevDeleted = :false',
+          'SET deleted = :true, prevT = #t, #t = :t, eid = :eid, prevDigest = digest, prevDeleted = :false',
         ExpressionAttributeNames: { '#t': 't' },
         ExpressionAttributeValues: { ...values, ...(digest === null ? {} : { ':d': s(digest) }) },
       });
@@ -231,7 +232,8 @@ export function createDynamoLedger({
       ConditionExpression:
         'attribute_not_exists(pk) OR (#t <= :t AND (deleted = :false OR digest <> :d))',
       UpdateExpression:
-        'SET deleted = :true, digest = :d, #t = :t, eid = :eid, prevDigest = :d, prevDeleted = :false, ' +
+        'SET deleted = :true, prevT = if_not_exists(#t, :none), digest = :d, #t = :t, eid = :eid, ' +
+        'prevDigest = :d, prevDeleted = :false, ' +
         'recent = list_append(if_not_exists(cur, :empty), if_not_exists(recent, :empty)), cur = :cur',
       ExpressionAttributeNames: { '#t': 't' },
       ExpressionAttributeValues: {
@@ -239,6 +241,7 @@ export function createDynamoLedger({
         ':d': s(digest),
         ':empty': { L: [] },
         ':cur': { L: [s(digest)] },
+        ':none': { NULL: true },
       },
     });
   };
@@ -273,7 +276,7 @@ export function createDynamoLedger({
           'attribute_not_exists(pk) OR (#t <= :t AND (deleted = :true OR digest <> :d))',
         UpdateExpression:
           'SET prevDigest = if_not_exists(digest, :d), prevDeleted = if_not_exists(deleted, :false), ' +
-          'digest = :d, deleted = :false, #t = :t, eid = :eid, ' +
+          'prevT = if_not_exists(#t, :none), digest = :d, deleted = :false, #t = :t, eid = :eid, ' +
           'recent = list_append(if_not_exists(cur, :empty), if_not_exists(recent, :empty)), cur = :cur, ' +
           '#w = :w, #wtok = :wtok',
         ExpressionAttributeNames: { '#t': 't', '#w': WRITTEN_AT, '#wtok': WRITE_TOKEN },
@@ -285,6 +288,7 @@ export function createDynamoLedger({
           ':false': { BOOL: false },
           ':empty': { L: [] },
           ':cur': { L: [s(digest)] },
+          ':none': { NULL: true },
           ':w': written.at,
           ':wtok': written.token,
         },
@@ -300,7 +304,8 @@ export function createDynamoLedger({
         prev &&
         change.time < prev.time &&
         prev.digest !== digest &&
-        !prev.recent.includes(digest)
+        !prev.recent.includes(digest) &&
+        !predatesPrevious(prev, change.time)
       ) {
         await rememberLate(key, digest);
       }

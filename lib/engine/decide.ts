@@ -86,6 +86,16 @@ export interface Change {
 }
 
 /**
+ * True when a late push may be an old duplicate whose digest the record no longer remembers:
+ * the recent digests are full (older ones were dropped) and the push is older than the version
+ * before the stored one. Such a push is ignored rather than reported as a move it may not be.
+ * While nothing was dropped, an unknown digest is certainly a version not seen yet.
+ */
+export function predatesPrevious(prev: TagRecord, time: string): boolean {
+  return prev.recent.length >= RECENT_DIGESTS && prev.prevTime !== null && time <= prev.prevTime;
+}
+
+/**
  * The ledger transition of a push (SPEC 6): the record to store, or null to leave the stored
  * one. A push older than the stored record never moves the tag back; at most it adds its
  * digest to the tag's recent digests (a late push of content not seen yet).
@@ -96,7 +106,13 @@ export function pushTransition(
   change: Change,
 ): TagRecord | null {
   if (prev && change.time < prev.time) {
-    if (prev.digest === digest || prev.recent.includes(digest)) return null;
+    if (
+      prev.digest === digest ||
+      prev.recent.includes(digest) ||
+      predatesPrevious(prev, change.time)
+    ) {
+      return null;
+    }
     return { ...prev, recent: withRecent(prev.recent, digest) };
   }
   if (prev && !prev.deleted && prev.digest === digest) return null;
@@ -109,6 +125,7 @@ export function pushTransition(
     eventId: change.eventId,
     movedFrom: moved ? prev.digest : null,
     viaDelete: moved && prev.deleted,
+    prevTime: prev ? prev.time : null,
   };
 }
 
@@ -130,7 +147,14 @@ export function pushFinding(
 ): Finding | null {
   if (!prev) return null;
   if (at.time < prev.time) {
-    if (prev.deleted || prev.digest === digest || prev.recent.includes(digest)) return null;
+    if (
+      prev.deleted ||
+      prev.digest === digest ||
+      prev.recent.includes(digest) ||
+      predatesPrevious(prev, at.time)
+    ) {
+      return null;
+    }
     const late = { time: prev.time, eventId: prev.eventId, actor: null, detectedBy: at.detectedBy };
     const finding = overwriteFinding(policy, ref, tag, digest, prev.digest, false, late);
     if (finding) latePushes.add(finding);
@@ -233,6 +257,7 @@ export function deleteTransition(
     eventId: change.eventId,
     movedFrom: null,
     viaDelete: false,
+    prevTime: prev ? prev.time : null,
   };
 }
 

@@ -27,6 +27,11 @@ export interface TagRecord {
   readonly movedFrom: string | null;
   /** True when that move was a push after a delete. */
   readonly viaDelete: boolean;
+  /**
+   * When the version before this one began (null: none known). A late push older than it cannot
+   * be the version just before the current one: it is an old duplicate, never a reveal.
+   */
+  readonly prevTime: string | null;
 }
 
 /** A drift episode: from the first non-equal configuration until it is equal again. */

@@ -49,6 +49,7 @@ const TagSchema = v.strictObject({
   eventId: v.nullable(v.string()),
   movedFrom: v.nullable(v.string()),
   viaDelete: v.boolean(),
+  prevTime: v.optional(v.nullable(v.string()), null),
 });
 
 const StateSchema = v.strictObject({

@@ -326,7 +326,7 @@ describe('DynamoDB ledger under concurrent writers', () => {
       });
     }
     const racing = interleaved('UpdateItemCommand', () =>
-      dynamo.recordPush(ref, 'v1', digest(7), { time: at(1), eventId: 'late' }),
+      dynamo.recordPush(ref, 'v1', digest(7), { time: at(150), eventId: 'late' }),
     );
     await racing.recordPush(ref, 'v1', digest(5), { time: at(200), eventId: 'trim' });
     const record = (await dynamo.tags(ref)).get('v1');

@@ -125,6 +125,16 @@ describe('overwrites (SPEC 6)', () => {
     expect(findings.map((f) => [f.previousDigest, f.digest])).toEqual([[digest(1), digest(2)]]);
   });
 
+  it('never alerts an old duplicate, even after the tag moved more often than it keeps digests', async () => {
+    // Prepare: 12 moves, more than the recent digests a record keeps.
+    const moves = Array.from({ length: 13 }, (_, i) => push('web', 'v1', i + 1, i * 10));
+    // Act: the first push is delivered again, much later.
+    const findings = await run([...moves, moves[0] as DomainEvent]);
+    // Assess: one violation per move, and nothing for the duplicate.
+    expect(findings).toHaveLength(12);
+    expect(findings.every((f) => f.previousDigest !== null && f.digest !== digest(1))).toBe(true);
+  });
+
   it('reports the real transition when the older push arrives late, with the in-order id', async () => {
     const inOrder = await run([push('web', 'v1', 1, 0), push('web', 'v1', 2, 10)]);
     const late = await run([push('web', 'v1', 2, 10), push('web', 'v1', 1, 0)]);

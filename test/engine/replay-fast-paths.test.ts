@@ -47,6 +47,7 @@ const records: fc.Arbitrary<TagRecord | undefined> = fc.option(
     eventId: ids,
     movedFrom: fc.option(digests, { nil: null }),
     viaDelete: fc.boolean(),
+    prevTime: fc.option(times, { nil: null }),
   }),
   { nil: undefined },
 );
@@ -75,6 +76,7 @@ describe('isInertPush', () => {
       eventId: 'e1',
       movedFrom: null,
       viaDelete: false,
+      prevTime: null,
     };
     expect(isInertPush(prev, digest(1), 'e2')).toBe(true);
     expect(isInertPush(prev, digest(2), 'e2')).toBe(false);
@@ -107,6 +109,7 @@ describe('memory ledger index', () => {
       eventId: null,
       movedFrom: null,
       viaDelete: false,
+      prevTime: null,
     };
     state.repositories.set(stateKey(ACCOUNT, REGION, 'web'), {
       ref,
