@@ -14,6 +14,7 @@ import {
   grow,
   isStableUnion,
   OTHER_CODE,
+  pushEdge,
   slotIndex,
   TAG_CODE_COUNT,
   type UnionDfa,
@@ -144,16 +145,6 @@ function pairId(prod: Product, e: number, a: number): number {
     if (prod.pe[id] === e && prod.pa[id] === a) return id;
     i = (i + 1) & mask;
   }
-}
-
-function pushEdge(prod: Product, code: number, target: number): void {
-  const k = prod.edgeCount++;
-  if (k >= prod.edgeCode.length) {
-    prod.edgeCode = grow(prod.edgeCode, prod.edgeCount);
-    prod.edgeTarget = grow(prod.edgeTarget, prod.edgeCount);
-  }
-  prod.edgeCode[k] = code;
-  prod.edgeTarget[k] = target;
 }
 
 /**

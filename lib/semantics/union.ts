@@ -205,14 +205,22 @@ export function isStableUnion(dfa: UnionDfa, id: number): boolean {
   return true;
 }
 
-function pushEdge(dfa: UnionDfa, code: number, target: number): void {
-  const k = dfa.edgeCount++;
-  if (k >= dfa.edgeCode.length) {
-    dfa.edgeCode = grow(dfa.edgeCode, dfa.edgeCount);
-    dfa.edgeTarget = grow(dfa.edgeTarget, dfa.edgeCount);
+/** The growable edge arrays of an automaton (union or product). */
+export interface EdgeStore {
+  edgeCode: Int32Array;
+  edgeTarget: Int32Array;
+  edgeCount: number;
+}
+
+/** Appends an edge, growing the arrays when full. */
+export function pushEdge(store: EdgeStore, code: number, target: number): void {
+  const k = store.edgeCount++;
+  if (k >= store.edgeCode.length) {
+    store.edgeCode = grow(store.edgeCode, store.edgeCount);
+    store.edgeTarget = grow(store.edgeTarget, store.edgeCount);
   }
-  dfa.edgeCode[k] = code;
-  dfa.edgeTarget[k] = target;
+  store.edgeCode[k] = code;
+  store.edgeTarget[k] = target;
 }
 
 /**
