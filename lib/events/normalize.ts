@@ -441,33 +441,30 @@ function deletion(imageId: Field, repository: string, base: EventBase): DomainEv
 }
 
 function createRepository({ request, response, base }: ApiCall): DomainEvent[] {
-  const created = child(response, 'repository');
-  return [
-    {
-      type: 'repository-config',
-      ...base,
-      repository: text(
-        firstPresent(child(request, 'repositoryName'), child(created, 'repositoryName')),
-        REPOSITORY,
-      ),
-      config: readConfig(created, request, false),
-    },
-  ];
+  return [repositoryConfig(base, request, child(response, 'repository'), false)];
 }
 
 function putImageTagMutability({ request, response, base }: ApiCall): DomainEvent[] {
-  return [
-    {
-      type: 'repository-config',
-      ...base,
-      repository: text(
-        firstPresent(child(request, 'repositoryName'), child(response, 'repositoryName')),
-        REPOSITORY,
-      ),
-      // The call exists to set the mode, so a record without one cannot be trusted.
-      config: readConfig(response, request, true),
-    },
-  ];
+  // The call exists to set the mode, so a record without one cannot be trusted.
+  return [repositoryConfig(base, request, response, true)];
+}
+
+/** A repository's configuration from a call's response (`reported`), else its request. */
+function repositoryConfig(
+  base: EventBase,
+  request: Field,
+  reported: Field,
+  modeRequired: boolean,
+): DomainEvent {
+  return {
+    type: 'repository-config',
+    ...base,
+    repository: text(
+      firstPresent(child(request, 'repositoryName'), child(reported, 'repositoryName')),
+      REPOSITORY,
+    ),
+    config: readConfig(reported, request, modeRequired),
+  };
 }
 
 function deleteRepository({ request, response, base }: ApiCall): DomainEvent[] {
