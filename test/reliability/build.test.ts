@@ -25,10 +25,10 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LedgerTable, startLedgerTable, TABLE, TOPIC } from '../aws/support.ts';
+import { type LedgerTable, startLedgerTable, TOPIC } from '../aws/support.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
-import { digest, SAMPLE } from '../runtime/support.ts';
+import { bundleEnv, digest, SAMPLE } from '../runtime/support.ts';
 import { SECRETS, secretBearingEvents } from './secrets.ts';
 
 const execFileAsync = promisify(execFile);
@@ -152,19 +152,7 @@ async function invoke(bundle: 'image-action' | 'api-call', events: unknown[]) {
       timeout: 60_000,
       maxBuffer: 16 * 1024 * 1024,
       env: {
-        PATH: process.env.PATH ?? '',
-        HOME: work,
-        TZ: 'UTC',
-        AWS_REGION: SAMPLE.region,
-        AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
-        AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_CONFIG_FILE: join(work, 'no-config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
-        LEDGER_TABLE_NAME: TABLE,
-        ALERTS_TOPIC_ARN: TOPIC,
-        AWS_ENDPOINT_URL_DYNAMODB: table.server.endpoint,
-        AWS_ENDPOINT_URL_SNS: snsServer.endpoint,
+        ...bundleEnv(work, { dynamodb: table.server.endpoint, sns: snsServer.endpoint }),
         // As verbose as an operator could make it.
         POWERTOOLS_LOGGER_LOG_EVENT: 'true',
         POWERTOOLS_LOG_LEVEL: 'DEBUG',

@@ -19,7 +19,7 @@ import { type LedgerTable, startLedgerTable, TABLE, TOPIC } from '../aws/support
 import { FakeEcr } from '../fakes/ecr.ts';
 import type { StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
-import { cloudTrailPutImage, digest, imagePush, SAMPLE } from './support.ts';
+import { bundleEnv, cloudTrailPutImage, digest, imagePush, SAMPLE } from './support.ts';
 
 const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -108,20 +108,11 @@ async function invoke(
   extraEnv: Record<string, string> = {},
 ): Promise<Invocation> {
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: work,
-    TZ: 'UTC',
-    AWS_REGION: SAMPLE.region,
-    AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
-    AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: join(work, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
-    LEDGER_TABLE_NAME: TABLE,
-    ALERTS_TOPIC_ARN: TOPIC,
-    AWS_ENDPOINT_URL_DYNAMODB: table.server.endpoint,
-    AWS_ENDPOINT_URL_SNS: snsServer.endpoint,
-    AWS_ENDPOINT_URL_ECR: ecrServer.endpoint,
+    ...bundleEnv(work, {
+      dynamodb: table.server.endpoint,
+      sns: snsServer.endpoint,
+      ecr: ecrServer.endpoint,
+    }),
     TEST_BUNDLE_URL: pathToFileURL(join(mirror, 'dist/handlers', `${name}.mjs`)).href,
     TEST_EVENT: JSON.stringify(event),
     TEST_FUNCTION_NAME: name,

@@ -3,6 +3,8 @@
  * shared/fixtures/aws-docs/ (beside the clone, as CI has it). Every call returns a fresh copy.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TABLE, TOPIC } from '../aws/support.ts';
 
 /** A mutable JSON object. */
 export type Json = Record<string, unknown>;
@@ -104,4 +106,30 @@ export function cloudTrailPutImage(change: PutImageChange = {}): Json {
 /** A digest made from a small number. */
 export function digest(n: number): string {
   return `sha256:${n.toString(16).padStart(64, '0')}`;
+}
+
+/**
+ * The environment of a built handler bundle run in a child process against the loopback fakes,
+ * as Lambda would set it: dummy credentials, no config files, the SDK's endpoint variables.
+ */
+export function bundleEnv(
+  work: string,
+  endpoints: { readonly dynamodb: string; readonly sns: string; readonly ecr?: string },
+): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: work,
+    TZ: 'UTC',
+    AWS_REGION: SAMPLE.region,
+    AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+    AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(work, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
+    LEDGER_TABLE_NAME: TABLE,
+    ALERTS_TOPIC_ARN: TOPIC,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    ...(endpoints.ecr ? { AWS_ENDPOINT_URL_ECR: endpoints.ecr } : {}),
+  };
 }
