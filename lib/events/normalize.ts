@@ -169,40 +169,24 @@ function imageActionFastPath(raw: Readonly<Record<string, unknown>>): NormalizeR
   }
   const eventId = id ?? null;
   const tagOrNull = tag ?? null;
+  const common = {
+    account,
+    region,
+    time,
+    eventId,
+    actor: null,
+    origin: 'image-action' as const,
+    repository,
+    tag: tagOrNull,
+  };
   if (action === 'PUSH') {
     if (!satisfies(digest, DIGEST)) return undefined;
-    return events([
-      {
-        type: 'push',
-        account,
-        region,
-        time,
-        eventId,
-        actor: null,
-        origin: 'image-action',
-        repository,
-        tag: tagOrNull,
-        digest,
-      },
-    ]);
+    return events([{ type: 'push', ...common, digest }]);
   }
   if (!(digest === undefined || digest === null || satisfies(digest, DIGEST))) return undefined;
   const digestOrNull = digest ?? null;
   if (tagOrNull === null && digestOrNull === null) return undefined;
-  return events([
-    {
-      type: 'delete',
-      account,
-      region,
-      time,
-      eventId,
-      actor: null,
-      origin: 'image-action',
-      repository,
-      tag: tagOrNull,
-      digest: digestOrNull,
-    },
-  ]);
+  return events([{ type: 'delete', ...common, digest: digestOrNull }]);
 }
 
 /** Receives the fields of a push of a tag (see {@link takeImageActionPush}). */
