@@ -22,8 +22,16 @@ import type { TagRecord } from './records.ts';
 export interface Auditor {
   /** Applies one domain event; returns its findings (often none). */
   apply(event: DomainEvent): Promise<Finding[]>;
-  /** Judges a configuration seen in a snapshot or a scan, and records it. */
-  observeConfig(target: ConfigTarget, config: MutabilityConfig, at: Provenance): Promise<Finding[]>;
+  /**
+   * Judges a configuration seen in a snapshot or a scan, and records it. `knownTags` are the
+   * witness candidates when the caller has them already; else the ledger's tags are read.
+   */
+  observeConfig(
+    target: ConfigTarget,
+    config: MutabilityConfig,
+    at: Provenance,
+    knownTags?: Iterable<string>,
+  ): Promise<Finding[]>;
 }
 
 const list = (finding: Finding | null): Finding[] => (finding ? [finding] : []);
@@ -61,8 +69,14 @@ export function inertPushIgnoresEventId(prev: TagRecord | undefined): boolean {
 
 /** Creates an auditor for `policy` over `ledger`. */
 export function createAuditor(policy: Policy, ledger: Ledger): Auditor {
-  const observeConfig = async (target: ConfigTarget, config: MutabilityConfig, at: Provenance) => {
-    const known = target.kind === 'repository' ? (await ledger.tags(target.ref)).keys() : [];
+  const observeConfig = async (
+    target: ConfigTarget,
+    config: MutabilityConfig,
+    at: Provenance,
+    knownTags?: Iterable<string>,
+  ) => {
+    const known =
+      knownTags ?? (target.kind === 'repository' ? (await ledger.tags(target.ref)).keys() : []);
     return list(
       await ledger.updateConfig(target, (prev) =>
         decideConfig(policy, target, prev, config, known, at),

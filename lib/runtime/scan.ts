@@ -175,7 +175,7 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
   await forEachLimited(repositories, deps.concurrency ?? 4, async (repository) => {
     const name = repository.repositoryName ?? '';
     // Set once the tags are read and the configuration can be judged from them.
-    let judge: (() => Promise<Finding[]>) | undefined;
+    let judge: ((tags?: Iterable<string>) => Promise<Finding[]>) | undefined;
     let judged = false;
     try {
       if (resolveRepository(deps.policy, name).ignored) {
@@ -189,7 +189,8 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
       };
       const config = normalizeRepositoryConfig(repository);
       if (typeof config === 'string') throw new Error(config);
-      judge = () => deps.auditor.observeConfig({ kind: 'repository', ref }, config, at);
+      judge = (tags?: Iterable<string>) =>
+        deps.auditor.observeConfig({ kind: 'repository', ref }, config, at, tags);
       const [current, known] = await Promise.all([listTags(deps.ecr, name), deps.ledger.tags(ref)]);
       tagCount += current.size;
       const writes: (() => Promise<void>)[] = [];
@@ -216,9 +217,10 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
         }
       }
       await forEachLimited(writes, LEDGER_WRITE_CONCURRENCY, (write) => write());
-      // Judged after the tags are known, so that witnesses name real tags first.
+      // Judged with the tags just listed (no second read of the ledger), so that witnesses name
+      // real tags first.
       judged = true;
-      findings.push(...(await judge()));
+      findings.push(...(await judge(current.keys())));
     } catch (error) {
       failures.push({ repository: name, error: (error as Error).message });
       deps.log.error('Scan of a repository failed', {
