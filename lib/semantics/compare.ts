@@ -14,9 +14,10 @@
  */
 import type { Mutability, MutabilityConfig } from '../config.ts';
 import { hasExclusions } from '../config.ts';
-import { foldCode } from './glob.ts';
+import { compileGlob, foldCode, globIncludes, splitGlob } from './glob.ts';
 import { isTagImmutable } from './match.ts';
 import {
+  cannotLoosen,
   createProduct,
   expand,
   isExpanded,
@@ -66,14 +67,14 @@ const UNREACHABLE = 0x7fffffff;
  */
 export interface SearchTuning {
   /**
-   * Product states the single search visits before it looks for a blown-up side (and then
-   * doubles). Typical configurations stay below it.
+   * Product states the single search visits before it considers deciding the missing
+   * directions apart (and then doubles). Typical configurations stay below it.
    */
   readonly stateBudget: number;
   /**
-   * How many times its filters' states a side's union automaton must have to count as blown
-   * up: its filters progress independently (several `*x*y` filters with unrelated characters),
-   * and splitting "some filter matches" per filter keeps the products small.
+   * How many times the states of its two union automata the product must have to count as
+   * blown up: their progress multiplies out (filters of unrelated characters), and splitting
+   * "some filter matches" per filter keeps the products small.
    */
   readonly blowUpFactor: number;
 }
@@ -126,9 +127,9 @@ function unionOf(cache: UnionCache, filters: readonly string[]): UnionDfa {
 }
 
 /**
- * One way to meet a requirement, as the filters of a union automaton and when it is met. For a
- * side that blew up, "some filter matches" splits into one part per filter: the requirement is
- * met iff some part is, and each part keeps the product it takes part in small.
+ * One way to meet a requirement, as the filters of a union automaton and when it is met.
+ * "Some filter matches" splits into one part per filter: the requirement is met iff some part
+ * is, and each part keeps the product it takes part in small.
  */
 interface Part {
   readonly filters: readonly string[];
@@ -136,37 +137,111 @@ interface Part {
   readonly metIfUnmatched: boolean;
 }
 
-function partsOf(req: Requirement, filters: readonly string[], split: boolean): Part[] {
+function partsOf(req: Requirement, filters: readonly string[]): Part[] {
   switch (req) {
     case 'never':
       return [];
     case 'always':
       return [{ filters: [], metIfMatched: true, metIfUnmatched: true }];
     case 'matched':
-      return split
-        ? filters.map((f) => ({ filters: [f], metIfMatched: true, metIfUnmatched: false }))
-        : [{ filters, metIfMatched: true, metIfUnmatched: false }];
+      return filters.map((f) => ({ filters: [f], metIfMatched: true, metIfUnmatched: false }));
     case 'unmatched':
       return [{ filters, metIfMatched: false, metIfUnmatched: true }];
   }
 }
 
 /**
- * Whether a union automaton has far more states than its filters together: their progress
- * multiplies out, and splitting "some filter matches" per filter keeps products small.
+ * False when no tag can match both filters because of their anchored ends alone: a tag starts
+ * with each filter's first segment and ends with its last, so one first segment must be a prefix
+ * of the other, and one last segment a suffix of the other. Exact as a refutation (true proves
+ * nothing); it spares a product whose every state would have to be visited to show it empty.
  */
-function blownUp(dfa: UnionDfa, factor: number): boolean {
-  const parts = dfa.automata.reduce((n, f) => n + f.stateCount, 0);
-  return dfa.count > factor * parts;
+function anchorsCompatible(filterE: string, filterA: string): boolean {
+  const e = splitGlob(filterE).segments;
+  const a = splitGlob(filterA).segments;
+  const agree = (x: readonly number[], y: readonly number[], fromEnd: boolean): boolean => {
+    const n = Math.min(x.length, y.length);
+    for (let i = 0; i < n; i++) {
+      const xi = fromEnd ? x.length - 1 - i : i;
+      const yi = fromEnd ? y.length - 1 - i : i;
+      if (x[xi] !== y[yi]) return false;
+    }
+    return true;
+  };
+  return (
+    agree(e[0] as number[], a[0] as number[], false) &&
+    agree(e[e.length - 1] as number[], a[a.length - 1] as number[], true)
+  );
 }
 
-/** The two sides' filters, their automata, and which positive sides to split per filter. */
+/**
+ * The filters that can take part in a direction where both sides require a match: each side's
+ * filters that some filter of the other side is {@link anchorsCompatible} with. The others match
+ * no tag the other side matches, so they cannot meet the requirement together; when a side keeps
+ * none, the direction has no tag at all, decided without any automaton.
+ */
+function matchingPairs(
+  filtersE: readonly string[],
+  filtersA: readonly string[],
+): { filtersE: string[]; filtersA: string[] } {
+  const keptA = new Set<string>();
+  const keptE = filtersE.filter((fe) => {
+    let any = false;
+    for (const fa of filtersA) {
+      if (anchorsCompatible(fe, fa)) {
+        keptA.add(fa);
+        any = true;
+      }
+    }
+    return any;
+  });
+  return { filtersE: keptE, filtersA: filtersA.filter((fa) => keptA.has(fa)) };
+}
+
+/** Whether both sides of a direction require a match: it then splits into pairs of filters. */
+function bothMatch([reqE, reqA]: readonly [Requirement, Requirement]): boolean {
+  return reqE === 'matched' && reqA === 'matched';
+}
+
+/** The filters an `always` side stands for: one that every tag matches. */
+const EVERY_TAG: readonly string[] = ['*'];
+
+/**
+ * Whether every tag one side's filters match, some filter of the other side matches too: each
+ * of the first is included ({@link globIncludes}) in one of the second. Sound, not complete.
+ */
+function covered(inner: readonly string[], outer: readonly string[]): boolean {
+  const outers = outer.map(compileGlob);
+  return inner.every((f) => {
+    const tokens = compileGlob(f);
+    return outer.includes(f) || outers.some((g) => globIncludes(g, tokens));
+  });
+}
+
+/**
+ * Whether a direction is known to have no tag before any search: a side never meets its
+ * requirement; both must match and no pair of their filters is anchor-compatible; or one side
+ * must match and everything it matches, the other side (which must not match) matches too.
+ */
+function surelyAbsent(sides: Sides, reqE: Requirement, reqA: Requirement): boolean {
+  if (reqE === 'never' || reqA === 'never') return true;
+  if (bothMatch([reqE, reqA])) {
+    return matchingPairs(sides.filtersE, sides.filtersA).filtersE.length === 0;
+  }
+  const positive = (req: Requirement, filters: readonly string[]) =>
+    req === 'always' ? EVERY_TAG : req === 'matched' ? filters : undefined;
+  const posE = positive(reqE, sides.filtersE);
+  const posA = positive(reqA, sides.filtersA);
+  if (posE !== undefined && reqA === 'unmatched') return covered(posE, sides.filtersA);
+  if (posA !== undefined && reqE === 'unmatched') return covered(posA, sides.filtersE);
+  return false;
+}
+
+/** The two sides' filters and the union automata built for them so far. */
 interface Sides {
   readonly cache: UnionCache;
   readonly filtersE: readonly string[];
   readonly filtersA: readonly string[];
-  readonly splitE: boolean;
-  readonly splitA: boolean;
 }
 
 /**
@@ -177,9 +252,13 @@ interface Sides {
  */
 function shortestMeeting(sides: Sides, reqE: Requirement, reqA: Requirement): number {
   const { cache } = sides;
+  const both = bothMatch([reqE, reqA]);
+  const { filtersE, filtersA } = both ? matchingPairs(sides.filtersE, sides.filtersA) : sides;
   let best = 0;
-  for (const pe of partsOf(reqE, sides.filtersE, sides.splitE)) {
-    for (const pa of partsOf(reqA, sides.filtersA, sides.splitA)) {
+  for (const pe of partsOf(reqE, filtersE)) {
+    for (const pa of partsOf(reqA, filtersA)) {
+      // Both parts are then single filters, and most pairs are refuted by their anchors.
+      if (both && !anchorsCompatible(pe.filters[0] as string, pa.filters[0] as string)) continue;
       const prod = createProduct(
         unionOf(cache, pe.filters),
         { immIfMatched: pe.metIfMatched, immIfUnmatched: pe.metIfUnmatched },
@@ -187,7 +266,8 @@ function shortestMeeting(sides: Sides, reqE: Requirement, reqA: Requirement): nu
         { immIfMatched: !pa.metIfMatched, immIfUnmatched: !pa.metIfUnmatched },
       );
       const search = startSearch();
-      advance(prod, search, (s) => s.loosened > 0 || (best > 0 && s.depth >= best));
+      const stop = (s: Search) => s.loosened > 0 || (best > 0 && s.depth >= best);
+      advance(prod, search, stop, cannotLoosen);
       if (search.loosened > 0 && (best === 0 || search.loosened < best)) best = search.loosened;
     }
   }
@@ -223,9 +303,16 @@ function finished(search: Search): boolean {
 
 /**
  * Advances the search until `stop` holds or it is finished. The current level's differences are
- * recorded before `stop` is asked.
+ * recorded before `stop` is asked. States that `prune` rejects are not expanded: only for
+ * searches that need nothing beyond them (the part products; the full product serves the
+ * witnesses, and expands everything).
  */
-function advance(prod: Product, search: Search, stop: (s: Search) => boolean): void {
+function advance(
+  prod: Product,
+  search: Search,
+  stop: (s: Search) => boolean,
+  prune?: (prod: Product, id: number) => boolean,
+): void {
   for (;;) {
     for (const id of search.level) {
       const d = prod.diff[id];
@@ -235,6 +322,7 @@ function advance(prod: Product, search: Search, stop: (s: Search) => boolean): v
     if (finished(search) || stop(search)) return;
     const next: number[] = [];
     for (const id of search.level) {
+      if (prune?.(prod, id)) continue;
       expand(prod, id);
       const end = prod.edgeEnd[id] as number;
       for (let k = prod.edgeStart[id] as number; k < end; k++) {
@@ -414,14 +502,16 @@ function knownWitnesses(
  * `knownTags` first (in their order, without repeats), then the shortest differing tags in
  * shortlex order (by length, then ASCII), never repeating a known one.
  *
- * Cost: linear in the explored automata. One breadth-first search over the product of both
- * configurations' union automata usually decides both directions (it stops early once both show,
- * else it visits every state reachable within 128 characters). If that product grows past a
- * budget because one side's filters progress independently (their union automaton is far larger
- * than the filters), each missing direction is decided by smaller products, one per filter of
- * the side that must match. Witnesses then cost a backward breadth-first search over the states
- * explored, plus at most 128 × 65 cheap steps per tag where the distance decides, as it always
- * does at the shortest length.
+ * Cost: a direction whose absence shows in the filters themselves costs no search: both sides
+ * must match but no two filters agree on their anchored ends, or one side must match and each of
+ * its filters is included in a filter of the other. Otherwise one breadth-first search over the
+ * product of both configurations' union automata usually decides both directions (it stops once
+ * both show, else it visits every state reachable within 128 characters). Past a budget, a
+ * direction in which both sides must match is decided by one small product per anchor-compatible
+ * pair of filters; and once the product has blown up (its sides progress independently), a
+ * direction in which one side must match by one product per filter of that side. Witnesses then
+ * cost the full product up to the shortest differing length, a backward breadth-first search over
+ * the states explored, plus at most 128 × 65 cheap steps per tag.
  */
 export function compareConfigs(
   expected: MutabilityConfig,
@@ -461,30 +551,37 @@ export function compareConfigsTuned(
     readingOf(modeA),
   );
   const search = startSearch();
+  const reqL = [requirement(modeE, true), requirement(modeA, false)] as const;
+  const reqT = [requirement(modeE, false), requirement(modeA, true)] as const;
+  // Shortest length in a direction when decided apart from this search (0: no tag). A direction
+  // whose absence is plain from the filters' anchored ends needs no search at all.
+  const sides: Sides = { cache, filtersE, filtersA };
+  let knownL = surelyAbsent(sides, ...reqL) ? 0 : undefined;
+  let knownT = surelyAbsent(sides, ...reqT) ? 0 : undefined;
+  const settled = (s: Search) =>
+    (s.loosened > 0 || knownL !== undefined) && (s.tightened > 0 || knownT !== undefined);
   let budget = tuning.stateBudget;
-  let splitE = false;
-  let splitA = false;
   for (;;) {
-    advance(prod, search, (s) => (s.loosened > 0 && s.tightened > 0) || prod.count > budget);
-    if (finished(search) || (search.loosened > 0 && search.tightened > 0)) break;
-    // Past the budget, switch only if the product is far larger than the two union automata
-    // (their states multiply) and a side blew up: else splitting would not make it smaller.
-    const crossed = prod.count > tuning.blowUpFactor * (prod.e.count + prod.a.count);
-    splitE = crossed && blownUp(prod.e, tuning.blowUpFactor);
-    splitA = crossed && blownUp(prod.a, tuning.blowUpFactor);
-    if (splitE || splitA) break;
+    advance(prod, search, (s) => settled(s) || prod.count > budget);
+    if (finished(search) || settled(search)) break;
+    // Past the budget, a direction in which both sides must match is decided by the products of
+    // its anchor-compatible filter pairs: each is small, and few pairs survive. Once the product
+    // has blown up (far more states than its two sides), a direction in which one side must
+    // match is decided by one product per filter of that side too.
+    const blownUp = prod.count > tuning.blowUpFactor * (prod.e.count + prod.a.count);
+    const apart = (reqs: readonly [Requirement, Requirement]) =>
+      bothMatch(reqs) || (blownUp && reqs.includes('matched'));
+    if (search.loosened === 0 && knownL === undefined && apart(reqL)) {
+      knownL = shortestMeeting(sides, ...reqL);
+    }
+    if (search.tightened === 0 && knownT === undefined && apart(reqT)) {
+      knownT = shortestMeeting(sides, ...reqT);
+    }
+    if (settled(search)) break;
     budget = Math.max(1, budget * 2);
   }
-  let { loosened, tightened } = search;
-  if (splitE || splitA) {
-    const sides = { cache, filtersE, filtersA, splitE, splitA };
-    if (loosened === 0) {
-      loosened = shortestMeeting(sides, requirement(modeE, true), requirement(modeA, false));
-    }
-    if (tightened === 0) {
-      tightened = shortestMeeting(sides, requirement(modeE, false), requirement(modeA, true));
-    }
-  }
+  const loosened = knownL ?? search.loosened;
+  const tightened = knownT ?? search.tightened;
   const direction: Direction =
     loosened > 0 ? (tightened > 0 ? 'CHANGED' : 'LOOSENED') : tightened > 0 ? 'TIGHTENED' : 'EQUAL';
   if (direction === 'EQUAL' || witnesses.length >= limit) return { direction, witnesses };

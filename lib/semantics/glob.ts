@@ -109,3 +109,28 @@ export function splitGlob(filter: string): GlobShape {
   }
   return { segments, gaps };
 }
+
+/**
+ * True when every string `inner` matches, `outer` matches too — proved by matching `outer`
+ * against `inner`'s own tokens, where only a `*` of `outer` may cover a `*` of `inner`. Sound
+ * (true is a proof), not complete: `*a*` is found to include `*a*a`, but inclusion in a union
+ * of several filters is beyond it. Takes the tokens of {@link compileGlob}.
+ */
+export function globIncludes(outer: readonly number[], inner: readonly number[]): boolean {
+  const n = inner.length;
+  // row[q]: whether outer[p..] covers inner[q..], for p from the last token of `outer` down.
+  let row = new Uint8Array(n + 1);
+  let next = new Uint8Array(n + 1);
+  row[n] = 1;
+  for (let p = outer.length - 1; p >= 0; p--) {
+    const tok = outer[p] as number;
+    next[n] = tok === STAR ? (row[n] as number) : 0;
+    for (let q = n - 1; q >= 0; q--) {
+      const x = inner[q] as number;
+      if (tok === STAR) next[q] = (row[q] as number) | (next[q + 1] as number);
+      else next[q] = (tok === ANY ? x !== STAR : x === tok) ? (row[q + 1] as number) : 0;
+    }
+    [row, next] = [next, row];
+  }
+  return row[0] === 1;
+}

@@ -199,3 +199,24 @@ export function expand(prod: Product, id: number): void {
 export function isExpanded(prod: Product, id: number): boolean {
   return prod.edgeStart[id] !== NOT_EXPANDED;
 }
+
+/**
+ * True when no tag through this state, however it goes on, is immutable under E and mutable
+ * under A: a side that is stable (dead or universal) has settled its answer, and it is the
+ * wrong one. A search for the "loosened" flag alone need not go further from here.
+ */
+export function cannotLoosen(prod: Product, id: number): boolean {
+  if (id === START) return false;
+  const e = prod.pe[id] as number;
+  const a = prod.pa[id] as number;
+  const { eReading, aReading } = prod;
+  if (isStableUnion(prod.e, e)) {
+    const immE = prod.e.matched[e] === 1 ? eReading.immIfMatched : eReading.immIfUnmatched;
+    if (!immE) return true;
+  }
+  if (isStableUnion(prod.a, a)) {
+    const immA = prod.a.matched[a] === 1 ? aReading.immIfMatched : aReading.immIfUnmatched;
+    if (immA) return true;
+  }
+  return false;
+}

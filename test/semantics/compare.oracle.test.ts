@@ -208,18 +208,23 @@ describe('compareConfigs against a brute-force oracle', () => {
   it('gets the direction and the shortest witnesses exactly right', () => {
     fc.assert(
       fc.property(configArb, configArb, fc.integer({ min: 0, max: 6 }), (expected, actual, k) => {
-        // Act: the default strategy, and the per-filter split forced from the start.
+        // Act: the default strategy; filter pairs (where both sides must match) from the start;
+        // and the per-filter split of every side forced from the start too.
         const result = compareConfigs(expected, actual, { maxWitnesses: k });
-        const split = compareConfigsTuned(
-          expected,
-          actual,
-          { maxWitnesses: k },
-          { stateBudget: 0, blowUpFactor: 0 },
-        );
+        const tuned = (blowUpFactor: number) =>
+          compareConfigsTuned(
+            expected,
+            actual,
+            { maxWitnesses: k },
+            { stateBudget: 0, blowUpFactor },
+          );
+        const pairs = tuned(Number.POSITIVE_INFINITY);
+        const split = tuned(0);
         const truth = oracle(expected, actual);
 
         // Assess
         expect(result.direction).toBe(truth.direction);
+        expect(pairs).toEqual(result);
         expect(split).toEqual(result);
         const first = firstFullWitnesses(truth.differing, k, new Set());
         if (first.length === k || truth.direction === 'EQUAL') {
