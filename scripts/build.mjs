@@ -1,6 +1,11 @@
 // Bundles the CLI (dist/cli.mjs, and dist/replay-worker.mjs beside it) and, unless --cli, the
-// Lambda handlers (dist/handlers/*.mjs) with the repository's policy.yml inlined. An invalid
-// policy fails the build with its errors.
+// Lambda handlers (dist/handlers/*.mjs) with the repository's policy.yml validated and inlined as
+// JSON. An invalid policy fails the build with its errors.
+//
+// Each handler is one bundle plus the chunks of its dynamic imports beside it
+// (dist/handlers/<name>.chunk-*.mjs), loaded only when used: the policy reader with its YAML
+// parser (only when POLICY_PATH names a file at run time), and the SDK's own lazy parts (the
+// credential providers a Lambda function does not use). A cold start never loads them.
 //
 // Importing this file builds nothing: bench/ imports `handlerBuildOptions` so that its baseline
 // bundles are built exactly as the handlers are.
@@ -34,15 +39,19 @@ const common = {
 };
 
 /**
- * The esbuild options of the handler bundles (without entry points and output), given the
- * policy to inline as `{ file, text }`.
+ * The esbuild options of one handler's bundle (without entry point and output directory), given
+ * its name and the validated policy to inline (the JSON of `check-policy --json`).
  */
-export function handlerBuildOptions(bundledPolicy) {
+export function handlerBuildOptions(name, policyJson) {
   return {
     ...common,
     target: 'node24',
     minify: true,
-    define: { ...common.define, __BUNDLED_POLICY__: JSON.stringify(bundledPolicy) },
+    // Dynamic imports become chunks of their own instead of being inlined (see above).
+    splitting: true,
+    chunkNames: `${name}.chunk-[hash]`,
+    outExtension: { '.js': '.mjs' },
+    define: { ...common.define, __BUNDLED_POLICY__: policyJson },
   };
 }
 
@@ -59,21 +68,29 @@ async function main() {
   });
   if (cliOnly) return;
   const policyFile = 'policy.yml';
-  const check = spawnSync(process.execPath, ['dist/cli.mjs', 'check-policy', policyFile], {
-    encoding: 'utf8',
-  });
+  const check = spawnSync(
+    process.execPath,
+    ['dist/cli.mjs', 'check-policy', '--json', policyFile],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (check.status !== 0) {
     process.stderr.write(`build: ${policyFile} is not a valid policy:\n${check.stderr}`);
     process.exit(1);
   }
-  const bundledPolicy = { file: policyFile, text: readFileSync(policyFile, 'utf8') };
+  const policyJson = check.stdout.trim();
   const handlers = HANDLERS.filter((name) => existsSync(`handlers/${name}.ts`));
-  await build({
-    ...handlerBuildOptions(bundledPolicy),
-    entryPoints: Object.fromEntries(handlers.map((name) => [name, `handlers/${name}.ts`])),
-    outdir: 'dist/handlers',
-    outExtension: { '.js': '.mjs' },
-  });
+  // One build per handler, so that each lazy chunk belongs to one function's package.
+  await Promise.all(
+    handlers.map((name) =>
+      build({
+        ...handlerBuildOptions(name, policyJson),
+        entryPoints: { [name]: `handlers/${name}.ts` },
+        outdir: 'dist/handlers',
+      }),
+    ),
+  );
 }
 
 // Run as a script (also through a symbolic link), not when imported.

@@ -5,10 +5,11 @@
  *
  * @module
  */
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
+import { loadPolicy } from '../../lib/policy/load.ts';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,47 +26,53 @@ export interface BundlePair {
   readonly baseline: string;
 }
 
-/** What the bundles are made of, by package (bytes in the minified output). */
+/** What a bundle and its chunks are made of, by package (bytes in the minified output). */
 export interface Composition {
   readonly bytes: number;
   readonly byPackage: ReadonlyMap<string, number>;
 }
 
 interface BuildScript {
-  handlerBuildOptions(policy: { file: string; text: string }): Record<string, unknown>;
+  handlerBuildOptions(name: string, policyJson: string): Record<string, unknown>;
 }
 
-async function handlerOptions(): Promise<Record<string, unknown>> {
+/** The esbuild options of one handler's bundle, with the repository's policy inlined. */
+async function handlerOptions(name: string): Promise<Record<string, unknown>> {
   const script = (await import(pathToFileURL(join(ROOT, 'scripts/build.mjs')).href)) as BuildScript;
-  const policyFile = 'policy.yml';
-  return script.handlerBuildOptions({
-    file: policyFile,
-    text: readFileSync(join(ROOT, policyFile), 'utf8'),
-  });
+  const policy = await loadPolicy(join(ROOT, 'policy.yml'));
+  return script.handlerBuildOptions(name, JSON.stringify({ ...policy, file: 'policy.yml' }));
 }
 
-function compositionOf(metafile: Metafile): Map<string, Composition> {
-  const result = new Map<string, Composition>();
-  for (const [file, output] of Object.entries(metafile.outputs)) {
-    const name =
-      file
-        .split('/')
-        .pop()
-        ?.replace(/\.mjs$/, '') ?? file;
-    const byPackage = new Map<string, number>();
+/** What one build holds (its entry and every chunk), by package. */
+function compositionOf(metafile: Metafile): Composition {
+  let bytes = 0;
+  const byPackage = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    bytes += output.bytes;
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
       const key = pkg ?? input.split('/').slice(0, 2).join('/');
       byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
     }
-    result.set(name, { bytes: output.bytes, byPackage });
   }
-  return result;
+  return { bytes, byPackage };
+}
+
+/** Builds one entry as the handlers are built (its own chunks), with a metafile. */
+async function buildOne(name: string, entry: string, outdir: string): Promise<Composition> {
+  const result = await build({
+    ...(await handlerOptions(name)),
+    absWorkingDir: ROOT,
+    entryPoints: { [name]: entry },
+    outdir,
+    metafile: true,
+  });
+  return compositionOf(result.metafile);
 }
 
 /**
  * Builds the baselines (and, for the composition only, the handlers again with a metafile into
- * scratch space; dist/ is what is measured). Returns the pairs and what each bundle holds.
+ * scratch space; dist/ is what is measured). Returns the pairs and what each build holds.
  */
 export async function prepareBundles(): Promise<{
   pairs: BundlePair[];
@@ -74,27 +81,18 @@ export async function prepareBundles(): Promise<{
   handlers: Map<string, Composition>;
   baselines: Map<string, Composition>;
 }> {
-  const options = await handlerOptions();
   const out = join(SCRATCH, 'baseline');
-  const baseline = await build({
-    ...options,
-    absWorkingDir: ROOT,
-    entryPoints: {
-      ...Object.fromEntries(HANDLER_NAMES.map((n) => [n, `bench/baseline/${n}.ts`])),
-      sdk: 'bench/baseline/sdk.ts',
-    },
-    outdir: out,
-    outExtension: { '.js': '.mjs' },
-    metafile: true,
-  });
-  const handlers = await build({
-    ...options,
-    absWorkingDir: ROOT,
-    entryPoints: Object.fromEntries(HANDLER_NAMES.map((n) => [n, `handlers/${n}.ts`])),
-    outdir: join(SCRATCH, 'handlers-metafile'),
-    outExtension: { '.js': '.mjs' },
-    metafile: true,
-  });
+  rmSync(out, { recursive: true, force: true });
+  const handlers = new Map<string, Composition>();
+  const baselines = new Map<string, Composition>();
+  for (const name of HANDLER_NAMES) {
+    baselines.set(name, await buildOne(name, `bench/baseline/${name}.ts`, out));
+    handlers.set(
+      name,
+      await buildOne(name, `handlers/${name}.ts`, join(SCRATCH, 'handlers-metafile')),
+    );
+  }
+  await buildOne('sdk', 'bench/baseline/sdk.ts', out);
   return {
     pairs: HANDLER_NAMES.map((name) => ({
       name,
@@ -102,9 +100,21 @@ export async function prepareBundles(): Promise<{
       baseline: join(out, `${name}.mjs`),
     })),
     baselineSdk: join(out, 'sdk.mjs'),
-    handlers: compositionOf(handlers.metafile),
-    baselines: compositionOf(baseline.metafile),
+    handlers,
+    baselines,
   };
+}
+
+/**
+ * Bytes of a bundle as shipped: the entry and every chunk of its own beside it
+ * (`<name>.chunk-*.mjs`, see scripts/build.mjs).
+ */
+export function shippedBytes(entry: string): number {
+  const dir = dirname(entry);
+  const name = basename(entry, '.mjs');
+  return readdirSync(dir)
+    .filter((f) => f === `${name}.mjs` || (f.startsWith(`${name}.chunk-`) && f.endsWith('.mjs')))
+    .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 }
 
 /** Size of a file in bytes. */

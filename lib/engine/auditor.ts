@@ -7,7 +7,7 @@
 import type { MutabilityConfig } from '../config.ts';
 import type { DomainEvent } from '../events/types.ts';
 import type { Finding } from '../findings.ts';
-import type { Policy } from '../policy/index.ts';
+import type { Policy } from '../policy/types.ts';
 import {
   blockedFinding,
   type ConfigTarget,

@@ -13,7 +13,8 @@ import {
   findingId,
   makeFinding,
 } from '../findings.ts';
-import { type Policy, resolveRepository, resolveTemplate } from '../policy/index.ts';
+import { resolveRepository, resolveTemplate } from '../policy/resolve.ts';
+import type { Policy } from '../policy/types.ts';
 import { compareConfigs, configKey, isTagImmutable } from '../semantics/index.ts';
 import {
   type ConfigRecord,

@@ -13,4 +13,5 @@ export {
   resolveRepository,
   resolveTemplate,
 } from './resolve.ts';
+export { sealPolicy } from './seal.ts';
 export type { Policy, PolicyResolution, PolicyRule } from './types.ts';

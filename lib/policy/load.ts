@@ -29,7 +29,7 @@ import {
 import type { MutabilityConfig } from '../config.ts';
 import { validateMutabilityConfig } from '../semantics/validate.ts';
 import { PolicyError, type PolicyIssue } from './errors.ts';
-import { preparePolicy } from './resolve.ts';
+import { sealPolicy } from './seal.ts';
 import type { Policy, PolicyRule } from './types.ts';
 
 /** Limits that keep a hostile or broken policy file from exhausting memory, stack or time. */
@@ -404,7 +404,7 @@ class PolicyReader {
       input.imageTagMutabilityExclusionFilters = this.filtersInput(filters.value);
     }
     const result = validateMutabilityConfig(input);
-    if (result.ok) return freezeConfig(result.config);
+    if (result.ok) return result.config;
     for (const issue of result.issues) {
       this.issues.at(this.locate(map, issue.path), issue.message);
     }
@@ -510,31 +510,6 @@ function globProblem(glob: string): string | null {
     return `repository glob ${quote(glob)} can never match: it has ${literal} characters besides "*" and ECR repository names have at most ${MAX_REPOSITORY_NAME_LENGTH}`;
   }
   return null;
-}
-
-/** A copy of a validated configuration that no caller can change (policies are cached). */
-function freezeConfig(config: MutabilityConfig): MutabilityConfig {
-  return Object.freeze({
-    imageTagMutability: config.imageTagMutability,
-    imageTagMutabilityExclusionFilters: Object.freeze(
-      config.imageTagMutabilityExclusionFilters.map((f) =>
-        Object.freeze({ filterType: f.filterType, filter: f.filter }),
-      ),
-    ),
-  });
-}
-
-function freezePolicy(policy: Policy): Policy {
-  return Object.freeze({
-    file: policy.file,
-    default: policy.default,
-    rules: Object.freeze(
-      policy.rules.map((rule) =>
-        Object.freeze({ ...rule, repositories: Object.freeze([...rule.repositories]) }),
-      ),
-    ),
-    ignore: Object.freeze([...policy.ignore]),
-  });
 }
 
 /** The key text at a source offset (for duplicate-key messages); null when it cannot be read. */
@@ -696,9 +671,7 @@ function parseOrThrow(text: string, file: string): Policy {
   const policy = new PolicyReader(doc.contents as Node | null, lines, aliases, issues).read(file);
   issues.throwIfAny();
   if (policy === null) throw new Error('the policy reader found no issue but returned no policy');
-  const frozen = freezePolicy(policy);
-  preparePolicy(frozen);
-  return frozen;
+  return sealPolicy(policy);
 }
 
 /**

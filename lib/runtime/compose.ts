@@ -10,7 +10,7 @@ import { createDynamoLedger } from '../aws/dynamodb-ledger.ts';
 import { createPendingScope, type PendingScope } from '../aws/pending.ts';
 import { createAuditor } from '../engine/auditor.ts';
 import type { Ledger } from '../engine/ledger.ts';
-import type { Policy } from '../policy/index.ts';
+import type { Policy } from '../policy/types.ts';
 import type { AuditDeps } from './audit-event.ts';
 import type { RuntimeSettings } from './settings.ts';
 import type { RuntimeLog, RuntimeMetrics } from './telemetry.ts';

@@ -19,7 +19,8 @@ import { lastMoveFinding, type Provenance, pushFinding } from '../engine/decide.
 import type { Ledger } from '../engine/ledger.ts';
 import type { RepositoryRef } from '../engine/records.ts';
 import type { Finding } from '../findings.ts';
-import { type Policy, resolveRepository } from '../policy/index.ts';
+import { resolveRepository } from '../policy/resolve.ts';
+import type { Policy } from '../policy/types.ts';
 import { normalizeRepositoryConfig } from '../semantics/validate.ts';
 import type { RuntimeLog, RuntimeMetrics } from './telemetry.ts';
 

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { readFile } from 'node:fs/promises';
 import { parseSeverity, type Severity } from '../findings.ts';
-import { type Policy, parsePolicy } from '../policy/index.ts';
+import { sealPolicy } from '../policy/seal.ts';
+import type { Policy } from '../policy/types.ts';
 
 /** A setting is missing or wrong: the function cannot run. */
 export class ConfigurationError extends Error {
@@ -41,19 +41,23 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   return { tableName, topicArn, minSeverity, policyPath: env.POLICY_PATH || undefined };
 }
 
-/** The policy text inlined by the build (scripts/build.mjs), when bundled. */
-declare const __BUNDLED_POLICY__: { readonly file: string; readonly text: string } | undefined;
+/** The policy validated by the build (scripts/build.mjs) and inlined as JSON, when bundled. */
+declare const __BUNDLED_POLICY__: Policy | undefined;
 
 /**
- * Loads the policy: POLICY_PATH when set, else the one bundled at build time (outside a bundle,
- * the repository's policy.yml). Throws a PolicyError naming file, line and column.
+ * Loads the policy: POLICY_PATH when set, else the one validated and inlined at build time
+ * (outside a bundle, the repository's policy.yml). Throws a PolicyError naming file, line and
+ * column.
+ *
+ * The policy reader (and its YAML parser) is imported only when a file must be read: in the
+ * bundles it is a chunk of its own, so a cold start with the bundled policy never loads it.
  */
 export async function loadRuntimePolicy(
   settings: Pick<RuntimeSettings, 'policyPath'>,
 ): Promise<Policy> {
-  if (settings.policyPath)
-    return parsePolicy(await readFile(settings.policyPath, 'utf8'), settings.policyPath);
-  if (typeof __BUNDLED_POLICY__ !== 'undefined')
-    return parsePolicy(__BUNDLED_POLICY__.text, __BUNDLED_POLICY__.file);
-  return parsePolicy(await readFile('policy.yml', 'utf8'), 'policy.yml');
+  if (!settings.policyPath && typeof __BUNDLED_POLICY__ !== 'undefined') {
+    return sealPolicy(__BUNDLED_POLICY__);
+  }
+  const { loadPolicy } = await import('../policy/load.ts');
+  return loadPolicy(settings.policyPath ?? 'policy.yml');
 }

@@ -4,6 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadPolicy, resolveRepository, sealPolicy } from '../../lib/policy/index.ts';
 import { linesOf, reEscape, runCli, specPolicy, tempDir, write } from './support.ts';
 
 describe('check-policy', () => {
@@ -18,6 +19,25 @@ describe('check-policy', () => {
     expect(run.stdout).toBe(
       `${policy}: valid: default IMMUTABLE_WITH_EXCLUSION [dev-*, sha256-*], 2 rule(s), 1 ignore pattern(s)\n`,
     );
+  });
+
+  it('--json prints the validated policy, which seals to the same policy as loading the file', async () => {
+    // Prepare
+    const policy = specPolicy(tempDir());
+    // Act
+    const run = await runCli(['check-policy', '--json', policy]);
+    // Assess: one line of JSON, and the policy it holds answers as the file does.
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.endsWith('\n')).toBe(true);
+    expect(linesOf(run.stdout)).toHaveLength(1);
+    const loaded = await loadPolicy(policy);
+    const sealed = sealPolicy(JSON.parse(run.stdout));
+    expect(sealed).toEqual(loaded);
+    expect(Object.isFrozen(sealed.default.imageTagMutabilityExclusionFilters[0])).toBe(true);
+    for (const name of ['prod/api', 'payments', 'sandbox/a/b', 'cache/docker-hub/nginx', 'x']) {
+      expect(resolveRepository(sealed, name)).toEqual(resolveRepository(loaded, name));
+    }
   });
 
   it('the same policy as JSON, with filters as objects, is valid too', async () => {

@@ -8,7 +8,15 @@
  * test files build `dist/cli.mjs` in the repository while this one runs.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -254,6 +262,63 @@ describe('scheduled-scan bundle', () => {
       'SCAN_SUMMARY',
       'SCAN_SUMMARY',
     ]);
+  });
+});
+
+describe('the policy in the bundles', () => {
+  /** The files a bundle imports statically, transitively: what every cold start loads. */
+  function staticClosure(name: string): string[] {
+    const dir = join(mirror, 'dist/handlers');
+    const seen = new Set([`${name}.mjs`]);
+    const queue = [`${name}.mjs`];
+    for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+      const code = readFileSync(join(dir, file), 'utf8');
+      for (const [, next] of code.matchAll(/from\s*"\.\/([\w.-]+\.mjs)"/g)) {
+        if (next !== undefined && !seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
+      }
+    }
+    return [...seen].map((file) => readFileSync(join(dir, file), 'utf8'));
+  }
+  // A message of the policy reader (lib/policy/load.ts), which holds the YAML parser.
+  const READER = 'alias bombs are refused';
+
+  it.each(['image-action', 'api-call', 'scheduled-scan'])(
+    '%s: a cold start with the inlined policy never loads the policy reader; a chunk holds it',
+    (name) => {
+      expect(staticClosure(name).some((code) => code.includes(READER))).toBe(false);
+      const chunks = readdirSync(join(mirror, 'dist/handlers')).filter((f) =>
+        f.startsWith(`${name}.chunk-`),
+      );
+      const withReader = chunks.filter((f) =>
+        readFileSync(join(mirror, 'dist/handlers', f), 'utf8').includes(READER),
+      );
+      expect(withReader).toHaveLength(1);
+    },
+  );
+
+  it('POLICY_PATH at run time replaces the inlined policy', async () => {
+    // Prepare: the inlined policy makes sandbox/** MUTABLE (an overwrite is allowed, INFO, not
+    // alerted); this one makes every tag immutable.
+    const strict = join(work, 'strict-policy.yml');
+    writeFileSync(strict, 'version: 1\ndefault:\n  imageTagMutability: IMMUTABLE\n');
+    const push = (n: number) =>
+      imagePush({ repository: 'sandbox/app', digest: digest(n), id: `strict-${n}` });
+
+    // Act
+    const runs = [];
+    for (const n of [1, 2])
+      runs.push(await invoke('image-action', push(n), { POLICY_PATH: strict }));
+
+    // Assess: the overwrite is judged by the file's policy.
+    expect(runs.map((r) => r.ok)).toEqual([true, true]);
+    expect(sns.published).toHaveLength(1);
+    expect(sns.published[0]?.messageAttributes).toMatchObject({
+      kind: { stringValue: 'TAG_OVERWRITE_VIOLATION' },
+      repository: { stringValue: 'sandbox/app' },
+    });
   });
 });
 
