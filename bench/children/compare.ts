@@ -57,6 +57,12 @@ function filterOf(parts: readonly string[]): string {
   return text.length > 128 ? text.slice(0, 128) : text;
 }
 
+const CYCLE = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
+/** `length` characters of the tag alphabet, cycling, from position `from`. */
+function cycle(from: number, length: number): string {
+  return Array.from({ length }, (_, i) => CYCLE[(from + i) % CYCLE.length]).join('');
+}
+
 /** Hand-built candidates: self-overlapping literals, long literals, near-identical sides. */
 function adversarial(): Candidate[] {
   const out: Candidate[] = [];
@@ -81,6 +87,13 @@ function adversarial(): Candidate[] {
         (_, j) => `${'ab'.repeat(20)}${String.fromCharCode(97 + ((i + j) % 3))}a`,
       ),
     ),
+    // Windows of one cycle through the tag alphabet: every literal is distinct, so no filter
+    // dies early, and the shortest differing tags are long (one variant per family below).
+    'long cyclic literals (40 chars)': Array.from({ length: 5 }, (_, i) => [
+      '',
+      cycle(80 * i, 40),
+      cycle(80 * i + 40, 40),
+    ]),
     'short distinct': [
       ['a', 'b', 'c'],
       ['b', 'c', 'a'],
@@ -104,6 +117,28 @@ function adversarial(): Candidate[] {
           name: `${e} vs ${a} (${me} / ${ma})`,
           expected: config(me, ef),
           actual: config(ma, af),
+        });
+      }
+    }
+    // Near-identical sides: one filter narrowed, widened or respelled, the rest shared. Each
+    // shared filter is tracked on both sides, and the differing tags are as long as the filter.
+    const ef = (families[e] ?? []).map(filterOf);
+    const last = (ef.at(-1) as string).split('*');
+    const variants = {
+      narrowed: `${ef.at(-1)}z`,
+      widened: filterOf(last.slice(0, -1)),
+      respelled: filterOf([last[0] ?? '', '', ...last.slice(1)]),
+    };
+    for (const [how, changed] of Object.entries(variants)) {
+      for (const [me, ma] of [
+        [MODES[0], MODES[0]],
+        [MODES[1], MODES[1]],
+        [MODES[0], MODES[1]],
+      ] as const) {
+        out.push({
+          name: `${e}, last filter ${how} (${me} / ${ma})`,
+          expected: config(me, ef),
+          actual: config(ma, [...ef.slice(0, -1), changed]),
         });
       }
     }
