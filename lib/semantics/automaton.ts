@@ -19,6 +19,9 @@ export const UNIVERSAL = 1;
 /** Stands for any character that none of a filter's literals name. */
 export const OTHER = -4;
 
+/** Stands for "never": more characters than any tag has, yet safe to add up. */
+export const UNREACHABLE_LENGTH = 1 << 20;
+
 /** Folded character codes at or above this bound are never tag characters. */
 const CODE_LIMIT = 128;
 
@@ -27,6 +30,12 @@ export interface FilterAutomaton {
   readonly start: number;
   readonly stateCount: number;
   readonly accepting: Uint8Array;
+  /**
+   * Per state: the fewest characters that lead to an accepting state ({@link UNREACHABLE_LENGTH}
+   * from {@link DEAD}). A lower bound that lets searches drop states that cannot finish a tag
+   * of at most 128 characters, or not in fewer characters than a search is after.
+   */
+  readonly minRemain: Int32Array;
   /** Per state, once asked for: see {@link pendingCodes}. */
   readonly pending: (readonly number[] | undefined)[];
   /** Column of a folded code below {@link CODE_LIMIT} in `table`; 0 is "other". */
@@ -89,6 +98,7 @@ export function buildFilterAutomaton(filter: string): FilterAutomaton {
   const lastLength = (segments[last] as number[]).length;
   if (lastLength > 0 || last === 0) accepting[(segBase[last] as number) + lastLength] = 1;
 
+  const minRemain = remainingLengths(shape, Int32Array.from(phase), Int32Array.from(pos));
   const codes = [...new Set(segments.flat())].filter((c) => c < CODE_LIMIT).sort((x, y) => x - y);
   const column = new Uint8Array(CODE_LIMIT);
   codes.forEach((c, i) => {
@@ -99,6 +109,7 @@ export function buildFilterAutomaton(filter: string): FilterAutomaton {
     start: DEAD,
     stateCount,
     accepting,
+    minRemain,
     pending: [],
     column,
     width,
@@ -116,6 +127,32 @@ export function buildFilterAutomaton(filter: string): FilterAutomaton {
       ? segState(automaton, 0, 0)
       : enter(automaton, 1);
   return { ...automaton, start };
+}
+
+/**
+ * The fewest characters from each state to acceptance: the rest of the current segment (the
+ * longest partial match is the best start a later occurrence can have), then every later gap and
+ * segment at its shortest.
+ */
+function remainingLengths(shape: GlobShape, phase: Int32Array, pos: Int32Array): Int32Array {
+  const { segments, gaps } = shape;
+  // after[p]: the fewest characters of the gaps and segments that follow segment p.
+  const after = new Array<number>(segments.length).fill(0);
+  for (let p = segments.length - 2; p >= 0; p--) {
+    after[p] =
+      (after[p + 1] as number) + (gaps[p] as number) + (segments[p + 1] as number[]).length;
+  }
+  const out = new Int32Array(phase.length);
+  out[DEAD] = UNREACHABLE_LENGTH;
+  out[UNIVERSAL] = 0;
+  for (let s = UNIVERSAL + 1; s < phase.length; s++) {
+    const p = phase[s] as number;
+    const k = pos[s] as number;
+    const len = (segments[p] as number[]).length;
+    // A gap state (k = -r) still owes r characters before the segment starts.
+    out[s] = (k < 0 ? -k + len : len - k) + (after[p] as number);
+  }
+  return out;
 }
 
 /** The state at position `k` of segment `p`; the empty last segment is the universal state. */

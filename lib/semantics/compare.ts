@@ -2,11 +2,13 @@
  * Exact semantic comparison of two tag-mutability configurations (SPEC 3), decided by
  * construction over the whole tag universe: every valid tag of 1–128 characters.
  *
- * How: every filter becomes a small deterministic automaton (`automaton.ts`); each
- * configuration's filters run together as its union automaton (`union.ts`); the two union
- * automata run in product (`product.ts`), which starts with the first-character rule of tags.
- * A breadth-first search over the product finds the shortest tag in each direction of
- * difference; a direction exists iff its shortest tag has at most 128 characters. States only
+ * How: every filter becomes a small deterministic automaton (`automaton.ts`); the distinct
+ * filters of both configurations run together as one joint automaton (`product.ts`), which
+ * starts with the first-character rule of tags and tells per state whether E and A disagree. A
+ * best-first (A*) search over it finds the shortest tag in each direction of difference; a
+ * direction exists iff its shortest tag has at most 128 characters. Each filter state knows the
+ * fewest characters to its match, which bounds how soon a state can differ: states that cannot
+ * differ within 128 characters, or not before the shortest tag, are never expanded. States only
  * tell apart the characters some filter is waiting for; all other characters share one edge,
  * so a state costs a few transitions, not 65.
  *
@@ -14,22 +16,22 @@
  */
 import type { Mutability, MutabilityConfig } from '../config.ts';
 import { hasExclusions } from '../config.ts';
+import { buildFilterAutomaton, type FilterAutomaton } from './automaton.ts';
 import { compileGlob, foldCode, globIncludes, splitGlob } from './glob.ts';
 import { isTagImmutable } from './match.ts';
 import {
-  cannotLoosen,
+  BEYOND,
   createProduct,
   expand,
-  isExpanded,
+  grow,
   LOOSE,
+  OTHER_CODE,
   type Product,
   type Reading,
-  SAME,
   START,
   TIGHT,
 } from './product.ts';
 import { isTagFirstChar, isValidTag, TAG_CHARS, TAG_MAX_LENGTH } from './tags.ts';
-import { createUnionDfa, OTHER_CODE, type UnionDfa } from './union.ts';
 
 /**
  * How the actual configuration A relates to the expected one E, with I(C) the set of valid tags
@@ -62,24 +64,29 @@ const TAG_CHAR_CODES: readonly number[] = TAG_CHARS.map((ch) => foldCode(ch.char
 const TAG_CHAR_FIRST: readonly boolean[] = TAG_CHARS.map(isTagFirstChar);
 const UNREACHABLE = 0x7fffffff;
 /**
- * When to stop the single search over the full product and decide the missing directions by
+ * When to stop the searches over the full joint automaton and decide the missing directions by
  * small products instead. Both strategies are exact; this only picks the cheaper one.
  */
 export interface SearchTuning {
   /**
-   * Product states the single search visits before it considers deciding the missing
-   * directions apart (and then doubles). Typical configurations stay below it.
+   * Joint states the searches over the full automaton create before they consider deciding
+   * the missing directions apart (and then doubles). 0 decides apart whatever can be at once.
    */
   readonly stateBudget: number;
   /**
-   * How many times the states of its two union automata the product must have to count as
-   * blown up: their progress multiplies out (filters of unrelated characters), and splitting
-   * "some filter matches" per filter keeps the products small.
+   * How many times the states of its filters' own automata the joint automaton must have to
+   * count as blown up: their progress multiplies out (filters of unrelated characters), and
+   * splitting "some filter matches" per filter keeps the products small. 0 splits at once,
+   * `Infinity` never.
    */
   readonly blowUpFactor: number;
 }
 
-const DEFAULT_TUNING: SearchTuning = { stateBudget: 1024, blowUpFactor: 4 };
+/**
+ * Measured on the benchmark's worst cases: pairs of filters are cheap once their searches are
+ * bounded, so a small budget hands "both must match" directions over to them early.
+ */
+const DEFAULT_TUNING: SearchTuning = { stateBudget: 64, blowUpFactor: 4 };
 
 /** What one side of a direction of difference requires of a tag. */
 type Requirement = 'always' | 'never' | 'matched' | 'unmatched';
@@ -98,7 +105,7 @@ function requirement(mode: Mutability, immutable: boolean): Requirement {
   }
 }
 
-/** How a configuration's union automaton reads as immutability. */
+/** How a configuration's filters read as immutability: by whether one of them matches. */
 function readingOf(mode: Mutability): Reading {
   return {
     immIfMatched: mode === 'IMMUTABLE' || mode === 'MUTABLE_WITH_EXCLUSION',
@@ -113,21 +120,8 @@ function filtersOf(config: MutabilityConfig): string[] {
     : [];
 }
 
-/** Union automata built so far in one comparison, by filter set, so that checks share them. */
-type UnionCache = Map<string, UnionDfa>;
-
-function unionOf(cache: UnionCache, filters: readonly string[]): UnionDfa {
-  const key = JSON.stringify([...new Set(filters)].sort());
-  let dfa = cache.get(key);
-  if (dfa === undefined) {
-    dfa = createUnionDfa(filters);
-    cache.set(key, dfa);
-  }
-  return dfa;
-}
-
 /**
- * One way to meet a requirement, as the filters of a union automaton and when it is met.
+ * One way to meet a requirement, as the filters of one side of a product and when it is met.
  * "Some filter matches" splits into one part per filter: the requirement is met iff some part
  * is, and each part keeps the product it takes part in small.
  */
@@ -208,11 +202,14 @@ const EVERY_TAG: readonly string[] = ['*'];
 
 /**
  * Whether every tag one side's filters match, some filter of the other side matches too: each
- * of the first is included ({@link globIncludes}) in one of the second. Sound, not complete.
+ * of the first is included ({@link globIncludes}) in one of the second, or matches no valid tag.
+ * Sound, not complete.
  */
 function covered(inner: readonly string[], outer: readonly string[]): boolean {
   const outers = outer.map(compileGlob);
   return inner.every((f) => {
+    // A filter that starts with a character no tag starts with matches no tag at all.
+    if (f !== '' && f[0] !== '*' && !isTagFirstChar(f[0] as string)) return true;
     const tokens = compileGlob(f);
     return outer.includes(f) || outers.some((g) => globIncludes(g, tokens));
   });
@@ -237,187 +234,187 @@ function surelyAbsent(sides: Sides, reqE: Requirement, reqA: Requirement): boole
   return false;
 }
 
-/** The two sides' filters and the union automata built for them so far. */
+/** The two sides' filters and the filter automata built for them so far. */
 interface Sides {
-  readonly cache: UnionCache;
   readonly filtersE: readonly string[];
   readonly filtersA: readonly string[];
+  /** By filter: automata are pure, so every product of one comparison can share them. */
+  readonly automata: Map<string, FilterAutomaton>;
+}
+
+/** The automaton of `filter`, built once per comparison. */
+function automatonOf(sides: Sides, filter: string): FilterAutomaton {
+  let automaton = sides.automata.get(filter);
+  if (automaton === undefined) {
+    automaton = buildFilterAutomaton(filter);
+    sides.automata.set(filter, automaton);
+  }
+  return automaton;
+}
+
+/** The fewest characters of a tag a part can be met by: its filter's shortest match, if any. */
+function partLength(sides: Sides, part: Part): number {
+  if (part.metIfUnmatched) return 1;
+  const automaton = automatonOf(sides, part.filters[0] as string);
+  return Math.max(1, automaton.minRemain[automaton.start] as number);
 }
 
 /**
  * Length of the shortest valid tag meeting both requirements, or 0 when none has at most 128
- * characters. Each pair of parts is one small product searched breadth-first for a state where
- * E's part is met and A's is (the product's "loosened" flag, with A's reading inverted); the
- * search of a pair stops at the best length found so far.
+ * characters. Each pair of parts is one small product searched for a state where E's part is
+ * met and A's is (the product's "loosened" flag, with A's reading inverted). Pairs go from the
+ * shortest their filters allow, and a pair is only searched for tags shorter than the best
+ * found so far; a pair that cannot beat it is not even built.
  */
 function shortestMeeting(sides: Sides, reqE: Requirement, reqA: Requirement): number {
-  const { cache } = sides;
   const both = bothMatch([reqE, reqA]);
   const { filtersE, filtersA } = both ? matchingPairs(sides.filtersE, sides.filtersA) : sides;
-  let best = 0;
+  const pairs: { pe: Part; pa: Part; least: number }[] = [];
   for (const pe of partsOf(reqE, filtersE)) {
     for (const pa of partsOf(reqA, filtersA)) {
       // Both parts are then single filters, and most pairs are refuted by their anchors.
       if (both && !anchorsCompatible(pe.filters[0] as string, pa.filters[0] as string)) continue;
-      const prod = createProduct(
-        unionOf(cache, pe.filters),
-        { immIfMatched: pe.metIfMatched, immIfUnmatched: pe.metIfUnmatched },
-        unionOf(cache, pa.filters),
-        { immIfMatched: !pa.metIfMatched, immIfUnmatched: !pa.metIfUnmatched },
-      );
-      const search = startSearch();
-      const stop = (s: Search) => s.loosened > 0 || (best > 0 && s.depth >= best);
-      advance(prod, search, stop, cannotLoosen);
-      if (search.loosened > 0 && (best === 0 || search.loosened < best)) best = search.loosened;
+      pairs.push({ pe, pa, least: Math.max(partLength(sides, pe), partLength(sides, pa)) });
     }
+  }
+  pairs.sort((x, y) => x.least - y.least);
+  let best = 0;
+  for (const { pe, pa, least } of pairs) {
+    const limit = best > 0 ? best - 1 : TAG_MAX_LENGTH;
+    if (least > limit) break;
+    const prod = createProduct(
+      pe.filters,
+      { immIfMatched: pe.metIfMatched, immIfUnmatched: pe.metIfUnmatched },
+      pa.filters,
+      { immIfMatched: !pa.metIfMatched, immIfUnmatched: !pa.metIfUnmatched },
+      (f) => automatonOf(sides, f),
+    );
+    const search = startSearch(prod, LOOSE, limit);
+    advance(prod, search);
+    if (search.found > 0) best = search.found;
   }
   return best;
 }
 
+/** A difference flag a search looks for: {@link LOOSE} or {@link TIGHT}. */
+type Flag = typeof LOOSE | typeof TIGHT;
+
+/** At least how many more characters lead from a state to one with `flag`, or `BEYOND`. */
+function until(prod: Product, flag: Flag, id: number): number {
+  return (flag === LOOSE ? prod.untilLoose[id] : prod.untilTight[id]) as number;
+}
+
 /**
- * A resumable breadth-first search over the product, level by level up to 128 characters. Each
- * state is expanded once, at its shortest depth, so the first level holding a differing state is
- * the length of the shortest differing tag in that direction.
+ * A resumable best-first (A*) search over the product for the shortest tag reaching a state
+ * with one difference flag. A state's priority is its depth plus {@link until}: a lower bound of
+ * the length of any tag through it that ends on the flag, which grows by at most one per
+ * character, so the first flagged state taken out has the shortest such tag. States whose
+ * bound exceeds `maxLength` are never entered: long filters leave only a few characters of
+ * slack, and the search keeps to the tags that could still fit.
  */
 interface Search {
-  /** Shortest differing length in each direction; 0 while none is found. */
-  loosened: number;
-  tightened: number;
-  /** Levels 0..depth are generated; states of the levels before `depth` are expanded. */
-  depth: number;
-  level: number[];
-  seen: Uint8Array;
+  readonly flag: Flag;
+  /** Tags longer than this are of no interest. */
+  readonly maxLength: number;
+  /** Shortest length found; 0 while none is (and for good once `done` without one). */
+  found: number;
+  done: boolean;
+  /** States waiting, by priority; `priority` is the one being worked on. */
+  readonly buckets: number[][];
+  priority: number;
+  /** Per state: fewest characters known to reach it (`UNREACHABLE` while unseen). */
+  depth: Int32Array;
 }
 
 /** A search standing at the empty string. */
-function startSearch(): Search {
-  const seen = new Uint8Array(1024);
-  seen[START] = 1;
-  return { loosened: 0, tightened: 0, depth: 0, level: [START], seen };
-}
-
-/** Whether the search has seen everything up to 128 characters. */
-function finished(search: Search): boolean {
-  return search.depth === TAG_MAX_LENGTH || search.level.length === 0;
-}
-
-/**
- * Advances the search until `stop` holds or it is finished. The current level's differences are
- * recorded before `stop` is asked. States that `prune` rejects are not expanded: only for
- * searches that need nothing beyond them (the part products; the full product serves the
- * witnesses, and expands everything).
- */
-function advance(
-  prod: Product,
-  search: Search,
-  stop: (s: Search) => boolean,
-  prune?: (prod: Product, id: number) => boolean,
-): void {
-  for (;;) {
-    for (const id of search.level) {
-      const d = prod.diff[id];
-      if (d === LOOSE && search.loosened === 0) search.loosened = search.depth;
-      else if (d === TIGHT && search.tightened === 0) search.tightened = search.depth;
-    }
-    if (finished(search) || stop(search)) return;
-    const next: number[] = [];
-    for (const id of search.level) {
-      if (prune?.(prod, id)) continue;
-      expand(prod, id);
-      const end = prod.edgeEnd[id] as number;
-      for (let k = prod.edgeStart[id] as number; k < end; k++) {
-        const nid = prod.edgeTarget[k] as number;
-        if (nid >= search.seen.length) {
-          const bigger = new Uint8Array(Math.max(nid + 1, search.seen.length * 2));
-          bigger.set(search.seen);
-          search.seen = bigger;
-        }
-        if (search.seen[nid] === 0) {
-          search.seen[nid] = 1;
-          next.push(nid);
-        }
-      }
-    }
-    search.level = next;
-    search.depth++;
-  }
+function startSearch(prod: Product, flag: Flag, maxLength = TAG_MAX_LENGTH): Search {
+  // Buckets are made as they are first needed: most searches only use a few priorities.
+  const buckets: number[][] = [];
+  const depth = new Int32Array(Math.max(64, prod.count)).fill(UNREACHABLE);
+  depth[START] = 0;
+  const first = until(prod, flag, START);
+  if (first <= maxLength) buckets[first] = [START];
+  return { flag, maxLength, found: 0, done: false, buckets, priority: first, depth };
 }
 
 /**
- * Fewest characters from each state to a differing state: a breadth-first search backwards from
- * every differing state over the explored edges. Exact wherever it is used: the witness search
- * only asks about tags no longer than the search's depth D, and such a path only crosses states
- * of levels below D, which are expanded.
+ * Advances the search until it is done or the product has more than `budget` states (then it
+ * can be resumed). Done means the shortest tag is found, or none fits in `maxLength`.
  */
-function distances(prod: Product): Int32Array {
-  const n = prod.count;
-  // Predecessor lists in compressed form: preds[offsets[id]] to preds[offsets[id + 1]].
-  const offsets = new Int32Array(n + 1);
-  for (let id = 0; id < n; id++) {
-    if (!isExpanded(prod, id)) continue;
-    const end = prod.edgeEnd[id] as number;
-    for (let k = prod.edgeStart[id] as number; k < end; k++) {
-      const nid = prod.edgeTarget[k] as number;
-      offsets[nid + 1] = (offsets[nid + 1] as number) + 1;
+function advance(prod: Product, search: Search, budget = Number.POSITIVE_INFINITY): void {
+  const { flag, maxLength, buckets } = search;
+  for (; !search.done; search.priority++) {
+    if (search.priority > maxLength) {
+      search.done = true;
+      return;
     }
-  }
-  for (let i = 0; i < n; i++) offsets[i + 1] = (offsets[i + 1] as number) + (offsets[i] as number);
-  const preds = new Int32Array(offsets[n] as number);
-  const fill = offsets.slice(0, n);
-  for (let id = 0; id < n; id++) {
-    if (!isExpanded(prod, id)) continue;
-    const end = prod.edgeEnd[id] as number;
-    for (let k = prod.edgeStart[id] as number; k < end; k++) {
-      const nid = prod.edgeTarget[k] as number;
-      const slot = fill[nid] as number;
-      preds[slot] = id;
-      fill[nid] = slot + 1;
-    }
-  }
-  const dist = new Int32Array(n).fill(UNREACHABLE);
-  let level: number[] = [];
-  for (let id = 0; id < n; id++) {
-    if (prod.diff[id] !== SAME) {
-      dist[id] = 0;
-      level.push(id);
-    }
-  }
-  for (let d = 1; level.length > 0; d++) {
-    const next: number[] = [];
-    for (const id of level) {
-      const end = offsets[id + 1] as number;
-      for (let k = offsets[id] as number; k < end; k++) {
-        const pid = preds[k] as number;
-        if (dist[pid] === UNREACHABLE) {
-          dist[pid] = d;
-          next.push(pid);
-        }
+    const bucket = buckets[search.priority];
+    while (bucket !== undefined && bucket.length > 0) {
+      if (prod.count > budget) return;
+      const id = bucket.pop() as number;
+      const d = search.depth[id] as number;
+      // An entry left behind by a shorter way to the same state is stale.
+      if (d < 0 || d + until(prod, flag, id) !== search.priority) continue;
+      if (prod.diff[id] === flag) {
+        search.found = d;
+        search.done = true;
+        return;
       }
+      search.depth[id] = -1 - d;
+      visitSuccessors(prod, search, id, d + 1);
     }
-    level = next;
   }
-  return dist;
 }
+
+/** Enters the successors of state `id` at `depth`, unless they cannot finish in time. */
+function visitSuccessors(prod: Product, search: Search, id: number, depth: number): void {
+  expand(prod, id);
+  if (search.depth.length < prod.count) search.depth = grow(search.depth, prod.count, UNREACHABLE);
+  const end = prod.edgeEnd[id] as number;
+  for (let k = prod.edgeStart[id] as number; k < end; k++) {
+    const nid = prod.edgeTarget[k] as number;
+    const priority = depth + until(prod, search.flag, nid);
+    const known = search.depth[nid] as number;
+    // Negative depths mark states already taken out, at their shortest depth.
+    if (priority > search.maxLength || known < 0 || known <= depth) continue;
+    search.depth[nid] = depth;
+    const bucket = search.buckets[priority];
+    if (bucket === undefined) search.buckets[priority] = [nid];
+    else bucket.push(nid);
+  }
+}
+
+/** The flags a witness search accepts, as bits `1 << flag`. */
+const flagBit = (flag: number): number => 1 << flag;
 
 /** The witness search: a DFS in ASCII order, pruned by an exact-length reachability test. */
 interface WitnessSearch {
   readonly prod: Product;
-  dist: Int32Array;
-  /** Memo of "some path of exactly r more characters ends in a differing state", id*129+r. */
+  /** The flags whose tags count, as {@link flagBit}s. */
+  flags: number;
+  /** Memo of "some path of exactly r more characters ends on a counted flag", id*129+r. */
   readonly reach: Map<number, boolean>;
 }
 
+/** The fewest characters from `id` to a state with a counted flag, as far as the bounds know. */
+function lowerBound(ws: WitnessSearch, id: number): number {
+  const { prod, flags } = ws;
+  const loose = flags & flagBit(LOOSE) ? (prod.untilLoose[id] as number) : BEYOND;
+  const tight = flags & flagBit(TIGHT) ? (prod.untilTight[id] as number) : BEYOND;
+  return Math.min(loose, tight);
+}
+
 /**
- * True when some path of exactly `r` more characters from `id` ends in a differing state. The
- * distance decides at once when it is ≥ r; only shorter distances need a (memoized) look ahead.
+ * True when some path of exactly `r` more characters from `id` ends on a counted flag. The
+ * bounds decide at once when they are above r; otherwise a memoized look ahead does.
  */
 function canReach(ws: WitnessSearch, id: number, r: number): boolean {
-  const d = ws.dist[id] as number;
-  if (d >= r) return d === r;
+  const { prod } = ws;
+  if (r === 0) return (ws.flags & flagBit(prod.diff[id] as number)) !== 0;
+  if (lowerBound(ws, id) > r) return false;
   const key = id * (TAG_MAX_LENGTH + 1) + r;
   const memo = ws.reach.get(key);
   if (memo !== undefined) return memo;
-  const { prod } = ws;
   expand(prod, id);
   let ok = false;
   const end = prod.edgeEnd[id] as number;
@@ -504,14 +501,15 @@ function knownWitnesses(
  *
  * Cost: a direction whose absence shows in the filters themselves costs no search: both sides
  * must match but no two filters agree on their anchored ends, or one side must match and each of
- * its filters is included in a filter of the other. Otherwise one breadth-first search over the
- * product of both configurations' union automata usually decides both directions (it stops once
- * both show, else it visits every state reachable within 128 characters). Past a budget, a
- * direction in which both sides must match is decided by one small product per anchor-compatible
- * pair of filters; and once the product has blown up (its sides progress independently), a
- * direction in which one side must match by one product per filter of that side. Witnesses then
- * cost the full product up to the shortest differing length, a backward breadth-first search over
- * the states explored, plus at most 128 × 65 cheap steps per tag.
+ * its filters is included in a filter of the other. Otherwise one best-first search per direction
+ * over the joint automaton of both configurations' distinct filters decides it, visiting only
+ * states from which a differing tag could still be as short as the shortest one (or, when there
+ * is none, fit in 128 characters). Past a budget, a direction in which both sides must match is
+ * decided by one small product per anchor-compatible pair of filters; and once the joint
+ * automaton has blown up (filters progress independently), a direction in which one side must
+ * match by one product per filter of that side. Witnesses come from a depth-first walk in ASCII
+ * order that enters a character only if a tag of exactly the length sought can still end on a
+ * difference, which the same bounds mostly decide at once and a memoized look-ahead otherwise.
  */
 export function compareConfigs(
   expected: MutabilityConfig,
@@ -535,74 +533,78 @@ export function compareConfigsTuned(
 ): Comparison {
   const limit = Math.max(0, Math.floor(options.maxWitnesses ?? DEFAULT_MAX_WITNESSES));
   const witnesses = knownWitnesses(expected, actual, options.knownTags ?? [], limit);
-  // One breadth-first search over the full product finds both directions, and its states serve
-  // the witnesses too. When filters of a side make progress independently of each other, though,
-  // the full product can have tens of thousands of states; past a budget, each direction still
-  // missing is decided on its own by small products instead (see shortestMeeting).
-  const cache: UnionCache = new Map();
+  // A search per direction over the joint automaton, whose states serve the witnesses too. When
+  // filters make progress independently of each other, though, it can have tens of thousands of
+  // states; past a budget, each direction still missing is decided on its own by small products
+  // instead (see shortestMeeting).
   const modeE = expected.imageTagMutability;
   const modeA = actual.imageTagMutability;
   const filtersE = filtersOf(expected);
   const filtersA = filtersOf(actual);
-  const prod = createProduct(
-    unionOf(cache, filtersE),
-    readingOf(modeE),
-    unionOf(cache, filtersA),
-    readingOf(modeA),
+  const sides: Sides = { filtersE, filtersA, automata: new Map() };
+  const prod = createProduct(filtersE, readingOf(modeE), filtersA, readingOf(modeA), (f) =>
+    automatonOf(sides, f),
   );
-  const search = startSearch();
   const reqL = [requirement(modeE, true), requirement(modeA, false)] as const;
   const reqT = [requirement(modeE, false), requirement(modeA, true)] as const;
-  // Shortest length in a direction when decided apart from this search (0: no tag). A direction
-  // whose absence is plain from the filters' anchored ends needs no search at all.
-  const sides: Sides = { cache, filtersE, filtersA };
+  // Shortest length in a direction when decided apart from the full product (0: no tag). A
+  // direction whose absence is plain from the filters' anchored ends needs no search at all.
   let knownL = surelyAbsent(sides, ...reqL) ? 0 : undefined;
   let knownT = surelyAbsent(sides, ...reqT) ? 0 : undefined;
-  const settled = (s: Search) =>
-    (s.loosened > 0 || knownL !== undefined) && (s.tightened > 0 || knownT !== undefined);
+  const searchL = startSearch(prod, LOOSE);
+  const searchT = startSearch(prod, TIGHT);
   let budget = tuning.stateBudget;
   for (;;) {
-    advance(prod, search, (s) => settled(s) || prod.count > budget);
-    if (finished(search) || settled(search)) break;
+    if (knownL === undefined) advance(prod, searchL, budget);
+    if (knownL === undefined && searchL.done) knownL = searchL.found;
+    if (knownT === undefined) advance(prod, searchT, budget);
+    if (knownT === undefined && searchT.done) knownT = searchT.found;
+    if (knownL !== undefined && knownT !== undefined) break;
     // Past the budget, a direction in which both sides must match is decided by the products of
     // its anchor-compatible filter pairs: each is small, and few pairs survive. Once the product
     // has blown up (far more states than its two sides), a direction in which one side must
     // match is decided by one product per filter of that side too.
-    const blownUp = prod.count > tuning.blowUpFactor * (prod.e.count + prod.a.count);
+    const blownUp = prod.count > tuning.blowUpFactor * prod.filterStates;
     const apart = (reqs: readonly [Requirement, Requirement]) =>
       bothMatch(reqs) || (blownUp && reqs.includes('matched'));
-    if (search.loosened === 0 && knownL === undefined && apart(reqL)) {
-      knownL = shortestMeeting(sides, ...reqL);
-    }
-    if (search.tightened === 0 && knownT === undefined && apart(reqT)) {
-      knownT = shortestMeeting(sides, ...reqT);
-    }
-    if (settled(search)) break;
+    if (knownL === undefined && apart(reqL)) knownL = shortestMeeting(sides, ...reqL);
+    if (knownT === undefined && apart(reqT)) knownT = shortestMeeting(sides, ...reqT);
+    if (knownL !== undefined && knownT !== undefined) break;
     budget = Math.max(1, budget * 2);
   }
-  const loosened = knownL ?? search.loosened;
-  const tightened = knownT ?? search.tightened;
+  const loosened = knownL;
+  const tightened = knownT;
   const direction: Direction =
     loosened > 0 ? (tightened > 0 ? 'CHANGED' : 'LOOSENED') : tightened > 0 ? 'TIGHTENED' : 'EQUAL';
   if (direction === 'EQUAL' || witnesses.length >= limit) return { direction, witnesses };
+  collectShortest(prod, loosened, tightened, limit, witnesses);
+  return { direction, witnesses };
+}
 
-  // Witnesses come from the full product, explored only as deep as they need: at least to the
-  // shortest differing length, then deeper (doubling) while more are needed. The memo of the
-  // reachability test stays valid throughout, as it states facts about the automaton.
-  let length = Math.min(...[loosened, tightened].filter((n) => n > 0));
-  advance(prod, search, (s) => s.depth >= length);
-  const ws: WitnessSearch = { prod, dist: distances(prod), reach: new Map() };
-  const skip = new Set(witnesses);
-  for (;;) {
-    // A search that ran out of new states has expanded every state: any length is covered.
-    const covered = search.level.length === 0 ? TAG_MAX_LENGTH : search.depth;
-    for (; length <= covered && witnesses.length < limit; length++) {
-      collectOfLength(ws, length, limit, skip, witnesses);
+/**
+ * Appends the shortest differing tags, by length then in ASCII order, not repeating those in
+ * `out`, until it holds `limit` tags. A direction takes part from its shortest length on; the
+ * memo of the reachability test holds for as long as the set of directions does.
+ */
+function collectShortest(
+  prod: Product,
+  loosened: number,
+  tightened: number,
+  limit: number,
+  out: string[],
+): void {
+  const skip = new Set(out);
+  const ws: WitnessSearch = { prod, flags: 0, reach: new Map() };
+  const first = Math.min(...[loosened, tightened].filter((n) => n > 0));
+  for (let length = first; length <= TAG_MAX_LENGTH && out.length < limit; length++) {
+    const flags =
+      (loosened > 0 && loosened <= length ? flagBit(LOOSE) : 0) |
+      (tightened > 0 && tightened <= length ? flagBit(TIGHT) : 0);
+    if (flags !== ws.flags) {
+      ws.flags = flags;
+      ws.reach.clear();
     }
-    if (witnesses.length >= limit || finished(search)) return { direction, witnesses };
-    const target = Math.min(TAG_MAX_LENGTH, search.depth * 2);
-    advance(prod, search, (s) => s.depth >= target);
-    ws.dist = distances(prod);
+    collectOfLength(ws, length, limit, skip, out);
   }
 }
 

@@ -240,6 +240,49 @@ describe('compareConfigs against a brute-force oracle', () => {
     );
   });
 
+  it('gets configurations that share filters exactly right', () => {
+    // Shared filters are tracked once for both sides, and a filter turning universal settles
+    // only the sides that have it: draw A from E's filters plus a few of its own.
+    const sharedArb = fc
+      .tuple(
+        configArb.filter((c) => c.imageTagMutabilityExclusionFilters.length > 0),
+        fc.constantFrom<Mutability>('IMMUTABLE_WITH_EXCLUSION', 'MUTABLE_WITH_EXCLUSION'),
+        fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
+        fc.array(filterArb, { maxLength: 2 }),
+        fc.integer({ min: 0, max: 6 }),
+      )
+      .map(([expected, mode, keep, extra, k]) => {
+        const shared = expected.imageTagMutabilityExclusionFilters.filter((_, i) => keep[i]);
+        const own = extra.map((filter) => ({ filterType: 'WILDCARD' as const, filter }));
+        const actual: MutabilityConfig = {
+          imageTagMutability: mode,
+          imageTagMutabilityExclusionFilters: [...shared, ...own].slice(0, 5),
+        };
+        return { expected, actual, k };
+      });
+    fc.assert(
+      fc.property(sharedArb, ({ expected, actual, k }) => {
+        // Act
+        const result = compareConfigs(expected, actual, { maxWitnesses: k });
+        const split = compareConfigsTuned(
+          expected,
+          actual,
+          { maxWitnesses: k },
+          { stateBudget: 0, blowUpFactor: 0 },
+        );
+
+        // Assess
+        const truth = oracle(expected, actual);
+        expect(result.direction).toBe(truth.direction);
+        expect(split).toEqual(result);
+        const first = firstFullWitnesses(truth.differing, k, new Set());
+        expect(result.witnesses.slice(0, first.length)).toEqual(first);
+        assessTail(expected, actual, result.witnesses, first.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('puts differing known tags first, once each, then the shortest others', () => {
     const knownArb = fc.array(
       fc
