@@ -10,7 +10,7 @@
 // Importing this file builds nothing: bench/ imports `handlerBuildOptions` so that its baseline
 // bundles are built exactly as the handlers are.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -81,6 +81,8 @@ async function main() {
   }
   const policyJson = check.stdout.trim();
   const handlers = HANDLERS.filter((name) => existsSync(`handlers/${name}.ts`));
+  // Chunk names change with their content: a chunk left from an earlier build would be packaged.
+  rmSync('dist/handlers', { recursive: true, force: true });
   // One build per handler, so that each lazy chunk belongs to one function's package.
   await Promise.all(
     handlers.map((name) =>

@@ -1,9 +1,9 @@
 /**
  * Baseline of dist/handlers/scheduled-scan.mjs: the scan's AWS calls, made directly (see
  * sdk.ts) with the handler's ECR client settings: the creation templates, the repositories, and
- * per repository its images and ledger partition (read twice, as the handler does: once to
- * reconcile the tags, once for the drift witnesses), a push for each tag the ledger lacks, and
- * the configuration item; then the summary.
+ * per repository its images and ledger partition (read once: the handler takes the drift
+ * witnesses from the tags it just listed), a push for each tag the ledger lacks, and the
+ * configuration item; then the summary.
  */
 import {
   ECRClient,
@@ -60,7 +60,6 @@ export const handler = async (
       for (const [tag, digest] of tags) {
         if (!seen.has(`TAG#${tag}`)) await recordPush(pk, tag, digest, time, null);
       }
-      await query(pk);
       await updateConfig(pk, JSON.stringify({ time }));
     }
   };

@@ -8,6 +8,8 @@
  *
  * @module
  */
+
+import { randomUUID } from 'node:crypto';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -57,9 +59,11 @@ export async function recordPush(
           'attribute_not_exists(pk) OR (#t <= :t AND (deleted = :true OR digest <> :d))',
         UpdateExpression:
           'SET prevDigest = if_not_exists(digest, :d), prevDeleted = if_not_exists(deleted, :false), ' +
-          'digest = :d, deleted = :false, #t = :t, eid = :eid, ' +
-          'recent = list_append(if_not_exists(cur, :empty), if_not_exists(recent, :empty)), cur = :cur',
-        ExpressionAttributeNames: { '#t': 't' },
+          'prevT = if_not_exists(#t, :none), digest = :d, deleted = :false, #t = :t, eid = :eid, ' +
+          'recent = list_append(if_not_exists(cur, :empty), if_not_exists(recent, :empty)), cur = :cur, ' +
+          '#w = :w, #wtok = :wtok',
+        // The write's stamp attributes (lib/aws/pending.ts: WRITTEN_AT, WRITE_TOKEN).
+        ExpressionAttributeNames: { '#t': 't', '#w': 'wt', '#wtok': 'wtok' },
         ExpressionAttributeValues: {
           ':d': s(digest),
           ':t': s(time),
@@ -68,6 +72,9 @@ export async function recordPush(
           ':false': { BOOL: false },
           ':empty': { L: [] },
           ':cur': { L: [s(digest)] },
+          ':none': { NULL: true },
+          ':w': { N: String(Date.now()) },
+          ':wtok': s(randomUUID()),
         },
         ReturnValues: 'ALL_OLD',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
