@@ -531,8 +531,9 @@ export function compareConfigsTuned(
   options: CompareOptions,
   tuning: SearchTuning,
 ): Comparison {
+  // The same mode and filter set (the common case of a scan): equal, no automaton needed.
+  if (configKey(expected) === configKey(actual)) return { direction: 'EQUAL', witnesses: [] };
   const limit = Math.max(0, Math.floor(options.maxWitnesses ?? DEFAULT_MAX_WITNESSES));
-  const witnesses = knownWitnesses(expected, actual, options.knownTags ?? [], limit);
   // A search per direction over the joint automaton, whose states serve the witnesses too. When
   // filters make progress independently of each other, though, it can have tens of thousands of
   // states; past a budget, each direction still missing is decided on its own by small products
@@ -576,7 +577,10 @@ export function compareConfigsTuned(
   const tightened = knownT;
   const direction: Direction =
     loosened > 0 ? (tightened > 0 ? 'CHANGED' : 'LOOSENED') : tightened > 0 ? 'TIGHTENED' : 'EQUAL';
-  if (direction === 'EQUAL' || witnesses.length >= limit) return { direction, witnesses };
+  // Known tags are looked at only now: when the configurations are equal, none differs.
+  if (direction === 'EQUAL') return { direction, witnesses: [] };
+  const witnesses = knownWitnesses(expected, actual, options.knownTags ?? [], limit);
+  if (witnesses.length >= limit) return { direction, witnesses };
   collectShortest(prod, loosened, tightened, limit, witnesses);
   return { direction, witnesses };
 }
