@@ -57,12 +57,18 @@ export function handlerBuildOptions(name, policyJson) {
 
 async function main() {
   const cliOnly = process.argv.includes('--cli');
-  // The CLI, and beside it the worker thread of replay's parallel intake (lib/replay.ts).
+  // The CLI, and beside it the worker thread of replay's parallel intake (lib/replay.ts). Chunk
+  // names change with their content: none may be left from an earlier build.
+  rmSync('dist/chunks', { recursive: true, force: true });
   await build({
     ...common,
     entryPoints: { cli: 'bin/cli.ts', 'replay-worker': 'lib/replay-worker.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
+    // `scan` (with the AWS SDK) is a dynamic import: a chunk loaded only by that command, and the
+    // code the worker shares with the CLI is a chunk both load.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     target: 'node20',
     define: { ...common.define, __REPLAY_WORKER__: JSON.stringify('./replay-worker.mjs') },
   });

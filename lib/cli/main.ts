@@ -10,7 +10,6 @@ import { checkPolicyCommand } from './check-policy.ts';
 import { explainCommand } from './explain.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
 import { replayCommand } from './replay.ts';
-import { scanCommand } from './scan.ts';
 
 /** The version printed by `--version`, set at build time. */
 declare const __VERSION__: string | undefined;
@@ -30,7 +29,11 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
     run: explainCommand,
     summary: 'explain the rule, expected configuration and a tag’s mutability',
   },
-  scan: { run: scanCommand, summary: 'scan a live registry (default AWS credential chain)' },
+  scan: {
+    // Loaded only for `scan`: the AWS SDK it needs is most of the CLI's start-up otherwise.
+    run: async (argv, io) => (await import('./scan.ts')).scanCommand(argv, io),
+    summary: 'scan a live registry (default AWS credential chain)',
+  },
 };
 
 function mainHelp(): string {
