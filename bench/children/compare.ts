@@ -9,6 +9,7 @@
 import { writeSync } from 'node:fs';
 import type { Mutability, MutabilityConfig } from '../../lib/config.ts';
 import { compareConfigs } from '../../lib/semantics/index.ts';
+import { prng } from '../lib/prng.ts';
 
 const [iterationsArg, candidatesArg, searchArg] = process.argv.slice(2);
 /** Timed comparisons of the worst case (fewer if they would take over 12 s). */
@@ -16,18 +17,6 @@ const ITERATIONS = Number(iterationsArg ?? 2000);
 const RANDOM_CANDIDATES = Number(candidatesArg ?? 600);
 /** How long the search for the worst case may take, in ms. */
 const SEARCH_MS = Number(searchArg ?? 12_000);
-
-/** mulberry32. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function config(mode: Mutability, filters: readonly string[]): MutabilityConfig {
   return {

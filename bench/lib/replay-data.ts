@@ -18,6 +18,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { prng } from './prng.ts';
 
 /** Parameters of the workload. */
 export interface ReplayWorkload {
@@ -43,18 +44,6 @@ export interface ReplayFile {
   readonly events: number;
   /** Pushes that moved a tag to a new digest. */
   readonly overwrites: number;
-}
-
-/** mulberry32: a small, fast, seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A 64-hex-digit digest body derived from two numbers (not a real hash: only distinct). */
