@@ -10,10 +10,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { loadPolicy } from '../../lib/policy/load.ts';
-import { ROOT, SCRATCH } from '../lib/bundles.ts';
+import { handlerOptions, ROOT, SCRATCH } from '../lib/bundles.ts';
 import { startFakes } from '../lib/fakes.ts';
 import { table } from '../lib/report.ts';
 import { coldStart } from '../rows/cold-start.ts';
@@ -22,14 +20,7 @@ const runs = Number(process.argv[2] ?? 9);
 const baseline = join(SCRATCH, 'baseline/image-action.mjs');
 if (!existsSync(baseline)) throw new Error(`no ${baseline}: run npm run bench first`);
 
-const script = (await import(pathToFileURL(join(ROOT, 'scripts/build.mjs')).href)) as {
-  handlerBuildOptions(name: string, policyJson: string): Record<string, unknown>;
-};
-const policy = await loadPolicy(join(ROOT, 'policy.yml'));
-const options = script.handlerBuildOptions(
-  'image-action',
-  JSON.stringify({ ...policy, file: 'policy.yml' }),
-);
+const options = await handlerOptions('image-action');
 const standIns: Plugin = {
   name: 'telemetry-stand-ins',
   setup(b) {

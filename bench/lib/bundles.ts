@@ -36,11 +36,22 @@ interface BuildScript {
   handlerBuildOptions(name: string, policyJson: string): Record<string, unknown>;
 }
 
-/** The esbuild options of one handler's bundle, with the repository's policy inlined. */
-async function handlerOptions(name: string): Promise<Record<string, unknown>> {
-  const script = (await import(pathToFileURL(join(ROOT, 'scripts/build.mjs')).href)) as BuildScript;
-  const policy = await loadPolicy(join(ROOT, 'policy.yml'));
-  return script.handlerBuildOptions(name, JSON.stringify({ ...policy, file: 'policy.yml' }));
+/** The build script and the policy JSON it inlines, read once per benchmark process. */
+let inputs: Promise<{ script: BuildScript; policyJson: string }> | undefined;
+
+/**
+ * The esbuild options of one handler's bundle as scripts/build.mjs makes them, with the
+ * repository's policy inlined.
+ */
+export async function handlerOptions(name: string): Promise<Record<string, unknown>> {
+  inputs ??= (async () => {
+    const url = pathToFileURL(join(ROOT, 'scripts/build.mjs')).href;
+    const script = (await import(url)) as BuildScript;
+    const policy = await loadPolicy(join(ROOT, 'policy.yml'));
+    return { script, policyJson: JSON.stringify({ ...policy, file: 'policy.yml' }) };
+  })();
+  const { script, policyJson } = await inputs;
+  return script.handlerBuildOptions(name, policyJson);
 }
 
 /** What one build holds (its entry and every chunk), by package. */
