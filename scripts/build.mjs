@@ -57,12 +57,12 @@ export function handlerBuildOptions(name, policyJson) {
 
 async function main() {
   const cliOnly = process.argv.includes('--cli');
-  // The CLI, and beside it the worker thread of replay's parallel intake (lib/replay.ts). Chunk
+  // The CLI, and beside it the worker thread of replay's parallel intake (lib/cli/replay/run.ts). Chunk
   // names change with their content: none may be left from an earlier build.
   rmSync('dist/chunks', { recursive: true, force: true });
   await build({
     ...common,
-    entryPoints: { cli: 'bin/cli.ts', 'replay-worker': 'lib/replay-worker.ts' },
+    entryPoints: { cli: 'bin/cli.ts', 'replay-worker': 'lib/cli/replay/worker.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
     // `scan` (with the AWS SDK) is a dynamic import: a chunk loaded only by that command, and the

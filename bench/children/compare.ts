@@ -7,8 +7,8 @@
  * @module
  */
 import { writeSync } from 'node:fs';
-import type { Mutability, MutabilityConfig } from '../../lib/config.ts';
-import { compareConfigs } from '../../lib/semantics/index.ts';
+import type { Mutability, MutabilityConfig } from '../../lib/core/model/config.ts';
+import { compareConfigs } from '../../lib/core/semantics/index.ts';
 import { prng } from '../lib/prng.ts';
 
 const [iterationsArg, candidatesArg, searchArg] = process.argv.slice(2);

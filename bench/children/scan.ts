@@ -18,13 +18,14 @@ import { writeSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { createDynamoLedger } from '../../lib/aws/dynamodb-ledger.ts';
-import { createAuditor } from '../../lib/engine/auditor.ts';
-import type { Ledger } from '../../lib/engine/ledger.ts';
-import { createMemoryLedger } from '../../lib/engine/memory-ledger.ts';
-import { EMPTY_CONFIG_RECORD } from '../../lib/engine/records.ts';
-import { loadPolicy } from '../../lib/policy/index.ts';
-import { runScan } from '../../lib/runtime/scan.ts';
-import { SILENT } from '../../lib/runtime/telemetry.ts';
+import { createEcrRegistry } from '../../lib/aws/ecr-registry.ts';
+import { createAuditor } from '../../lib/core/engine/auditor.ts';
+import type { Ledger } from '../../lib/core/engine/ledger.ts';
+import { createMemoryLedger } from '../../lib/core/engine/memory-ledger.ts';
+import { EMPTY_CONFIG_RECORD } from '../../lib/core/engine/records.ts';
+import { runScan } from '../../lib/core/scan/scan.ts';
+import { SILENT } from '../../lib/core/telemetry.ts';
+import { loadPolicy } from '../../lib/io/policy/index.ts';
 
 const CREDENTIALS = { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-key' };
 const report = (value: unknown) => writeSync(3, `${JSON.stringify(value)}\n`);
@@ -84,10 +85,9 @@ if (args[0] === '--ledger-writes') {
   const ledger = memory ?? outside;
   const started = performance.now();
   const scan = await runScan({
-    ecr,
+    registry: createEcrRegistry(ecr),
     policy,
     auditor: createAuditor(policy, ledger),
-    ledger,
     account: '123456789012',
     region: 'us-east-1',
     concurrency: Number(concurrency),

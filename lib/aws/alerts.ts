@@ -33,10 +33,9 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { alertKey } from '../../infra/table.ts';
-import { type AlertMessage, renderAlert } from '../alerts/chat.ts';
-import { isLatePush, isRedelivered } from '../engine/decide.ts';
-import { type Finding, isAtLeast, type Severity } from '../findings.ts';
+import { isLatePush, isRedelivered } from '../core/engine/decide.ts';
+import { type Finding, isAtLeast, type Severity } from '../core/model/findings.ts';
+import { type AlertMessage, renderAlert } from '../render/chat.ts';
 import { keyItem } from './dynamodb-ledger.ts';
 import {
   clearPending,
@@ -46,6 +45,7 @@ import {
   type PendingAlert,
   storePending,
 } from './pending.ts';
+import { alertKey } from './table-layout.ts';
 
 /** How long the alert log remembers a finding id (DynamoDB TTL). */
 export const ALERT_LOG_TTL_SECONDS = 30 * 24 * 3600;

@@ -1,5 +1,5 @@
 /**
- * The DynamoDB ledger of the Lambda handlers (item layout: infra/table.ts). A push is one
+ * The DynamoDB ledger of the Lambda handlers (item layout: table-layout.ts). A push is one
  * conditional `UpdateItem` that returns the item from before it: no read-then-write race, and a
  * stale or duplicate event never moves a tag.
  *
@@ -17,6 +17,16 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { type ConfigTarget, predatesPrevious } from '../core/engine/decide.ts';
+import type { Ledger } from '../core/engine/ledger.ts';
+import {
+  type ConfigRecord,
+  EMPTY_CONFIG_RECORD,
+  RECENT_DIGESTS,
+  type TagRecord,
+} from '../core/engine/records.ts';
+import type { RepositoryRef } from '../core/model/refs.ts';
+import { pendingAttributes, WRITE_TOKEN, WRITTEN_AT } from './pending.ts';
 import {
   type LedgerKey,
   repositoryConfigKey,
@@ -24,17 +34,7 @@ import {
   TAG_SORT_PREFIX,
   tagItemKey,
   templateConfigKey,
-} from '../../infra/table.ts';
-import { type ConfigTarget, predatesPrevious } from '../engine/decide.ts';
-import type { Ledger } from '../engine/ledger.ts';
-import {
-  type ConfigRecord,
-  EMPTY_CONFIG_RECORD,
-  RECENT_DIGESTS,
-  type RepositoryRef,
-  type TagRecord,
-} from '../engine/records.ts';
-import { pendingAttributes, WRITE_TOKEN, WRITTEN_AT } from './pending.ts';
+} from './table-layout.ts';
 
 /** What the DynamoDB ledger needs. */
 export interface DynamoLedgerDeps {
@@ -60,7 +60,7 @@ type Item = Record<string, AttributeValue>;
 
 const MAX_CONFIG_ATTEMPTS = 5;
 
-/** A key of infra/table.ts as DynamoDB attribute values. */
+/** A key of table-layout.ts as DynamoDB attribute values. */
 export function keyItem(key: LedgerKey): Item {
   return { pk: { S: key.pk }, sk: { S: key.sk } };
 }

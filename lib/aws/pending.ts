@@ -20,14 +20,14 @@ import {
   type DynamoDBClient,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import type { Finding } from '../core/model/findings.ts';
 import {
   CONFIG_SORT_KEY,
   type LedgerKey,
   repositoryConfigKey,
   tagItemKey,
   templateConfigKey,
-} from '../../infra/table.ts';
-import type { Finding } from '../findings.ts';
+} from './table-layout.ts';
 
 /** The name prefix of pending-alert attributes on ledger items. */
 export const PENDING_PREFIX = 'pending#';

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { describeConfig } from '../config.ts';
-import { loadPolicy } from '../policy/index.ts';
+import { describeConfig } from '../core/model/config.ts';
+import { loadPolicy } from '../io/policy/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
 

@@ -4,14 +4,14 @@
  *
  * @module
  */
-import { describeConfig, type MutabilityConfig } from '../config.ts';
-import { describePolicySource, loadPolicy, resolveRepository } from '../policy/index.ts';
+import { describeConfig, type MutabilityConfig } from '../core/model/config.ts';
 import {
   compareConfigs,
   explainTag,
   isValidTag,
   validateMutabilityConfig,
-} from '../semantics/index.ts';
+} from '../core/semantics/index.ts';
+import { describePolicySource, loadPolicy, resolveRepository } from '../io/policy/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
 

@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { StateFileError } from '../engine/state-file.ts';
-import { PolicyError } from '../policy/index.ts';
+
+import { PolicyError } from '../io/policy/index.ts';
+import { StateFileError } from '../io/state-file.ts';
 import { checkPolicyCommand } from './check-policy.ts';
 import { explainCommand } from './explain.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
-import { replayCommand } from './replay.ts';
+import { replayCommand } from './replay/command.ts';
 
 /** The version printed by `--version`, set at build time. */
 declare const __VERSION__: string | undefined;

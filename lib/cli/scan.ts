@@ -5,14 +5,15 @@
  * @module
  */
 import { ECRClient } from '@aws-sdk/client-ecr';
-import { createAuditor } from '../engine/auditor.ts';
-import { createMemoryLedger } from '../engine/memory-ledger.ts';
-import { loadStateFile, saveStateFile } from '../engine/state-file.ts';
-import { isAtLeast, SEVERITIES, type Severity } from '../findings.ts';
-import { loadPolicy } from '../policy/index.ts';
+import { createEcrRegistry } from '../aws/ecr-registry.ts';
+import { createAuditor } from '../core/engine/auditor.ts';
+import { createMemoryLedger } from '../core/engine/memory-ledger.ts';
+import { isAtLeast, SEVERITIES, type Severity } from '../core/model/findings.ts';
+import { runScan } from '../core/scan/scan.ts';
+import { SILENT } from '../core/telemetry.ts';
+import { loadPolicy } from '../io/policy/index.ts';
+import { loadStateFile, saveStateFile } from '../io/state-file.ts';
 import { OUTPUT_FORMATS, renderFindings } from '../render/format.ts';
-import { runScan } from '../runtime/scan.ts';
-import { SILENT } from '../runtime/telemetry.ts';
 import { oneOf, parseCommandArgs } from './args.ts';
 import { type CliIO, EXIT, UsageError, wantsColour } from './io.ts';
 
@@ -89,10 +90,9 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   let report: Awaited<ReturnType<typeof runScan>>;
   try {
     report = await runScan({
-      ecr,
+      registry: createEcrRegistry(ecr),
       policy,
       auditor: createAuditor(policy, ledger),
-      ledger,
       region,
       concurrency,
       ...SILENT,

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { describeConfig } from '../config.ts';
-import { type Finding, SEVERITIES, type Severity } from '../findings.ts';
+import { describeConfig } from '../core/model/config.ts';
+import { type Finding, SEVERITIES, type Severity } from '../core/model/findings.ts';
 
 /** The output formats. */
 export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;

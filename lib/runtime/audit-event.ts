@@ -12,11 +12,11 @@ import {
   publishAlerts,
 } from '../aws/alerts.ts';
 import { type LedgerReads, NO_READS, type PendingScope } from '../aws/pending.ts';
-import type { Auditor } from '../engine/auditor.ts';
-import { normalizeEvent } from '../events/normalize.ts';
-import type { Finding } from '../findings.ts';
+import type { Auditor } from '../core/engine/auditor.ts';
+import { normalizeEvent } from '../core/intake/normalize.ts';
+import type { Finding } from '../core/model/findings.ts';
+import type { RuntimeLog, RuntimeMetrics } from '../core/telemetry.ts';
 import { rejectNonEcrEvent } from './edge.ts';
-import type { RuntimeLog, RuntimeMetrics } from './telemetry.ts';
 
 /** The side effects of {@link auditEvent}, built once per Lambda container. */
 export interface AuditDeps {

@@ -8,12 +8,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { createDynamoLedger } from '../aws/dynamodb-ledger.ts';
 import { createPendingScope, type PendingScope } from '../aws/pending.ts';
-import { createAuditor } from '../engine/auditor.ts';
-import type { Ledger } from '../engine/ledger.ts';
-import type { Policy } from '../policy/types.ts';
+import { createAuditor } from '../core/engine/auditor.ts';
+import type { Ledger } from '../core/engine/ledger.ts';
+import type { Policy } from '../core/policy/types.ts';
+import type { RuntimeLog, RuntimeMetrics } from '../core/telemetry.ts';
 import type { AuditDeps } from './audit-event.ts';
 import type { RuntimeSettings } from './settings.ts';
-import type { RuntimeLog, RuntimeMetrics } from './telemetry.ts';
 
 /** Clients and telemetry a handler brings. */
 export interface RuntimeClients {

@@ -7,12 +7,12 @@
  * @module
  */
 import * as v from 'valibot';
-import { quote, typeName } from '../events/fields.ts';
+import { quote, typeName } from '../core/intake/fields.ts';
 import {
   CLOUDTRAIL_DETAIL_TYPE,
   ECR_EVENT_SOURCE,
   IMAGE_ACTION_DETAIL_TYPE,
-} from '../events/normalize.ts';
+} from '../core/intake/normalize.ts';
 
 const ImageAction = v.object({
   source: v.literal('aws.ecr'),

@@ -15,13 +15,14 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { renderScanSummary } from '../alerts/summary.ts';
 import { publishMessage } from '../aws/alerts.ts';
+import { createEcrRegistry } from '../aws/ecr-registry.ts';
+import { runScan, type ScanDeps } from '../core/scan/scan.ts';
+import type { RuntimeLog, RuntimeMetrics } from '../core/telemetry.ts';
+import { renderScanSummary } from '../render/summary.ts';
 import { auditEvent, deliver } from './audit-event.ts';
 import { type Composition, compose } from './compose.ts';
-import { runScan, type ScanDeps } from './scan.ts';
 import { loadRuntimePolicy, readSettings } from './settings.ts';
-import type { RuntimeLog, RuntimeMetrics } from './telemetry.ts';
 
 /**
  * Timeouts of the functions' AWS clients. Without them a request that hangs lasts until Lambda
@@ -130,7 +131,7 @@ export function createScanHandler(serviceName: string) {
     .handler(async (_event: unknown, context: Context) => {
       const composition = await deps();
       return scheduledScan(composition, {
-        ecr,
+        registry: createEcrRegistry(ecr),
         account: accountOf(context.invokedFunctionArn),
         region: await ecr.config.region(),
       });
@@ -151,7 +152,7 @@ export interface ScheduledScanResult {
  */
 export async function scheduledScan(
   composition: Composition,
-  target: Pick<ScanDeps, 'ecr' | 'account' | 'region' | 'now' | 'concurrency'>,
+  target: Pick<ScanDeps, 'registry' | 'account' | 'region' | 'now' | 'concurrency'>,
 ): Promise<ScheduledScanResult> {
   const { log, metrics } = composition;
   const { value: report, reads } = await composition.pending.run(() =>
@@ -159,7 +160,6 @@ export async function scheduledScan(
       ...target,
       policy: composition.policy,
       auditor: composition.auditor,
-      ledger: composition.ledger,
       log,
       metrics,
     }),

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { parseSeverity, type Severity } from '../findings.ts';
-import { sealPolicy } from '../policy/seal.ts';
-import type { Policy } from '../policy/types.ts';
+import { parseSeverity, type Severity } from '../core/model/findings.ts';
+import { sealPolicy } from '../core/policy/seal.ts';
+import type { Policy } from '../core/policy/types.ts';
 
 /** A setting is missing or wrong: the function cannot run. */
 export class ConfigurationError extends Error {
@@ -58,6 +58,6 @@ export async function loadRuntimePolicy(
   if (!settings.policyPath && typeof __BUNDLED_POLICY__ !== 'undefined') {
     return sealPolicy(__BUNDLED_POLICY__);
   }
-  const { loadPolicy } = await import('../policy/load.ts');
+  const { loadPolicy } = await import('../io/policy/load.ts');
   return loadPolicy(settings.policyPath ?? 'policy.yml');
 }

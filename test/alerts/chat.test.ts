@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FINDING_KINDS, type Finding } from '../../lib/core/model/findings.ts';
 import {
   type ChatNotification,
   chatLiteral,
@@ -11,8 +12,7 @@ import {
   renderChatNotification,
   SNS_LIMITS,
   snsSubject,
-} from '../../lib/alerts/chat.ts';
-import { FINDING_KINDS, type Finding } from '../../lib/findings.ts';
+} from '../../lib/render/chat.ts';
 import { ACCOUNT, digest, hostileFinding, hostileText, REGION, sampleFinding } from './findings.ts';
 
 /** What SNS accepts as a Subject (the fake SNS checks the same). */

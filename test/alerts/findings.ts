@@ -3,14 +3,14 @@
  * user-controlled text (repository, tag, actor, message…) is hostile to chat markdown.
  */
 import fc from 'fast-check';
-import type { MutabilityConfig } from '../../lib/config.ts';
+import type { MutabilityConfig } from '../../lib/core/model/config.ts';
 import {
   FINDING_KINDS,
   type Finding,
   type FindingKind,
   makeFinding,
   SEVERITIES,
-} from '../../lib/findings.ts';
+} from '../../lib/core/model/findings.ts';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';

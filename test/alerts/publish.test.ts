@@ -5,7 +5,6 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { renderAlert } from '../../lib/alerts/chat.ts';
 import {
   ALERT_LOG_TTL_SECONDS,
   AlertDeliveryError,
@@ -13,9 +12,10 @@ import {
   publishAlerts,
 } from '../../lib/aws/alerts.ts';
 import { createDynamoLedger } from '../../lib/aws/dynamodb-ledger.ts';
-import { createAuditor } from '../../lib/engine/auditor.ts';
-import type { PushEvent } from '../../lib/events/types.ts';
-import type { Finding } from '../../lib/findings.ts';
+import { createAuditor } from '../../lib/core/engine/auditor.ts';
+import type { PushEvent } from '../../lib/core/intake/types.ts';
+import type { Finding } from '../../lib/core/model/findings.ts';
+import { renderAlert } from '../../lib/render/chat.ts';
 import {
   at,
   digest,

@@ -5,10 +5,10 @@
  */
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AlertMessage } from '../../lib/alerts/chat.ts';
-import { renderScanSummary } from '../../lib/alerts/summary.ts';
-import { FINDING_KINDS, type Finding } from '../../lib/findings.ts';
-import type { ScanReport } from '../../lib/runtime/scan.ts';
+import { FINDING_KINDS, type Finding } from '../../lib/core/model/findings.ts';
+import type { ScanReport } from '../../lib/core/scan/scan.ts';
+import type { AlertMessage } from '../../lib/render/chat.ts';
+import { renderScanSummary } from '../../lib/render/summary.ts';
 import { snsClient } from '../fakes/clients.ts';
 import type { StartedServer } from '../fakes/http.ts';
 import { FakeSns, SNS_MAX_MESSAGE_BYTES } from '../fakes/sns.ts';

@@ -15,15 +15,15 @@ import { ConditionalCheckFailedException, GetItemCommand } from '@aws-sdk/client
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoLedger, LedgerConflictError } from '../../lib/aws/dynamodb-ledger.ts';
-import { pushFinding } from '../../lib/engine/decide.ts';
-import type { Ledger } from '../../lib/engine/ledger.ts';
-import { createMemoryLedger } from '../../lib/engine/memory-ledger.ts';
+import { pushFinding } from '../../lib/core/engine/decide.ts';
+import type { Ledger } from '../../lib/core/engine/ledger.ts';
+import { createMemoryLedger } from '../../lib/core/engine/memory-ledger.ts';
 import {
   type ConfigRecord,
   RECENT_DIGESTS,
-  type RepositoryRef,
   type TagRecord,
-} from '../../lib/engine/records.ts';
+} from '../../lib/core/engine/records.ts';
+import type { RepositoryRef } from '../../lib/core/model/refs.ts';
 import { fault } from '../fakes/http.ts';
 import {
   ACCOUNT,

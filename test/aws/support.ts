@@ -4,8 +4,8 @@
  */
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../infra/table.ts';
-import { type Policy, parsePolicy } from '../../lib/policy/index.ts';
-import type { MetricName, RuntimeLog, RuntimeMetrics } from '../../lib/runtime/telemetry.ts';
+import type { MetricName, RuntimeLog, RuntimeMetrics } from '../../lib/core/telemetry.ts';
+import { type Policy, parsePolicy } from '../../lib/io/policy/index.ts';
 import { dynamoDbClient, type FakeClientOptions } from '../fakes/clients.ts';
 import { FakeDynamoDb } from '../fakes/dynamodb.ts';
 import type { StartedServer } from '../fakes/http.ts';

@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPolicy, resolveRepository, sealPolicy } from '../../lib/policy/index.ts';
+import { loadPolicy, resolveRepository, sealPolicy } from '../../lib/io/policy/index.ts';
 import { linesOf, reEscape, runCli, specPolicy, tempDir, write } from './support.ts';
 
 describe('check-policy', () => {

@@ -6,7 +6,7 @@ import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Finding } from '../../lib/findings.ts';
+import type { Finding } from '../../lib/core/model/findings.ts';
 import { linesOf, parseFindings, REPO_ROOT, reEscape, tempDir, write } from './support.ts';
 
 const root = fileURLToPath(REPO_ROOT);

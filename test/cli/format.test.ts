@@ -4,7 +4,7 @@
  * reach a terminal as control sequences.
  */
 import { describe, expect, it } from 'vitest';
-import { type Finding, makeFinding } from '../../lib/findings.ts';
+import { type Finding, makeFinding } from '../../lib/core/model/findings.ts';
 import { escapeMarkdown, printable, renderFindings } from '../../lib/render/format.ts';
 import {
   digest,

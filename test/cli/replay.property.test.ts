@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Finding, isAtLeast, SEVERITIES, type Severity } from '../../lib/findings.ts';
+import {
+  type Finding,
+  isAtLeast,
+  SEVERITIES,
+  type Severity,
+} from '../../lib/core/model/findings.ts';
 import {
   blockedPush,
   cloudTrailDelete,

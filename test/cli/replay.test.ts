@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../lib/findings.ts';
+import type { Finding } from '../../lib/core/model/findings.ts';
 import {
   ACCOUNT,
   blockedPush,

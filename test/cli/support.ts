@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { onTestFinished } from 'vitest';
 import type { CliIO } from '../../lib/cli/io.ts';
 import { main } from '../../lib/cli/main.ts';
-import type { Finding } from '../../lib/findings.ts';
+import type { Finding } from '../../lib/core/model/findings.ts';
 
 /** Where the AWS documentation samples live: test/cli → repository → its parent → shared. */
 export const AWS_DOCS = new URL('../../../shared/fixtures/aws-docs/', import.meta.url);

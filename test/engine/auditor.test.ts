@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createAuditor } from '../../lib/engine/auditor.ts';
-import { createMemoryLedger } from '../../lib/engine/memory-ledger.ts';
-import type { DomainEvent } from '../../lib/events/types.ts';
-import type { Finding } from '../../lib/findings.ts';
-import { parsePolicy } from '../../lib/policy/index.ts';
+import { createAuditor } from '../../lib/core/engine/auditor.ts';
+import { createMemoryLedger } from '../../lib/core/engine/memory-ledger.ts';
+import type { DomainEvent } from '../../lib/core/intake/types.ts';
+import type { Finding } from '../../lib/core/model/findings.ts';
+import { parsePolicy } from '../../lib/io/policy/index.ts';
 import { blocked, config, configChange, del, digest, push } from '../support/events.ts';
 
 const policy = parsePolicy(

@@ -9,15 +9,19 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuditor, inertPushIgnoresEventId, isInertPush } from '../../lib/engine/auditor.ts';
-import { pushFinding, pushTransition } from '../../lib/engine/decide.ts';
-import { createMemoryLedger, emptyState, stateKey } from '../../lib/engine/memory-ledger.ts';
-import type { TagRecord } from '../../lib/engine/records.ts';
-import { readInputs } from '../../lib/events/read.ts';
-import type { DomainEvent } from '../../lib/events/types.ts';
-import type { Finding } from '../../lib/findings.ts';
-import { parsePolicy } from '../../lib/policy/index.ts';
-import { canonicalTimeMs, replay } from '../../lib/replay.ts';
+import { canonicalTimeMs, replay } from '../../lib/cli/replay/run.ts';
+import {
+  createAuditor,
+  inertPushIgnoresEventId,
+  isInertPush,
+} from '../../lib/core/engine/auditor.ts';
+import { pushFinding, pushTransition } from '../../lib/core/engine/decide.ts';
+import { createMemoryLedger, emptyState, stateKey } from '../../lib/core/engine/memory-ledger.ts';
+import type { TagRecord } from '../../lib/core/engine/records.ts';
+import type { DomainEvent } from '../../lib/core/intake/types.ts';
+import type { Finding } from '../../lib/core/model/findings.ts';
+import { readInputs } from '../../lib/io/events/read.ts';
+import { parsePolicy } from '../../lib/io/policy/index.ts';
 import { ACCOUNT, at, digest, REGION } from '../support/events.ts';
 
 const policy = parsePolicy(

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeEvent } from '../../lib/events/normalize.ts';
-import type { NormalizeResult } from '../../lib/events/types.ts';
+import { normalizeEvent } from '../../lib/core/intake/normalize.ts';
+import type { NormalizeResult } from '../../lib/core/intake/types.ts';
 import {
   batchDeleteImage,
   blockedPutImage,

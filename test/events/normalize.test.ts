@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeEvent } from '../../lib/events/normalize.ts';
-import type { DomainEvent, NormalizeResult } from '../../lib/events/types.ts';
+import { normalizeEvent } from '../../lib/core/intake/normalize.ts';
+import type { DomainEvent, NormalizeResult } from '../../lib/core/intake/types.ts';
 import {
   batchDeleteImage,
   blockedPutImage,

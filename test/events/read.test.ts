@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatLocation, type IntakeItem, readInputs } from '../../lib/events/read.ts';
+import { formatLocation, type IntakeItem, readInputs } from '../../lib/io/events/read.ts';
 import {
   batchDeleteImage,
   blockedPutImage,

@@ -8,18 +8,17 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTableInput, LEDGER_TABLE } from '../../infra/table.ts';
 import {
   alertKey,
   CONFIG_SORT_KEY,
-  createTableInput,
-  LEDGER_TABLE,
   repositoryConfigKey,
   repositoryPartition,
   TAG_SORT_PREFIX,
   TTL_ATTRIBUTE,
   tagItemKey,
   templateConfigKey,
-} from '../../infra/table.ts';
+} from '../../lib/aws/table-layout.ts';
 
 describe('LEDGER_TABLE (CloudFormation properties)', () => {
   it('is on-demand, with point-in-time recovery, encryption and TTL on expiresAt', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileRepositoryGlob } from '../../lib/policy/glob.ts';
+import { compileRepositoryGlob } from '../../lib/core/policy/glob.ts';
 
 /**
  * Independent oracle: SPEC section 4 read literally, as a recursive matcher (exponential, fine for

@@ -9,7 +9,7 @@ import {
   PolicyError,
   parsePolicy,
   resolveRepository,
-} from '../../lib/policy/index.ts';
+} from '../../lib/io/policy/index.ts';
 import { policyErrorOf, policyErrorOfAsync, positions } from './helpers.ts';
 
 /** SPEC section 4's example, verbatim (comments included). */

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { MutabilityConfig } from '../../lib/config.ts';
+import type { MutabilityConfig } from '../../lib/core/model/config.ts';
 import {
   describePolicySource,
   type Policy,
   parsePolicy,
   resolveRepository,
   resolveTemplate,
-} from '../../lib/policy/index.ts';
+} from '../../lib/io/policy/index.ts';
 
 const POLICY = parsePolicy(
   `version: 1

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALERT_LEASE_MS, AlertDeliveryError } from '../../lib/aws/alerts.ts';
-import type { Finding } from '../../lib/findings.ts';
+import type { Finding } from '../../lib/core/model/findings.ts';
 import { auditEvent } from '../../lib/runtime/audit-event.ts';
 import type { Composition } from '../../lib/runtime/compose.ts';
 import { policy } from '../aws/support.ts';

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Finding } from '../../lib/findings.ts';
+import type { Finding } from '../../lib/core/model/findings.ts';
 import {
   composeOnce,
   createAuditHandler,

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Finding } from '../../lib/findings.ts';
+import type { Finding } from '../../lib/core/model/findings.ts';
 import { auditEvent } from '../../lib/runtime/audit-event.ts';
 import { policy } from '../aws/support.ts';
 import { fault } from '../fakes/http.ts';

@@ -9,7 +9,8 @@
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AlertDeliveryError } from '../../lib/aws/alerts.ts';
-import type { Finding } from '../../lib/findings.ts';
+import { createEcrRegistry } from '../../lib/aws/ecr-registry.ts';
+import type { Finding } from '../../lib/core/model/findings.ts';
 import { auditEvent } from '../../lib/runtime/audit-event.ts';
 import { scheduledScan } from '../../lib/runtime/lambda.ts';
 import { policy } from '../aws/support.ts';
@@ -78,7 +79,12 @@ let clock = Date.UTC(2025, 6, 24, 6);
 function scan(client: ECRClient, account: string) {
   clock += 6 * 3_600_000;
   const now = new Date(clock);
-  return scheduledScan(h.runtime, { ecr: client, account, region: REGION, now: () => now });
+  return scheduledScan(h.runtime, {
+    registry: createEcrRegistry(client),
+    account,
+    region: REGION,
+    now: () => now,
+  });
 }
 
 interface Summary {

@@ -13,12 +13,12 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ChatNotification, renderChatNotification } from '../../lib/alerts/chat.ts';
-import { renderScanSummary } from '../../lib/alerts/summary.ts';
-import type { MutabilityConfig } from '../../lib/config.ts';
-import type { Finding } from '../../lib/findings.ts';
+import type { MutabilityConfig } from '../../lib/core/model/config.ts';
+import type { Finding } from '../../lib/core/model/findings.ts';
+import type { ScanReport } from '../../lib/core/scan/scan.ts';
+import { type ChatNotification, renderChatNotification } from '../../lib/render/chat.ts';
+import { renderScanSummary } from '../../lib/render/summary.ts';
 import { auditEvent } from '../../lib/runtime/audit-event.ts';
-import type { ScanReport } from '../../lib/runtime/scan.ts';
 import { hostileFinding, hostileText, sampleFinding } from '../alerts/findings.ts';
 import { policy } from '../aws/support.ts';
 import { SAMPLE } from '../runtime/support.ts';

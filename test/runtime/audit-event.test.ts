@@ -5,9 +5,9 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatNotification } from '../../lib/alerts/chat.ts';
 import { AlertDeliveryError } from '../../lib/aws/alerts.ts';
-import type { Finding } from '../../lib/findings.ts';
+import type { Finding } from '../../lib/core/model/findings.ts';
+import type { ChatNotification } from '../../lib/render/chat.ts';
 import { type AuditOutcome, auditEvent } from '../../lib/runtime/audit-event.ts';
 import { type Composition, compose } from '../../lib/runtime/compose.ts';
 import { readSettings } from '../../lib/runtime/settings.ts';

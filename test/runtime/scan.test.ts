@@ -5,9 +5,10 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mayBeAlerted } from '../../lib/aws/alerts.ts';
-import type { RepositoryRef } from '../../lib/engine/records.ts';
+import { createEcrRegistry } from '../../lib/aws/ecr-registry.ts';
+import type { RepositoryRef } from '../../lib/core/model/refs.ts';
+import { runScan, type ScanReport, TEMPLATES_FAILURE } from '../../lib/core/scan/scan.ts';
 import { type Composition, compose } from '../../lib/runtime/compose.ts';
-import { runScan, type ScanReport, TEMPLATES_FAILURE } from '../../lib/runtime/scan.ts';
 import {
   fastDynamo,
   type LedgerTable,
@@ -68,10 +69,9 @@ function scan(client: ECRClient, account?: string): Promise<ScanReport> {
   clock += 3_600_000;
   const now = new Date(clock);
   return runScan({
-    ecr: client,
+    registry: createEcrRegistry(client),
     policy: runtime.policy,
     auditor: runtime.auditor,
-    ledger: runtime.ledger,
     ...(account === undefined ? {} : { account }),
     region: REGION,
     log: telemetry.log,

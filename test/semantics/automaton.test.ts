@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildFilterAutomaton, filterStep } from '../../lib/semantics/automaton.ts';
-import { foldCode } from '../../lib/semantics/glob.ts';
-import { filterMatches } from '../../lib/semantics/match.ts';
+import { buildFilterAutomaton, filterStep } from '../../lib/core/semantics/automaton.ts';
+import { foldCode } from '../../lib/core/semantics/glob.ts';
+import { filterMatches } from '../../lib/core/semantics/match.ts';
 
 /** Runs a filter's automaton over `text` and says whether it ends accepting. */
 function runAutomaton(filter: string, text: string): boolean {

@@ -35,14 +35,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Mutability, MutabilityConfig } from '../../lib/config.ts';
-import { MUTABILITY_MODES } from '../../lib/config.ts';
+import type { Mutability, MutabilityConfig } from '../../lib/core/model/config.ts';
+import { MUTABILITY_MODES } from '../../lib/core/model/config.ts';
 import {
   compareConfigs,
   compareConfigsTuned,
   type Direction,
-} from '../../lib/semantics/compare.ts';
-import { TAG_CHARS } from '../../lib/semantics/tags.ts';
+} from '../../lib/core/semantics/compare.ts';
+import { TAG_CHARS } from '../../lib/core/semantics/tags.ts';
 
 const FILTER_CHARS = ['a', 'b', '-', '.', '*'] as const;
 /** The reduced tag alphabet, in ASCII order; `c` stands for every character no filter names. */

@@ -1,10 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Mutability, MutabilityConfig } from '../../lib/config.ts';
-import { MUTABILITY_MODES } from '../../lib/config.ts';
-import { compareConfigs, compareConfigsTuned, configKey } from '../../lib/semantics/compare.ts';
-import { isTagImmutable } from '../../lib/semantics/match.ts';
-import { isValidTag } from '../../lib/semantics/tags.ts';
+import type { Mutability, MutabilityConfig } from '../../lib/core/model/config.ts';
+import { MUTABILITY_MODES } from '../../lib/core/model/config.ts';
+import {
+  compareConfigs,
+  compareConfigsTuned,
+  configKey,
+} from '../../lib/core/semantics/compare.ts';
+import { isTagImmutable } from '../../lib/core/semantics/match.ts';
+import { isValidTag } from '../../lib/core/semantics/tags.ts';
 
 function cfg(mode: Mutability, ...filters: string[]): MutabilityConfig {
   return {

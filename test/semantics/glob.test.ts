@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileGlob, globIncludes, matchTokens } from '../../lib/semantics/glob.ts';
+import { compileGlob, globIncludes, matchTokens } from '../../lib/core/semantics/glob.ts';
 
 const includes = (outer: string, inner: string) =>
   globIncludes(compileGlob(outer), compileGlob(inner));

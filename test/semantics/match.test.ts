@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Mutability, MutabilityConfig } from '../../lib/config.ts';
-import { explainTag, filterMatches, isTagImmutable } from '../../lib/semantics/match.ts';
+import type { Mutability, MutabilityConfig } from '../../lib/core/model/config.ts';
+import { explainTag, filterMatches, isTagImmutable } from '../../lib/core/semantics/match.ts';
 
 function cfg(mode: Mutability, ...filters: string[]): MutabilityConfig {
   return {

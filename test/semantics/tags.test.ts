@@ -5,7 +5,7 @@ import {
   TAG_CHARS,
   TAG_MAX_LENGTH,
   TAG_PATTERN,
-} from '../../lib/semantics/tags.ts';
+} from '../../lib/core/semantics/tags.ts';
 
 describe('isValidTag', () => {
   it.each([

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MUTABILITY_MODES, type Mutability } from '../../lib/config.ts';
+import { MUTABILITY_MODES, type Mutability } from '../../lib/core/model/config.ts';
 import {
   type ConfigIssue,
   normalizeRepositoryConfig,
   validateMutabilityConfig,
-} from '../../lib/semantics/validate.ts';
+} from '../../lib/core/semantics/validate.ts';
 
 const KEY = 'imageTagMutabilityExclusionFilters';
 

@@ -2,8 +2,9 @@
  * Builders of domain events and raw AWS events for tests, shaped after the AWS samples in
  * shared/fixtures/aws-docs/.
  */
-import type { MutabilityConfig } from '../../lib/config.ts';
-import type { DomainEvent } from '../../lib/events/types.ts';
+
+import type { DomainEvent } from '../../lib/core/intake/types.ts';
+import type { MutabilityConfig } from '../../lib/core/model/config.ts';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';

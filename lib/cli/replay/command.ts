@@ -1,0 +1,114 @@
+/**
+ * `ecr-tag-auditor replay`: recorded events and CloudTrail logs through the auditor (SPEC 8).
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { parseRepositorySnapshot, type SnapshotEntry } from '../../core/intake/snapshot.ts';
+import { type Finding, isAtLeast, SEVERITIES, type Severity } from '../../core/model/findings.ts';
+import { loadPolicy } from '../../io/policy/index.ts';
+import { loadStateFile, saveStateFile } from '../../io/state-file.ts';
+import { OUTPUT_FORMATS, renderFindings } from '../../render/format.ts';
+import { oneOf, parseCommandArgs } from '../args.ts';
+import { type CliIO, EXIT, UsageError, wantsColour } from '../io.ts';
+import { replay } from './run.ts';
+
+/** Help text of `replay`. */
+export const REPLAY_HELP = `Usage: ecr-tag-auditor replay --policy FILE [options] INPUT...
+
+Replays recorded events through the auditor and prints its findings.
+
+INPUT is a file, a directory (every file in it) or - for stdin, holding EventBridge events
+(one object, a JSON array or NDJSON), raw CloudTrail records, or CloudTrail log files
+({"Records": [...]}); any of them may be gzipped. Events are applied in event-time order.
+
+Options:
+  --policy FILE            the policy (YAML or JSON); required
+  --repositories FILE      output of \`aws ecr describe-repositories\`: the starting actual
+                           configuration; each repository in it is judged once first
+  --state FILE             load the tag ledger from FILE (if it exists) and save it back
+  --format FORMAT          table (default), json, ndjson or markdown
+  --min-severity SEVERITY  print findings at or above SEVERITY: INFO, LOW (default), MEDIUM, HIGH
+  --fail-on SEVERITY       exit 1 when any finding is at or above SEVERITY
+  -h, --help               show this help
+
+A summary line goes to stderr, and each malformed input as FILE:LINE: reason.
+Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage or policy error,
+3 some input was malformed or unreadable (the rest was processed).
+`;
+
+const SEVERITY_VALUES = SEVERITIES as readonly Severity[];
+
+/** Runs `replay`. */
+export async function replayCommand(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('replay', argv, {
+    policy: { type: 'string' },
+    repositories: { type: 'string' },
+    state: { type: 'string' },
+    format: { type: 'string' },
+    'min-severity': { type: 'string' },
+    'fail-on': { type: 'string' },
+  });
+  if (values.help) {
+    io.stdout.write(REPLAY_HELP);
+    return EXIT.OK;
+  }
+  if (!values.policy) throw new UsageError('replay: --policy FILE is required');
+  if (positionals.length === 0)
+    throw new UsageError('replay: give at least one INPUT (a file, a directory or -)');
+  const format = oneOf('replay', 'format', values.format, OUTPUT_FORMATS, 'table');
+  const minSeverity = oneOf(
+    'replay',
+    'min-severity',
+    values['min-severity'],
+    SEVERITY_VALUES,
+    'LOW',
+  );
+  const failOn =
+    values['fail-on'] === undefined
+      ? undefined
+      : oneOf('replay', 'fail-on', values['fail-on'], SEVERITY_VALUES, 'HIGH');
+
+  const policy = await loadPolicy(values.policy);
+  // A bad state file is fatal (exit 2): found before any input problem is reported.
+  const state = values.state ? await loadStateFile(values.state) : undefined;
+  const problemLines: string[] = [];
+  const report = (location: string, reason: string) => {
+    problemLines.push(location);
+    io.stderr.write(`${location}: ${reason}\n`);
+  };
+
+  let snapshot: SnapshotEntry[] = [];
+  if (values.repositories) {
+    const file = values.repositories;
+    const text = await readFile(file, 'utf8').catch((error: Error) => {
+      report(file, `cannot read: ${error.message}`);
+      return null;
+    });
+    if (text !== null) {
+      const parsed = parseRepositorySnapshot(text, file);
+      for (const p of parsed.problems) report(p.location, p.reason);
+      snapshot = parsed.entries;
+    }
+  }
+
+  const result = await replay({
+    policy,
+    inputs: positionals,
+    stdin: io.stdin,
+    snapshot,
+    state,
+    onProblem: (p) => report(p.location, p.reason),
+  });
+  const shown: Finding[] = result.findings.filter((f) => isAtLeast(f.severity, minSeverity));
+  io.stdout.write(renderFindings(shown, format, wantsColour(io)));
+  // Saved after printing, so that a state file that cannot be written loses no findings.
+  if (values.state) await saveStateFile(values.state, result.state);
+  const s = result.summary;
+  io.stderr.write(
+    `ecr-tag-auditor: read ${s.read} input item(s): ${s.applied} event(s) applied, ${s.skipped} skipped, ${problemLines.length} malformed; ${s.findings} finding(s), ${shown.length} at ${minSeverity} or above\n`,
+  );
+  if (problemLines.length > 0) return EXIT.INPUT;
+  if (failOn && result.findings.some((f) => isAtLeast(f.severity, failOn))) return EXIT.FINDINGS;
+  return EXIT.OK;
+}

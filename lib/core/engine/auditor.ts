@@ -1,0 +1,181 @@
+/**
+ * The auditor: applies domain events to a ledger and returns findings. The CLI runs it over an
+ * in-memory ledger, the Lambda handlers over DynamoDB; both judge with the same pure decisions.
+ *
+ * @module
+ */
+
+import type { DomainEvent } from '../intake/types.ts';
+import { forEachLimited } from '../limited.ts';
+import type { MutabilityConfig } from '../model/config.ts';
+import type { Finding } from '../model/findings.ts';
+import type { RepositoryRef } from '../model/refs.ts';
+import type { Policy } from '../policy/types.ts';
+import {
+  blockedFinding,
+  type ConfigTarget,
+  decideConfig,
+  lastMoveFinding,
+  type Provenance,
+  pushFinding,
+} from './decide.ts';
+import type { Ledger } from './ledger.ts';
+import type { TagRecord } from './records.ts';
+
+/** Ledger writes of one repository made at once by a reconciliation (a first scan seeds every tag). */
+export const LEDGER_WRITE_CONCURRENCY = 16;
+
+/** How a scan's listing of one repository is reconciled with the ledger. */
+export interface TagListing {
+  /** The tag → digest map ECR listed (a promise: the ledger is read while ECR is listed). */
+  readonly tags: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
+  /** When, how and by whom it was seen (a scan: no event id, no actor). */
+  readonly at: Provenance & { readonly time: string };
+  /**
+   * Moves that earlier scans recorded at or after this instant (epoch ms) are reported again, so
+   * that an alert an interrupted run lost is still delivered (the alert log drops the copies).
+   */
+  readonly recheckFrom: number;
+}
+
+/** An auditor over one policy and one ledger. */
+export interface Auditor {
+  /** Applies one domain event; returns its findings (often none). */
+  apply(event: DomainEvent): Promise<Finding[]>;
+  /**
+   * Judges a configuration seen in a snapshot or a scan, and records it. `knownTags` are the
+   * witness candidates when the caller has them already; else the ledger's tags are read.
+   */
+  observeConfig(
+    target: ConfigTarget,
+    config: MutabilityConfig,
+    at: Provenance,
+    knownTags?: Iterable<string>,
+  ): Promise<Finding[]>;
+  /**
+   * Reconciles the tags a scan listed with the ledger: a tag whose digest differs from the
+   * ledger's was moved without an event reaching us (an overwrite finding), unseen tags seed the
+   * ledger, and tags the ledger holds that ECR no longer lists are tombstoned.
+   */
+  reconcileTags(ref: RepositoryRef, listing: TagListing): Promise<Finding[]>;
+}
+
+const list = (finding: Finding | null): Finding[] => (finding ? [finding] : []);
+
+/**
+ * True when a push of `digest` (event id `eventId`, at any time) to a tag whose record is `prev`
+ * would neither change the record nor yield a finding: the tag points at that digest already and
+ * is not deleted, and the push is not a redelivery of the event that moved the tag there. Such a
+ * push — a duplicate delivery, the same push seen through ECR and CloudTrail, an identical
+ * re-push: most pushes of a long replay — can be passed over without applying it.
+ *
+ * It restates what `pushTransition` and `pushFinding` (decide.ts) do in that case; a property
+ * test (test/engine/replay-fast-paths.test.ts) checks that they agree.
+ */
+export function isInertPush(
+  prev: TagRecord | undefined,
+  digest: string,
+  eventId: string | null,
+): boolean {
+  return (
+    prev !== undefined &&
+    !prev.deleted &&
+    prev.digest === digest &&
+    (eventId === null || prev.eventId !== eventId || prev.movedFrom === null)
+  );
+}
+
+/**
+ * True when {@link isInertPush} gives the same answer whatever the push's event id, given the
+ * tag's record: the id matters only where the record names the event that moved the tag.
+ */
+export function inertPushIgnoresEventId(prev: TagRecord | undefined): boolean {
+  return prev === undefined || prev.movedFrom === null || prev.eventId === null;
+}
+
+/** Creates an auditor for `policy` over `ledger`. */
+export function createAuditor(policy: Policy, ledger: Ledger): Auditor {
+  const observeConfig = async (
+    target: ConfigTarget,
+    config: MutabilityConfig,
+    at: Provenance,
+    knownTags?: Iterable<string>,
+  ) => {
+    const known =
+      knownTags ?? (target.kind === 'repository' ? (await ledger.tags(target.ref)).keys() : []);
+    return list(
+      await ledger.updateConfig(target, (prev) =>
+        decideConfig(policy, target, prev, config, known, at),
+      ),
+    );
+  };
+
+  const apply = async (event: DomainEvent): Promise<Finding[]> => {
+    const at = {
+      time: event.time,
+      eventId: event.eventId,
+      actor: event.actor,
+      detectedBy: 'event' as const,
+    };
+    const { account, region } = event;
+    if (event.type === 'template-config' || event.type === 'template-deleted') {
+      const target: ConfigTarget = {
+        kind: 'template',
+        ref: { account, region, templatePrefix: event.templatePrefix },
+      };
+      if (event.type === 'template-deleted') return ledger.forget(target).then(() => []);
+      return observeConfig(target, event.config, at);
+    }
+    const ref = { account, region, repository: event.repository };
+    switch (event.type) {
+      case 'push': {
+        if (event.tag === null) return [];
+        const prev = await ledger.recordPush(ref, event.tag, event.digest, at);
+        return list(pushFinding(policy, ref, prev, event.tag, event.digest, at));
+      }
+      case 'delete':
+        await ledger.recordDelete(ref, event.tag, event.digest, at);
+        return [];
+      case 'overwrite-blocked':
+        return list(blockedFinding(policy, ref, event.tag, event.digest, at));
+      case 'repository-config':
+        return observeConfig({ kind: 'repository', ref }, event.config, at);
+      case 'repository-deleted':
+        await ledger.forget({ kind: 'repository', ref });
+        return [];
+    }
+  };
+
+  const reconcileTags = async (ref: RepositoryRef, listing: TagListing): Promise<Finding[]> => {
+    const { at, recheckFrom } = listing;
+    const [current, known] = await Promise.all([listing.tags, ledger.tags(ref)]);
+    const findings: Finding[] = [];
+    const writes: (() => Promise<void>)[] = [];
+    for (const [tag, digest] of current) {
+      const record = known.get(tag);
+      if (record && !record.deleted && record.digest === digest) {
+        // A move that an earlier scan recorded: its alert may have been lost if that run
+        // failed after the write. The alert log says whether it was sent.
+        if (record.eventId === null && Date.parse(record.time) >= recheckFrom) {
+          const finding = lastMoveFinding(policy, ref, tag, record, at);
+          if (finding) findings.push(finding);
+        }
+        continue;
+      }
+      writes.push(async () => {
+        const prev = await ledger.recordPush(ref, tag, digest, at);
+        const finding = pushFinding(policy, ref, prev, tag, digest, at);
+        if (finding) findings.push(finding);
+      });
+    }
+    for (const [tag, record] of known) {
+      if (!record.deleted && !current.has(tag)) {
+        writes.push(() => ledger.recordDelete(ref, tag, record.digest, at));
+      }
+    }
+    await forEachLimited(writes, LEDGER_WRITE_CONCURRENCY, (write) => write());
+    return findings;
+  };
+
+  return { apply, observeConfig, reconcileTags };
+}

@@ -1,0 +1,49 @@
+/**
+ * The loaded policy (SPEC section 4): the desired tag-mutability state of every repository and
+ * creation template.
+ *
+ * @module
+ */
+import type { MutabilityConfig } from '../model/config.ts';
+
+/** One entry of the policy's `rules` list. */
+export interface PolicyRule {
+  /** The repository globs of the rule, as written; the rule applies when any of them matches. */
+  readonly repositories: readonly string[];
+  /** The configuration the rule expects, validated as ECR validates it. */
+  readonly config: MutabilityConfig;
+  /** 0-based position in {@link Policy.rules} (so `policy.rules[rule.index] === rule`). */
+  readonly index: number;
+  /** 1-based line of the policy file where the rule starts, for messages. */
+  readonly line: number;
+}
+
+/**
+ * A validated policy. Loaded policies are deeply frozen: the resolvers cache compiled globs and
+ * results per policy object, which is only sound while the policy does not change.
+ */
+export interface Policy {
+  /** The file name the policy was loaded from, as given; used in messages. */
+  readonly file: string;
+  /** The configuration of every repository that no rule matches. */
+  readonly default: MutabilityConfig;
+  /** The rules in file order; the first rule with a matching glob wins. */
+  readonly rules: readonly PolicyRule[];
+  /** Globs of repositories that are never audited; checked before the rules. */
+  readonly ignore: readonly string[];
+}
+
+/** What the policy says about one repository (or creation template). */
+export type PolicyResolution =
+  | {
+      readonly ignored: true;
+      /** The `ignore` glob that matched. */
+      readonly by: string;
+    }
+  | {
+      readonly ignored: false;
+      /** The expected configuration. */
+      readonly config: MutabilityConfig;
+      /** The rule that gave it; null when it is the policy's `default`. */
+      readonly rule: PolicyRule | null;
+    };

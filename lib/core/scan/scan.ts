@@ -1,0 +1,187 @@
+/**
+ * The compliance scan: every repository and creation template of a registry compared with the
+ * policy, and every tag reconciled with the ledger — a tag whose digest differs from the
+ * ledger's was overwritten without an event reaching us (`detectedBy: scan`); unseen tags seed
+ * the ledger; tags gone from ECR are tombstoned. One repository failing never stops the rest,
+ * and neither do the creation templates.
+ *
+ * @module
+ */
+import type { Auditor } from '../engine/auditor.ts';
+import type { Provenance } from '../engine/decide.ts';
+import { forEachLimited } from '../limited.ts';
+import type { Finding } from '../model/findings.ts';
+import type { RepositoryRef } from '../model/refs.ts';
+import { resolveRepository } from '../policy/resolve.ts';
+import type { Policy } from '../policy/types.ts';
+import { normalizeRepositoryConfig } from '../semantics/validate.ts';
+import type { RuntimeLog, RuntimeMetrics } from '../telemetry.ts';
+import type { Registry } from './registry.ts';
+
+/** The `repository` of the failure reported when the creation templates cannot be read. */
+export const TEMPLATES_FAILURE = 'repository creation templates';
+
+/**
+ * How far back a scan looks again at moves that earlier scans recorded, to deliver alerts an
+ * interrupted run may have lost. Shorter than the alert log's retention, so nothing is re-sent.
+ */
+export const SCAN_RECHECK_MS = 7 * 24 * 3600 * 1000;
+
+/** The side effects of a scan. */
+export interface ScanDeps {
+  readonly registry: Registry;
+  readonly policy: Policy;
+  readonly auditor: Auditor;
+  /** The account scanned; undefined: the `registryId` ECR reports. */
+  readonly account?: string;
+  /** The region scanned (the ECR client's). */
+  readonly region: string;
+  /** Repositories scanned at once. */
+  readonly concurrency?: number;
+  readonly now?: () => Date;
+  readonly log: RuntimeLog;
+  readonly metrics: RuntimeMetrics;
+  /** Called after each repository, for a progress indicator. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** A repository the scan could not finish. */
+export interface ScanFailure {
+  readonly repository: string;
+  readonly error: string;
+}
+
+/** What a scan found. */
+export interface ScanReport {
+  readonly account: string;
+  readonly region: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly repositories: number;
+  readonly ignored: number;
+  readonly templates: number;
+  readonly tags: number;
+  readonly findings: readonly Finding[];
+  readonly failures: readonly ScanFailure[];
+}
+
+/** Scans the registry; see the module comment. */
+export async function runScan(deps: ScanDeps): Promise<ScanReport> {
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const recheckFrom = Date.parse(startedAt) - SCAN_RECHECK_MS;
+  const at: Provenance & { time: string } = {
+    time: startedAt,
+    eventId: null,
+    actor: null,
+    detectedBy: 'scan',
+  };
+  const findings: Finding[] = [];
+  const failures: ScanFailure[] = [];
+  let tagCount = 0;
+  let ignored = 0;
+
+  let account = deps.account;
+  let templates = 0;
+  // Templates failing (throttled beyond retries, access denied) never stops the repositories.
+  try {
+    for await (const page of deps.registry.templatePages()) {
+      account ??= page.registryId;
+      for (const template of page.templates) {
+        if (!template.prefix) continue;
+        templates++;
+        const config = normalizeRepositoryConfig(template);
+        if (typeof config === 'string') {
+          failures.push({ repository: `template:${template.prefix}`, error: config });
+          continue;
+        }
+        const ref = {
+          account: account ?? 'unknown',
+          region: deps.region,
+          templatePrefix: template.prefix,
+        };
+        findings.push(...(await deps.auditor.observeConfig({ kind: 'template', ref }, config, at)));
+      }
+    }
+  } catch (error) {
+    failures.push({ repository: TEMPLATES_FAILURE, error: (error as Error).message });
+    deps.log.error('Scan of the creation templates failed', { error: (error as Error).message });
+  }
+
+  const repositories = await deps.registry.listRepositories();
+  let done = 0;
+  await forEachLimited(repositories, deps.concurrency ?? 4, async (repository) => {
+    const name = repository.repositoryName ?? '';
+    // Set once the tags are read and the configuration can be judged from them.
+    let judge: ((tags?: Iterable<string>) => Promise<Finding[]>) | undefined;
+    let judged = false;
+    try {
+      if (resolveRepository(deps.policy, name).ignored) {
+        ignored++;
+        return;
+      }
+      const ref: RepositoryRef = {
+        account: account ?? repository.registryId ?? 'unknown',
+        region: deps.region,
+        repository: name,
+      };
+      const config = normalizeRepositoryConfig(repository);
+      if (typeof config === 'string') throw new Error(config);
+      judge = (tags?: Iterable<string>) =>
+        deps.auditor.observeConfig({ kind: 'repository', ref }, config, at, tags);
+      const listed = deps.registry.listTags(name);
+      // Counted once listed, also when a ledger write fails afterwards.
+      listed.then(
+        (tags) => {
+          tagCount += tags.size;
+        },
+        () => {},
+      );
+      const moved = await deps.auditor.reconcileTags(ref, {
+        tags: listed,
+        at,
+        recheckFrom,
+      });
+      findings.push(...moved);
+      const current = await listed;
+      // Judged with the tags just listed (no second read of the ledger), so that witnesses name
+      // real tags first.
+      judged = true;
+      findings.push(...(await judge(current.keys())));
+    } catch (error) {
+      failures.push({ repository: name, error: (error as Error).message });
+      deps.log.error('Scan of a repository failed', {
+        repository: name,
+        error: (error as Error).message,
+      });
+      // A repository whose images cannot be listed (denied, throttled beyond retries) still has
+      // its configuration judged — with the tags the ledger knows as witnesses — so that its
+      // drift does not hide behind the failure.
+      if (judge && !judged) {
+        try {
+          findings.push(...(await judge()));
+        } catch {
+          // Reported above; the next scan tries again.
+        }
+      }
+    } finally {
+      deps.onProgress?.(++done, repositories.length);
+    }
+  });
+
+  deps.metrics.count('ScanRepositories', repositories.length);
+  deps.metrics.count('ScanTags', tagCount);
+  deps.metrics.count('ScanRepositoryFailures', failures.length);
+  return {
+    account: account ?? repositories[0]?.registryId ?? 'unknown',
+    region: deps.region,
+    startedAt,
+    finishedAt: now().toISOString(),
+    repositories: repositories.length,
+    ignored,
+    templates,
+    tags: tagCount,
+    findings,
+    failures,
+  };
+}

@@ -1,0 +1,256 @@
+/**
+ * Alert messages for SNS, rendered for Slack and Teams through Amazon Q Developer in chat
+ * applications (custom notifications, SPEC 10), with the finding itself for machine subscribers.
+ *
+ * @module
+ */
+import { describeConfig, type MutabilityConfig } from '../core/model/config.ts';
+import type { Finding } from '../core/model/findings.ts';
+
+/** SNS Publish limits (SNS API reference). */
+export const SNS_LIMITS = {
+  subjectLength: 100,
+  messageBytes: 262_144,
+  messageAttributes: 10,
+} as const;
+
+/** An Amazon Q Developer custom notification (schema version 1.0). */
+export interface ChatNotification {
+  readonly version: '1.0';
+  readonly source: 'custom';
+  readonly id?: string;
+  readonly content: {
+    readonly textType: 'client-markdown';
+    readonly title: string;
+    readonly description: string;
+    readonly nextSteps?: readonly string[];
+    readonly keywords?: readonly string[];
+  };
+  readonly metadata?: {
+    readonly threadId?: string;
+    readonly summary?: string;
+    readonly eventType?: string;
+    readonly relatedResources?: readonly string[];
+    readonly additionalContext?: Readonly<Record<string, string>>;
+  };
+}
+
+/** What `sns:Publish` needs for one alert. */
+export interface AlertMessage {
+  readonly subject: string;
+  /** The `Message` with `MessageStructure: 'json'`: one body per protocol. */
+  readonly message: string;
+  readonly messageAttributes: Readonly<Record<string, { DataType: 'String'; StringValue: string }>>;
+}
+
+const EMOJI = {
+  HIGH: ':rotating_light:',
+  MEDIUM: ':warning:',
+  LOW: ':information_source:',
+  INFO: ':memo:',
+} as const;
+
+/**
+ * Text a user controls (repository names, tags, ARNs, messages) shown as an inline code span:
+ * nothing inside one is formatting, a link or a mention, so `<!channel>` or `[x](y)` stay text.
+ * Backticks and line breaks, which could close the span, are replaced, and so are control and
+ * direction-changing characters.
+ */
+export function chatLiteral(text: string): string {
+  const clean = text.replace(/[`\r\n\u2028\u2029]/g, (c) => (c === '`' ? "'" : ' '));
+  return `\`${withoutControls(truncate(clean, 512))}\``;
+}
+
+/**
+ * Control characters (C0 but tab and line breaks, C1) and the invisible direction marks and
+ * overrides that make a chat client show text other than it is (`U+202E` reverses what follows):
+ * shown as U+FFFD. A tab is a space.
+ */
+const CONTROLS = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+function withoutControls(text: string): string {
+  return text.replace(/\t/g, ' ').replace(CONTROLS, '\ufffd');
+}
+
+/**
+ * Text shown outside a code span where markdown may not be wanted (the title, the summary, the
+ * keywords): the characters that open a mention, a link or a code span (`<`, `>`, `[`, `]`,
+ * backticks), that format (`*`, `~`, and `_` where it is not inside a word — `team_a` stays,
+ * `_x_` would be italic) and line breaks are replaced by harmless look-alikes, so names stay
+ * readable and nothing is active. (Exclusion filters hold `*`; tags and repository names `_`.)
+ */
+export function chatPlain(text: string, max: number): string {
+  return withoutControls(
+    truncate(text, max).replace(/[<>[\]`*~\r\n\u2028\u2029]/g, (c) => PLAIN[c] ?? ' '),
+  ).replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\u02cd');
+}
+
+const PLAIN: Readonly<Record<string, string>> = {
+  '<': '\u2039',
+  '>': '\u203a',
+  '[': '(',
+  ']': ')',
+  '`': "'",
+  '*': '\u2217',
+  '~': '\u223c',
+};
+
+/** At most `max` characters (code points), never half of one; lone surrogates become U+FFFD. */
+function truncate(text: string, max: number): string {
+  const chars = Array.from(text.replace(/[\uD800-\uDFFF]/gu, '\uFFFD'));
+  return chars.length <= max ? chars.join('') : chars.slice(0, max).join('');
+}
+
+/** A subject SNS accepts: printable ASCII, no line breaks, at most 100 characters. */
+export function snsSubject(text: string): string {
+  const ascii = text.replace(/[^\x20-\x7e]/g, '?').trim() || 'ecr-tag-auditor';
+  return ascii.length <= SNS_LIMITS.subjectLength
+    ? ascii
+    : `${ascii.slice(0, SNS_LIMITS.subjectLength - 3)}...`;
+}
+
+function where(f: Finding): string {
+  const subject = f.repository ?? `template ${f.templatePrefix ?? ''}`;
+  return f.tag ? `${subject}:${f.tag}` : subject;
+}
+
+const TITLES: Record<Finding['kind'], string> = {
+  TAG_OVERWRITE_VIOLATION: 'Immutable image tag overwritten',
+  TAG_OVERWRITE_ALLOWED: 'Image tag overwritten (allowed by policy)',
+  OVERWRITE_BLOCKED: 'ECR refused a tag overwrite',
+  CONFIG_DRIFT: 'Repository tag mutability drifted from policy',
+  CONFIG_DRIFT_RESOLVED: 'Repository tag mutability matches policy again',
+  TEMPLATE_DRIFT: 'Creation template tag mutability drifted from policy',
+};
+
+/**
+ * The AWS CLI command that gives a repository `config`. Filters are single-quoted (they match
+ * `[0-9a-zA-Z._*-]`): unquoted, zsh aborts on a `*` that matches no file, and bash may expand it.
+ */
+function restoreCommand(region: string, repository: string, config: MutabilityConfig): string {
+  const filters = config.imageTagMutabilityExclusionFilters
+    .map((f) => `'filterType=WILDCARD,filter=${f.filter}'`)
+    .join(' ');
+  return `aws ecr put-image-tag-mutability --region ${region} --repository-name ${repository} --image-tag-mutability ${config.imageTagMutability}${filters ? ` --image-tag-mutability-exclusion-filters ${filters}` : ''}`;
+}
+
+/** The ARN partition of a region (`aws-cn` for China, `aws-us-gov` for GovCloud). */
+function partition(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+function nextSteps(f: Finding): string[] {
+  switch (f.kind) {
+    case 'TAG_OVERWRITE_VIOLATION':
+      return [
+        `Find out who pushed it${f.actor ? ` (CloudTrail: ${chatLiteral(f.actor)})` : ' in CloudTrail (PutImage)'} and whether deployments pulled the new content.`,
+        `If the change was not intended, point the tag back at ${chatLiteral(f.previousDigest ?? 'the previous digest')}.`,
+        f.viaDelete
+          ? 'The tag was deleted and pushed again: restrict ecr:BatchDeleteImage for release tags.'
+          : 'Check the repository settings: the tag should not have been overwritable.',
+      ];
+    case 'OVERWRITE_BLOCKED':
+      return f.severity === 'MEDIUM'
+        ? [
+            'The policy wants this tag mutable: align the repository exclusion filters with the policy.',
+          ]
+        : [
+            'No action needed if the push was a mistake; push a new tag instead of overwriting a release tag.',
+          ];
+    case 'CONFIG_DRIFT':
+      return f.expected && f.repository
+        ? [
+            `Restore the policy: ${chatLiteral(restoreCommand(f.region, f.repository, f.expected))}`,
+            'Or, if the change is intended, update the policy.',
+          ]
+        : [];
+    case 'TEMPLATE_DRIFT':
+      return [
+        'Repositories created from this template will not match the policy: update the template or the policy.',
+      ];
+    default:
+      return [];
+  }
+}
+
+function description(f: Finding): string {
+  const lines = [`${EMOJI[f.severity]} *${f.severity}* ${chatLiteral(f.message)}`];
+  const facts: [string, string | null][] = [
+    ['Repository', f.repository],
+    ['Template prefix', f.templatePrefix],
+    ['Tag', f.tag],
+    ['Previous digest', f.previousDigest],
+    ['Digest', f.digest],
+    ['Expected', f.expected && describeConfig(f.expected)],
+    ['Actual', f.actual && describeConfig(f.actual)],
+    ['Tags affected', f.witnesses.length > 0 ? f.witnesses.join(', ') : null],
+    ['Actor', f.actor],
+    ['Account / region', `${f.account} / ${f.region}`],
+    ['When', f.eventTime],
+  ];
+  for (const [label, value] of facts) if (value) lines.push(`• ${label}: ${chatLiteral(value)}`);
+  return lines.join('\n');
+}
+
+/** The Amazon Q Developer custom notification for a finding. */
+export function renderChatNotification(f: Finding): ChatNotification {
+  const context: Record<string, string> = {
+    findingId: f.id,
+    kind: f.kind,
+    severity: f.severity,
+    detectedBy: f.detectedBy,
+  };
+  if (f.eventId) context.eventId = f.eventId;
+  return {
+    version: '1.0',
+    source: 'custom',
+    id: f.id,
+    content: {
+      textType: 'client-markdown',
+      title: chatPlain(`${TITLES[f.kind]}: ${where(f)}`, 250),
+      description: description(f),
+      nextSteps: nextSteps(f),
+      keywords: [f.severity, f.kind, f.account, f.region].map((k) => chatPlain(k, 64)),
+    },
+    metadata: {
+      threadId: `${f.account}/${f.region}/${where(f)}`,
+      summary: chatPlain(f.message, 250),
+      eventType: f.kind,
+      relatedResources: f.repository
+        ? [`arn:${partition(f.region)}:ecr:${f.region}:${f.account}:repository/${f.repository}`]
+        : [],
+      additionalContext: context,
+    },
+  };
+}
+
+/**
+ * The SNS message of one finding. `MessageStructure: 'json'`: Amazon Q Developer (an HTTPS
+ * subscriber) and every protocol without its own key get the custom notification; SQS and
+ * Lambda subscribers get the finding itself; e-mail gets plain text.
+ */
+export function renderAlert(f: Finding): AlertMessage {
+  const notification = JSON.stringify(renderChatNotification(f));
+  const finding = JSON.stringify(f);
+  const email = [f.message, '', JSON.stringify(f, null, 2)].join('\n');
+  const message = JSON.stringify({ default: notification, sqs: finding, lambda: finding, email });
+  const attributes: Record<string, string> = {
+    severity: f.severity,
+    kind: f.kind,
+    findingId: f.id,
+    account: f.account,
+  };
+  if (f.repository) attributes.repository = f.repository;
+  return {
+    subject: snsSubject(`[${f.severity}] ${TITLES[f.kind]}: ${where(f)}`),
+    message,
+    messageAttributes: Object.fromEntries(
+      Object.entries(attributes).map(([k, v]) => [
+        k,
+        { DataType: 'String' as const, StringValue: v },
+      ]),
+    ),
+  };
+}

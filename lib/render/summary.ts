@@ -1,0 +1,98 @@
+/**
+ * The scheduled scan's summary alert: one custom notification per run, split into parts when it
+ * would exceed what SNS accepts.
+ *
+ * @module
+ */
+import { FINDING_KINDS } from '../core/model/findings.ts';
+import type { ScanReport } from '../core/scan/scan.ts';
+import { type AlertMessage, chatLiteral, SNS_LIMITS, snsSubject } from './chat.ts';
+
+/** Room left in a message for everything but the description lines. */
+const ENVELOPE_BYTES = 16 * 1024;
+
+/**
+ * Bytes a description line (with its line break) takes in the SNS message, where it is escaped
+ * twice: the description is a JSON string in the notification, itself a JSON string in the
+ * message. Escaping is per character, so the costs of lines add up exactly.
+ */
+function escapedBytes(line: string): number {
+  // Less the quotes the two encodings add around it: `"` outside, `\"` inside.
+  return Buffer.byteLength(JSON.stringify(JSON.stringify(`${line}\n`)), 'utf8') - 6;
+}
+
+/** Renders the summary of a scan as one or more SNS messages, each under the SNS limit. */
+export function renderScanSummary(
+  report: ScanReport,
+  maxBytes: number = SNS_LIMITS.messageBytes,
+): AlertMessage[] {
+  const high = report.findings.filter((f) => f.severity === 'HIGH').length;
+  const title = `ECR tag audit of ${report.account}/${report.region}: ${report.findings.length} finding(s), ${high} high, ${report.failures.length} failure(s)`;
+  const head = [
+    `Scanned ${report.repositories} repositories (${report.ignored} ignored), ${report.templates} creation templates and ${report.tags} tags, ${report.startedAt} to ${report.finishedAt}.`,
+    ...FINDING_KINDS.map(
+      (kind) => [kind, report.findings.filter((f) => f.kind === kind).length] as const,
+    )
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => `• ${kind}: ${n}`),
+  ];
+  const lines = [
+    ...report.failures.map((f) => `• FAILED ${chatLiteral(f.repository)}: ${chatLiteral(f.error)}`),
+    ...report.findings.map(
+      (f) =>
+        `• ${f.severity} ${f.kind} ${chatLiteral(f.repository ?? `template:${f.templatePrefix}`)}${f.tag ? ` ${chatLiteral(f.tag)}` : ''}`,
+    ),
+  ];
+  // A part's lines take at most a quarter of a message (each line is at most a few KB:
+  // chatLiteral bounds the text it shows), which keeps parts readable in a chat.
+  const budget = Math.floor((maxBytes - ENVELOPE_BYTES) / 4);
+  const parts: string[][] = [[]];
+  let size = 0;
+  for (const line of lines) {
+    const cost = escapedBytes(line);
+    if (size + cost > budget && (parts.at(-1)?.length ?? 0) > 0) {
+      parts.push([]);
+      size = 0;
+    }
+    parts.at(-1)?.push(line);
+    size += cost;
+  }
+  return parts.map((part, index) => {
+    const suffix = parts.length > 1 ? ` (part ${index + 1}/${parts.length})` : '';
+    const notification = {
+      version: '1.0',
+      source: 'custom',
+      id: `scan-${report.account}-${report.region}-${report.startedAt}-${index + 1}`,
+      content: {
+        textType: 'client-markdown',
+        title: `${title}${suffix}`,
+        description: [...(index === 0 ? head : []), ...part].join('\n'),
+        nextSteps:
+          report.failures.length > 0
+            ? ['Repositories that failed are scanned again on the next run.']
+            : [],
+      },
+      metadata: {
+        threadId: `scan/${report.account}/${report.region}`,
+        eventType: 'SCAN_SUMMARY',
+        additionalContext: {
+          findings: String(report.findings.length),
+          failures: String(report.failures.length),
+          startedAt: report.startedAt,
+        },
+      },
+    };
+    const text = JSON.stringify(notification);
+    return {
+      subject: snsSubject(
+        `ECR tag audit: ${report.findings.length} finding(s), ${high} high${suffix}`,
+      ),
+      message: JSON.stringify({ default: text }),
+      messageAttributes: {
+        kind: { DataType: 'String', StringValue: 'SCAN_SUMMARY' },
+        severity: { DataType: 'String', StringValue: high > 0 ? 'HIGH' : 'INFO' },
+        account: { DataType: 'String', StringValue: report.account },
+      },
+    };
+  });
+}
