@@ -1,5 +1,5 @@
 /**
- * `ecr-tag-auditor check-policy FILE`: validates a policy file (SPEC 4).
+ * `ecr-tag-auditor check-policy FILE`: validates a policy file (docs/policy.md).
  *
  * @module
  */

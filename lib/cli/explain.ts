@@ -1,6 +1,6 @@
 /**
  * `ecr-tag-auditor explain`: which rule applies to a repository, what it expects, and for a
- * tag whether it is mutable and which filter decided (SPEC 8).
+ * tag whether it is mutable and which filter decided (docs/cli.md).
  *
  * @module
  */

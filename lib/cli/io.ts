@@ -12,7 +12,7 @@ export interface CliIO {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/** Exit codes (SPEC 8). Precedence when several apply: USAGE > INPUT > FINDINGS. */
+/** Exit codes (docs/cli.md). Precedence when several apply: USAGE > INPUT > FINDINGS. */
 export const EXIT = {
   OK: 0,
   /** A finding at or above `--fail-on`. */

@@ -1,6 +1,6 @@
 /**
  * The `ecr-tag-auditor` command line: dispatch, help and the mapping of errors to one line
- * and an exit code (SPEC 8).
+ * and an exit code (docs/cli.md).
  *
  * @module
  */
@@ -102,7 +102,7 @@ function reportError(error: unknown, io: CliIO): number {
   return EXIT.USAGE;
 }
 
-/** An error is one line on stderr (SPEC 8): line breaks inside a message become spaces. */
+/** An error is one line on stderr (docs/cli.md): line breaks inside a message become spaces. */
 function oneLine(message: string): string {
   return message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }

@@ -1,6 +1,6 @@
 /**
  * Alert messages for SNS, rendered for Slack and Teams through Amazon Q Developer in chat
- * applications (custom notifications, SPEC 10), with the finding itself for machine subscribers.
+ * applications (custom notifications, docs/alerts.md), with the finding itself for machine subscribers.
  *
  * @module
  */

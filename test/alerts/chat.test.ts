@@ -1,6 +1,6 @@
 /**
  * Finding alerts: Amazon Q Developer custom notifications inside an SNS `MessageStructure: json`
- * message (SPEC 10), and what SNS accepts (subject, size, attributes).
+ * message (docs/alerts.md), and what SNS accepts (subject, size, attributes).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

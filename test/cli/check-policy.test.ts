@@ -1,5 +1,5 @@
 /**
- * `ecr-tag-auditor check-policy FILE` (SPEC 4, 8), in-process.
+ * `ecr-tag-auditor check-policy FILE` (docs/policy.md, docs/cli.md), in-process.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * `ecr-tag-auditor explain` (SPEC 3, 4, 8), in-process on the SPEC 4 policy.
+ * `ecr-tag-auditor explain` (docs/semantics.md, docs/policy.md, docs/cli.md), in-process on the example policy of docs/policy.md.
  */
 import { describe, expect, it } from 'vitest';
 import { linesOf, reEscape, runCli, specPolicy, tempDir, write } from './support.ts';

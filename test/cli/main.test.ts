@@ -1,13 +1,13 @@
 /**
- * The CLI's dispatch, help, version and error mapping (SPEC 8), run in-process.
+ * The CLI's dispatch, help, version and error mapping (docs/cli.md), run in-process.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, main } from '../../lib/cli/main.ts';
 import { fakeIO, linesOf, REPO_ROOT, runCli, specPolicy, tempDir, write } from './support.ts';
 
-/** The flags SPEC 8 names for each command, and other words its usage must mention. */
-const SPEC_FLAGS: Record<string, readonly string[]> = {
+/** The flags docs/cli.md names for each command, and other words its usage must mention. */
+const DOCUMENTED_FLAGS: Record<string, readonly string[]> = {
   replay: [
     '--policy',
     '--repositories',
@@ -50,7 +50,8 @@ describe('top-level help and version', () => {
       expect(run.code).toBe(0);
       expect(run.stderr).toBe('');
       expect(run.stdout).toMatch(/^Usage: ecr-tag-auditor COMMAND/);
-      for (const command of Object.keys(SPEC_FLAGS)) expect(run.stdout).toContain(`  ${command}`);
+      for (const command of Object.keys(DOCUMENTED_FLAGS))
+        expect(run.stdout).toContain(`  ${command}`);
       expect(run.stdout).toContain('--version');
     },
   );
@@ -72,9 +73,9 @@ describe('top-level help and version', () => {
 });
 
 describe('command help', () => {
-  for (const [command, flags] of Object.entries(SPEC_FLAGS)) {
+  for (const [command, flags] of Object.entries(DOCUMENTED_FLAGS)) {
     it.each(['--help', '-h'])(
-      `${command} %s lists every flag SPEC 8 names and exits 0`,
+      `${command} %s lists every flag docs/cli.md names and exits 0`,
       async (flag) => {
         // Act: help needs none of the required flags
         const run = await runCli([command, flag]);
@@ -108,7 +109,7 @@ describe('command help', () => {
 
   it('the README documents every flag the help lists for replay', () => {
     const readme = readFileSync(new URL('README.md', REPO_ROOT), 'utf8');
-    for (const flag of SPEC_FLAGS.replay?.filter((f) => f.startsWith('--')) ?? [])
+    for (const flag of DOCUMENTED_FLAGS.replay?.filter((f) => f.startsWith('--')) ?? [])
       expect(readme).toContain(flag);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Properties of `replay` (SPEC 5–8), in-process: random histories of pushes, deletes, refused
+ * Properties of `replay` (docs/intake.md, docs/ledger.md, docs/findings.md, docs/cli.md), in-process: random histories of pushes, deletes, refused
  * pushes, configuration changes and repository deletions, rendered as a mix of ECR Image Action
  * events and CloudTrail records (raw, in a CloudTrail log file, or forwarded by EventBridge),
  * spread over several inputs in random order.
@@ -38,7 +38,7 @@ import {
 const REPOSITORIES = ['web', 'payments', 'sandbox/a', 'cache/x'] as const;
 const TAGS = ['v1', 'dev-1', 'latest'] as const;
 
-/** Configurations, and how each compares with what the SPEC policy expects of each repository. */
+/** Configurations, and how each compares with what the example policy expects of each repository. */
 const CONFIGS = {
   MUTABLE: { config: ecrConfig('MUTABLE'), key: 'MUTABLE' },
   IMMUTABLE: { config: ecrConfig('IMMUTABLE'), key: 'IMMUTABLE' },
@@ -58,7 +58,7 @@ const DIRECTIONS: Record<(typeof REPOSITORIES)[number], Record<ConfigName, Direc
   'cache/x': { MUTABLE: 'EQUAL', IMMUTABLE: 'EQUAL', DEFAULT: 'EQUAL', ALL: 'EQUAL' },
 };
 
-/** Whether the SPEC policy makes a tag of a repository immutable. */
+/** Whether the example policy makes a tag of a repository immutable. */
 function expectedImmutable(repository: string, tag: string): boolean {
   if (repository === 'payments') return true;
   if (repository.startsWith('sandbox/')) return false;
@@ -164,7 +164,7 @@ function renderOne(op: Op, minutes: number, digests: Map<string, number>): Rende
   }
 }
 
-/** What the findings of `ops` must be, from SPEC 6 and 7 alone: kind, repository, tag and the facts. */
+/** What the findings of `ops` must be, from docs/ledger.md and docs/findings.md alone: kind, repository, tag and the facts. */
 function oracle(ops: readonly Op[]): string[] {
   const tags = new Map<string, { d: number; deleted: boolean }>();
   const drift = new Map<string, { key: string; since: number }>();

@@ -1,5 +1,5 @@
 /**
- * `ecr-tag-auditor replay` (SPEC 5–8), run in-process through `main` with a fake terminal, on
+ * `ecr-tag-auditor replay` (docs/intake.md, docs/ledger.md, docs/findings.md, docs/cli.md), run in-process through `main` with a fake terminal, on
  * inputs built from the AWS documentation samples.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -67,7 +67,7 @@ function storyEvents(): Json[] {
   ];
 }
 
-/** Writes the SPEC policy and `events` (NDJSON) into a fresh temp dir; returns their paths. */
+/** Writes the example policy and `events` (NDJSON) into a fresh temp dir; returns their paths. */
 function prepare(events: readonly unknown[] = storyEvents()): {
   dir: string;
   policy: string;
@@ -111,7 +111,7 @@ function summary(stderr: string) {
 const kinds = (findings: readonly Finding[]) => findings.map((f) => `${f.kind} ${f.tag ?? ''}`);
 
 describe('replay --format', () => {
-  it('json: an array of findings with every SPEC 7 field, null rather than omitted', async () => {
+  it('json: an array of findings with every documented field (docs/findings.md), null rather than omitted', async () => {
     // Prepare
     const { policy, input } = prepare();
     // Act
@@ -902,7 +902,7 @@ describe('replay --repositories (a describe-repositories snapshot)', () => {
     const snapshot = new URL('../../examples/repositories.json', import.meta.url).pathname;
     const run = await replayJson(policy, [write(dir, 'e', '')], ['--repositories', snapshot]);
     expect(run.code).toBe(0);
-    // hoge0724immutabletag has no rule in the SPEC policy: its single exclusion is a drift.
+    // hoge0724immutabletag has no rule in the example policy: its single exclusion is a drift.
     expect(run.findings.map((f) => f.repository)).toEqual(['hoge0724immutabletag', 'legacy']);
   });
 });
@@ -1267,7 +1267,7 @@ describe('replay: what is and is not a finding', () => {
   });
 
   it('configurations are compared by meaning, not by text', async () => {
-    // Prepare: SPEC 3's examples of equal configurations, and two that differ
+    // Prepare: docs/semantics.md's examples of equal configurations, and two that differ
     const { policy, input } = prepare([
       push('batch', 'dev-1', 1, 0),
       createRepository({ repository: 'prod/api', minutes: 0 }, ecrConfig('IMMUTABLE')),

@@ -18,7 +18,7 @@ export const AWS_DOCS = new URL('../../../shared/fixtures/aws-docs/', import.met
 /** The repository root. */
 export const REPO_ROOT = new URL('../../', import.meta.url);
 
-/** Every field of a finding, in SPEC 7 order. */
+/** Every field of a finding, in the order of docs/findings.md. */
 export const FINDING_FIELDS = [
   'id',
   'kind',
@@ -121,8 +121,8 @@ export function parseFindings(stdout: string): Finding[] {
   return parsed as Finding[];
 }
 
-/** The policy of SPEC 4. */
-export const SPEC_POLICY = `version: 1
+/** The example policy of docs/policy.md. */
+export const EXAMPLE_POLICY = `version: 1
 default:                                   # required: applies where no rule matches
   imageTagMutability: IMMUTABLE_WITH_EXCLUSION
   imageTagMutabilityExclusionFilters: ["dev-*", "sha256-*"]   # strings, or {filterType, filter} objects
@@ -134,9 +134,9 @@ rules:                                     # optional; the first rule with a mat
 ignore: ["cache/**"]                       # optional; never audited (e.g. pull-through caches)
 `;
 
-/** Writes the SPEC 4 policy into `dir`; returns its path. */
+/** Writes the example policy into `dir`; returns its path. */
 export function specPolicy(dir: string): string {
-  return write(dir, 'policy.yml', SPEC_POLICY);
+  return write(dir, 'policy.yml', EXAMPLE_POLICY);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ async function run(events: DomainEvent[]): Promise<Finding[]> {
 /** The distinct finding ids, in order of first appearance. */
 const distinctIds = (findings: Finding[]) => [...new Set(findings.map((f) => f.id))];
 
-describe('overwrites (SPEC 6)', () => {
+describe('overwrites (docs/ledger.md)', () => {
   it('records a first push and a same-digest re-push without a finding', async () => {
     expect(
       await run([push('web', 'v1', 1, 0), push('web', 'v1', 1, 1), push('web', 'v1', 1, 2)]),
@@ -143,7 +143,7 @@ describe('overwrites (SPEC 6)', () => {
   });
 });
 
-describe('blocked overwrites (SPEC 7)', () => {
+describe('blocked overwrites (docs/findings.md)', () => {
   it('is LOW where the policy makes the tag immutable and MEDIUM where it should be mutable', async () => {
     const findings = await run([blocked('web', 'v1', 0), blocked('web', 'dev-1', 1)]);
     expect(findings.map((f) => [f.kind, f.tag, f.severity])).toEqual([
@@ -153,7 +153,7 @@ describe('blocked overwrites (SPEC 7)', () => {
   });
 });
 
-describe('configuration drift (SPEC 3, 7)', () => {
+describe('configuration drift (docs/semantics.md, docs/findings.md)', () => {
   it('reports a loosened repository with known tags as witnesses first', async () => {
     // Prepare: payments should be IMMUTABLE; v1 is a known tag.
     const events = [

@@ -83,7 +83,7 @@ export interface FakeEcrOptions extends FakeServerOptions {
   region?: string;
   /**
    * How responses show the filter list of a plain-mode repository or template: omitted
-   * (`'omit'`, default) or as `[]` (`'empty'`). AWS's real behaviour is not verified (SPEC §9).
+   * (`'omit'`, default) or as `[]` (`'empty'`). AWS's real behaviour is not verified (docs/semantics.md#assumptions).
    */
   plainModeFilters?: 'omit' | 'empty';
 }
@@ -402,7 +402,7 @@ export class FakeEcr extends FakeHttpServer {
 }
 
 /**
- * Validates a mutability setting as ECR does (SPEC §1): `*_WITH_EXCLUSION` needs 1–5 filters,
+ * Validates a mutability setting as ECR does (docs/semantics.md): `*_WITH_EXCLUSION` needs 1–5 filters,
  * each `WILDCARD` matching `^[0-9a-zA-Z._*-]{1,128}$` with at most 2 `*`. The fake also rejects
  * filters given with a plain mode (as Terraform and CDK do; the service's answer is unverified).
  */

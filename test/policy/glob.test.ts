@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileRepositoryGlob } from '../../lib/core/policy/glob.ts';
 
 /**
- * Independent oracle: SPEC section 4 read literally, as a recursive matcher (exponential, fine for
+ * Independent oracle: docs/policy.md's glob rule read literally, as a recursive matcher (exponential, fine for
  * the short strings generated here).
  */
 function oracle(glob: string, name: string): boolean {

@@ -12,8 +12,8 @@ import {
 } from '../../lib/io/policy/index.ts';
 import { policyErrorOf, policyErrorOfAsync, positions } from './helpers.ts';
 
-/** SPEC section 4's example, verbatim (comments included). */
-const SPEC_EXAMPLE = `version: 1
+/** docs/policy.md's example, verbatim (comments included). */
+const EXAMPLE_POLICY = `version: 1
 default:                                   # required: applies where no rule matches
   imageTagMutability: IMMUTABLE_WITH_EXCLUSION
   imageTagMutabilityExclusionFilters: ["dev-*", "sha256-*"]   # strings, or {filterType, filter} objects
@@ -28,9 +28,9 @@ ignore: ["cache/**"]                       # optional; never audited (e.g. pull-
 const LINE = /^[^:]+:\d+:\d+: .+/;
 
 describe('parsePolicy: valid policies', () => {
-  it('loads the SPEC example verbatim', () => {
+  it('loads the documented example verbatim', () => {
     // Act
-    const policy = parsePolicy(SPEC_EXAMPLE, 'policy.yml');
+    const policy = parsePolicy(EXAMPLE_POLICY, 'policy.yml');
     // Assess
     expect(policy).toEqual({
       file: 'policy.yml',
@@ -104,7 +104,7 @@ default:
     );
     // Act
     const fromJson = parsePolicy(json, 'policy.json');
-    const fromYaml = parsePolicy(SPEC_EXAMPLE, 'policy.json');
+    const fromYaml = parsePolicy(EXAMPLE_POLICY, 'policy.json');
     // Assess: same content; only the rule lines differ.
     expect(fromJson.default).toEqual(fromYaml.default);
     expect(fromJson.ignore).toEqual(fromYaml.ignore);
@@ -133,7 +133,7 @@ rules:
   });
 
   it('returns a deeply frozen policy', () => {
-    const policy = parsePolicy(SPEC_EXAMPLE, 'policy.yml');
+    const policy = parsePolicy(EXAMPLE_POLICY, 'policy.yml');
     expect(Object.isFrozen(policy)).toBe(true);
     expect(Object.isFrozen(policy.rules)).toBe(true);
     expect(Object.isFrozen(policy.rules[0])).toBe(true);
@@ -660,7 +660,7 @@ describe('loadPolicy', () => {
 
   it('reads a file and names it as given', async () => {
     const path = join(dir, 'policy.yml');
-    await writeFile(path, SPEC_EXAMPLE);
+    await writeFile(path, EXAMPLE_POLICY);
     const policy = await loadPolicy(path);
     expect(policy.file).toBe(path);
     expect(policy.rules).toHaveLength(2);
@@ -668,7 +668,7 @@ describe('loadPolicy', () => {
 
   it('reads a file with a UTF-8 byte order mark', async () => {
     const path = join(dir, 'bom.yml');
-    await writeFile(path, `\uFEFF${SPEC_EXAMPLE}`);
+    await writeFile(path, `\uFEFF${EXAMPLE_POLICY}`);
     expect((await loadPolicy(path)).ignore).toEqual(['cache/**']);
   });
 

@@ -80,7 +80,7 @@ function membership(filter: string): Uint8Array {
   return bits;
 }
 
-/** Immutability of every UNIVERSE tag under `config`, straight from SPEC 3. */
+/** Immutability of every UNIVERSE tag under `config`, straight from docs/semantics.md. */
 function immutableSet(config: MutabilityConfig): Uint8Array {
   const mode = config.imageTagMutability;
   if (mode === 'IMMUTABLE') return new Uint8Array(UNIVERSE.length).fill(1);

@@ -1,5 +1,5 @@
 /**
- * `ecr-tag-auditor replay`: recorded events and CloudTrail logs through the auditor (SPEC 8).
+ * `ecr-tag-auditor replay`: recorded events and CloudTrail logs through the auditor (docs/cli.md).
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * What replay holds for the time sort (SPEC 8: compact normalized events, never raw input), and
+ * What replay holds for the time sort (docs/cli.md: compact normalized events, never raw input), and
  * the reading of one part of a file into it — on the main thread or on a worker
  * (lib/replay-worker.ts). Apart from lib/replay.ts so that a worker loads only the intake.
  *
@@ -136,7 +136,7 @@ class SlotTable {
 }
 
 /**
- * The events held for the time sort (SPEC 8: compact normalized events, never raw input). A push
+ * The events held for the time sort (docs/cli.md: compact normalized events, never raw input). A push
  * of a tag — nearly every event of a long replay — is held as its time (epoch milliseconds), the
  * slot of its repository and tag, its digest and its event id; repository, tag and source are
  * shared by all pushes that have them in common, and a digest by consecutive pushes of the same
@@ -339,7 +339,7 @@ export class HeldEvents implements TaggedPushSink {
   }
 
   /**
-   * Indices of the events in time order, input order breaking ties (SPEC 6). When times and
+   * Indices of the events in time order, input order breaking ties (docs/ledger.md). When times and
    * indices fit together in a double's 53 bits, both are packed into one number and sorted
    * natively; otherwise by a comparison.
    */

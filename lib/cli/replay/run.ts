@@ -1,5 +1,5 @@
 /**
- * Replay: recorded events through the auditor, in event-time order (SPEC 6, 8). What is held
+ * Replay: recorded events through the auditor, in event-time order (docs/ledger.md, docs/cli.md). What is held
  * for the ordering is the compact domain events, never the raw input (lib/replay-parts.ts). A
  * large NDJSON file is read in parts at once, on worker threads, with the same result.
  *

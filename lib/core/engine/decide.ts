@@ -91,7 +91,7 @@ export function predatesPrevious(prev: TagRecord, time: string): boolean {
 }
 
 /**
- * The ledger transition of a push (SPEC 6): the record to store, or null to leave the stored
+ * The ledger transition of a push (docs/ledger.md): the record to store, or null to leave the stored
  * one. A push older than the stored record never moves the tag back; at most it adds its
  * digest to the tag's recent digests (a late push of content not seen yet).
  */
@@ -227,7 +227,7 @@ function overwriteFinding(
 }
 
 /**
- * A delete of a tag (SPEC 6): the record becomes a tombstone that keeps the digest, so that a
+ * A delete of a tag (docs/ledger.md): the record becomes a tombstone that keeps the digest, so that a
  * later push of other content under the same tag is seen as an overwrite. A delete older than
  * the stored record is ignored.
  */
@@ -257,7 +257,7 @@ export function deleteTransition(
 }
 
 /**
- * ECR refused to move an immutable tag (`ImageTagAlreadyExistsException`, SPEC 7): LOW, or
+ * ECR refused to move an immutable tag (`ImageTagAlreadyExistsException`, docs/findings.md): LOW, or
  * MEDIUM when the policy wants that tag mutable (the repository is stricter than intended).
  */
 export function blockedFinding(
@@ -302,7 +302,7 @@ export type ConfigTarget =
 
 /**
  * A repository's or template's actual configuration became known (an event, a snapshot, a
- * scan). Compares it with the policy exactly (SPEC 3) and opens, continues or closes a drift
+ * scan). Compares it with the policy exactly (docs/semantics.md) and opens, continues or closes a drift
  * episode. Events report drift when it starts or changes; snapshots and scans report the drift
  * they see every time, with the same id while the episode lasts.
  */

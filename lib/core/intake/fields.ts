@@ -217,7 +217,7 @@ function isRepositoryName(value: string): boolean {
   return true;
 }
 
-/** OCI distribution spec tag grammar (SPEC 3, tag universe). */
+/** OCI distribution spec tag grammar (docs/semantics.md, tag universe). */
 export const TAG = checking(
   'a valid image tag',
   128,

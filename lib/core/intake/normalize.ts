@@ -1,6 +1,6 @@
 /**
  * Turns one raw input item (an EventBridge event or a raw CloudTrail record) into domain events
- * (SPEC 5). Only the fields the engine needs are copied out; manifests, credentials and the rest
+ * (docs/intake.md). Only the fields the engine needs are copied out; manifests, credentials and the rest
  * of the record stay behind, so replay never holds raw input while it orders events by time.
  *
  * @module
@@ -328,7 +328,7 @@ function fromCloudTrail(record: Field, envelope: Field | null): NormalizeResult 
 function cloudTrailBase(record: Field, envelope: Field | null): EventBase {
   const fromEnvelope = (key: string): Field[] => (envelope === null ? [] : [child(envelope, key)]);
   const identity = child(record, 'userIdentity');
-  // Field precedence is SPEC 5: the envelope names the account and region it was delivered for.
+  // Field precedence is docs/intake.md's: the envelope names the account and region it was delivered for.
   return eventBase('cloudtrail', {
     account: preferEnvelope(
       fromEnvelope('account'),
@@ -488,7 +488,7 @@ function templatePrefix(request: Field, template: Field): string {
 
 /**
  * The configuration in `primary` (the response, which reports the stored state) when it has
- * either field, else in `fallback` (the request). Absent mode and list follow SPEC 5 (MUTABLE,
+ * either field, else in `fallback` (the request). Absent mode and list follow docs/intake.md (MUTABLE,
  * `[]`) through `normalizeRepositoryConfig`, unless `modeRequired`.
  */
 function readConfig(primary: Field, fallback: Field, modeRequired: boolean): MutabilityConfig {

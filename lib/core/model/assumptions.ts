@@ -1,6 +1,6 @@
 /**
  * Every assumption about AWS behaviour that has not been verified on a real account
- * (SPEC section 9), named and kept in one place so that it can be changed when verified.
+ * (docs/semantics.md#assumptions), named and kept in one place so that it can be changed when verified.
  *
  * @module
  */

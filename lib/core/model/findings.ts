@@ -1,5 +1,5 @@
 /**
- * Findings: what the auditor reports (SPEC section 7), their severities and stable ids.
+ * Findings: what the auditor reports (docs/findings.md), their severities and stable ids.
  *
  * @module
  */
@@ -25,13 +25,13 @@ export const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH'] as const;
 /** One severity. */
 export type Severity = (typeof SEVERITIES)[number];
 
-/** How an actual configuration relates to the expected one (SPEC 3). */
+/** How an actual configuration relates to the expected one (docs/semantics.md). */
 export type Direction = 'EQUAL' | 'LOOSENED' | 'TIGHTENED' | 'CHANGED';
 
 /** How a finding was detected. */
 export type DetectedBy = 'event' | 'scan' | 'snapshot';
 
-/** A finding as JSON (SPEC 7): unknown values are `null`, never omitted. */
+/** A finding as JSON (docs/findings.md): unknown values are `null`, never omitted. */
 export interface Finding {
   readonly id: string;
   readonly kind: FindingKind;
@@ -71,7 +71,7 @@ export function parseSeverity(text: string): Severity | undefined {
   return (SEVERITIES as readonly string[]).includes(upper) ? (upper as Severity) : undefined;
 }
 
-/** Severity of a drift finding in `direction` (SPEC 7). */
+/** Severity of a drift finding in `direction` (docs/findings.md). */
 export function driftSeverity(direction: Direction): Severity {
   return direction === 'TIGHTENED' ? 'LOW' : 'HIGH';
 }
@@ -97,7 +97,7 @@ export type FindingInput = Pick<
     Omit<Finding, 'id' | 'kind' | 'severity' | 'account' | 'region' | 'detectedBy' | 'message'>
   >;
 
-/** Builds a finding with every unknown field `null` and the keys in SPEC order. */
+/** Builds a finding with every unknown field `null` and the keys in the order docs/findings.md lists them. */
 export function makeFinding(input: FindingInput): Finding {
   return {
     id: input.id,

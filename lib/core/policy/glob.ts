@@ -1,5 +1,5 @@
 /**
- * Repository globs of the policy file (SPEC section 4): `*` matches zero or more characters other
+ * Repository globs of the policy file (docs/policy.md): `*` matches zero or more characters other
  * than `/`, `**` matches zero or more of any character, every other character matches itself, and
  * the whole repository name must match.
  *
@@ -50,7 +50,7 @@ function tokenize(glob: string): GlobToken[] {
 }
 
 /**
- * Compiles a repository glob (SPEC section 4) into a predicate over repository names.
+ * Compiles a repository glob (docs/policy.md) into a predicate over repository names.
  *
  * The glob is compiled once; the returned function is pure and may be called any number of times.
  * Any string is accepted: characters other than `*` are literal (the policy loader is the one that

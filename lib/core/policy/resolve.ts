@@ -1,5 +1,5 @@
 /**
- * What a policy expects of a repository or a creation template (SPEC section 4). Pure functions;
+ * What a policy expects of a repository or a creation template (docs/policy.md). Pure functions;
  * `resolveRepository` runs once per event, so compiled globs and recent results are cached per
  * policy object.
  *
@@ -95,7 +95,7 @@ export function resolveRepository(policy: Policy, repositoryName: string): Polic
 }
 
 /**
- * Says what the policy expects of a repository creation template (SPEC section 4): the template
+ * Says what the policy expects of a repository creation template (docs/policy.md): the template
  * with prefix `P` is judged as a repository named `P/` (one trailing slash; a prefix that already
  * ends with `/` gets none added), so `ignore` globs and rules apply to it as to a repository. The
  * prefix `ROOT` (the template for repositories no other prefix covers) is judged by `default` and

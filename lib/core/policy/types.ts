@@ -1,5 +1,5 @@
 /**
- * The loaded policy (SPEC section 4): the desired tag-mutability state of every repository and
+ * The loaded policy (docs/policy.md): the desired tag-mutability state of every repository and
  * creation template.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Exact semantic comparison of two tag-mutability configurations (SPEC 3), decided by
+ * Exact semantic comparison of two tag-mutability configurations (docs/semantics.md), decided by
  * construction over the whole tag universe: every valid tag of 1–128 characters.
  *
  * How: every filter becomes a small deterministic automaton (`automaton.ts`); the distinct
@@ -494,7 +494,7 @@ function knownWitnesses(
 
 /**
  * Compares the expected configuration E with the actual A over every valid tag (1–128
- * characters, SPEC 3), exactly: the answer comes from automata, never from sampling tags or from
+ * characters, docs/semantics.md), exactly: the answer comes from automata, never from sampling tags or from
  * the text of the filters. Witnesses are valid tags whose mutability differs: the differing
  * `knownTags` first (in their order, without repeats), then the shortest differing tags in
  * shortlex order (by length, then ASCII), never repeating a known one.

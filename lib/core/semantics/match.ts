@@ -1,5 +1,5 @@
 /**
- * Tag-level semantics (SPEC 3): whether a filter matches a tag, and whether a configuration
+ * Tag-level semantics (docs/semantics.md): whether a filter matches a tag, and whether a configuration
  * makes a tag immutable.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * The tag universe (SPEC 3): what counts as a valid image tag.
+ * The tag universe (docs/semantics.md): what counts as a valid image tag.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * Validation of tag-mutability configurations: strict, as ECR validates a request (SPEC 1,
+ * Validation of tag-mutability configurations: strict, as ECR validates a request (docs/semantics.md,
  * plus unknown keys), for configurations people write; lenient for configurations AWS
  * reported itself.
  *

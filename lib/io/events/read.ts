@@ -1,5 +1,5 @@
 /**
- * Streaming intake (SPEC 5, 8): files, directories and stdin, each plain or gzipped, holding one
+ * Streaming intake (docs/intake.md, docs/cli.md): files, directories and stdin, each plain or gzipped, holding one
  * JSON document (an event, an array of events, a CloudTrail log file) or NDJSON. NDJSON is read
  * line by line and never held whole; only a document that spans lines is parsed whole.
  *
@@ -85,7 +85,7 @@ export async function* readInputBatches(
 /** See {@link BatchReadOptions.take}. */
 type Take = ((value: unknown) => boolean) | undefined;
 
-/** `file:line`, as malformed items are reported (SPEC 5). */
+/** `file:line`, as malformed items are reported (docs/intake.md). */
 export function formatLocation(item: Pick<IntakeItem, 'source' | 'line'>): string {
   return `${item.source}:${item.line}`;
 }
@@ -365,7 +365,7 @@ class Lines {
 }
 
 /**
- * Decides between NDJSON and one document spanning lines (SPEC 5): a first line that parses
+ * Decides between NDJSON and one document spanning lines (docs/intake.md): a first line that parses
  * alone is NDJSON (a one-line document is the same thing); otherwise the input is one document,
  * except when the first line cannot open a document and the second is a complete object: that
  * is NDJSON with a broken first line, and holding the whole input would be wrong.

@@ -1,5 +1,5 @@
 /**
- * The policy module: loading and validating the policy file (SPEC section 4), and resolving what it
+ * The policy module: loading and validating the policy file (docs/policy.md), and resolving what it
  * expects of a repository or a creation template.
  *
  * @module

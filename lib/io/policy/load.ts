@@ -1,5 +1,5 @@
 /**
- * Reads and validates a policy file (SPEC section 4). YAML and JSON are read by one parser (JSON
+ * Reads and validates a policy file (docs/policy.md). YAML and JSON are read by one parser (JSON
  * is YAML), and every problem is reported as `FILE:LINE:COL: message` at the node it is about.
  * All problems of a file are collected and thrown together as one {@link PolicyError}; nothing else
  * is ever thrown for bad input.
@@ -675,7 +675,7 @@ function parseOrThrow(text: string, file: string): Policy {
 }
 
 /**
- * Parses and validates a policy (SPEC section 4) from its text, YAML or JSON.
+ * Parses and validates a policy (docs/policy.md) from its text, YAML or JSON.
  *
  * @param text - the file's content.
  * @param fileName - the name used in messages and kept as {@link Policy.file}.
