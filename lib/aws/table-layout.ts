@@ -16,14 +16,14 @@
  * | creation template | `TEMPLATE#<account>#<region>#<prefix>` | `CONFIG` | actual config |
  * | alert log | `ALERT#<findingId>` | `ALERT` | `sentAt`, `expiresAt`; `owner`/`lease` while claimed |
  *
- * A repository's tags are one `Query` (`pk = REPO#…`, `begins_with(sk, "TAG#")`); its
- * configuration shares the partition, so forgetting a repository (`DeleteRepository`) is a
- * `Query` on the partition and a delete of each item.
+ * A repository's items are one `Query` on its partition (`pk = REPO#…`); tag items are told apart
+ * by the `TAG#` sort-key prefix. Forgetting a repository (`DeleteRepository`) is that `Query` and
+ * a delete of each item.
  *
  * `expiresAt` (epoch **seconds**, a number) is the table's TTL attribute: DynamoDB deletes an item
  * some time after that instant (typically within a few days — never rely on it for correctness;
- * compare `expiresAt` with the clock on read). Alert de-duplication items and outbox items set
- * it; tag and configuration items never do.
+ * compare `expiresAt` with the clock on read). Alert de-duplication items set it; tag and
+ * configuration items never do (their pending alerts are attributes of theirs).
  *
  * @module
  */
@@ -41,7 +41,7 @@ export interface LedgerKey {
   readonly sk: string;
 }
 
-/** The sort-key prefix of tag items (for `begins_with`). */
+/** The sort-key prefix of tag items. */
 export const TAG_SORT_PREFIX = 'TAG#';
 /** The sort key of repository and template configuration items. */
 export const CONFIG_SORT_KEY = 'CONFIG';

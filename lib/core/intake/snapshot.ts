@@ -29,8 +29,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Parses a snapshot. Account and region come from each `repositoryArn` (the account also from
- * `registryId`); an entry without them, or with a wrong configuration, is a problem and the
+ * Parses a snapshot. Account and region come from each `repositoryArn`; an entry without them, or with a wrong configuration, is a problem and the
  * other entries are still read.
  */
 export function parseRepositorySnapshot(
