@@ -33,7 +33,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { isLatePush, isRedelivered } from '../core/engine/decide.ts';
+import type { Delivery, Found } from '../core/model/delivery.ts';
 import { type Finding, isAtLeast, type Severity } from '../core/model/findings.ts';
 import { type AlertMessage, renderAlert } from '../render/chat.ts';
 import { keyItem } from './dynamodb-ledger.ts';
@@ -97,19 +97,14 @@ export class AlertDeliveryError extends Error {
 }
 
 /**
- * True when a finding might have been alerted already — a redelivery of its event, a late push
- * (decide.ts), a refused overwrite (which moves no ledger entry that could tell),
+ * True when a finding's delivery decision says it might have been alerted already — a redelivery
+ * of its event, a late push, a refused overwrite (which moves no ledger entry that could tell),
  * or what a scan reports (drift again on every run while it lasts) — so that it is claimed in the
- * alert log before it is published. Any other finding comes from a ledger write that applied in
+ * alert log before it is published. A `fresh` finding comes from a ledger write that applied in
  * this very invocation, and no other invocation can hold it.
  */
-export function mayBeAlerted(finding: Finding): boolean {
-  return (
-    isRedelivered(finding) ||
-    isLatePush(finding) ||
-    finding.kind === 'OVERWRITE_BLOCKED' ||
-    finding.detectedBy !== 'event'
-  );
+function mayBeAlerted(delivery: Delivery | null): boolean {
+  return delivery !== 'fresh';
 }
 
 type Claim =
@@ -217,7 +212,7 @@ async function markSent(finding: Finding, deps: AlertDeps, now: number): Promise
  * is thrown so that the invocation is retried.
  */
 export async function publishAlerts(
-  findings: readonly Finding[],
+  findings: readonly Found[],
   deps: AlertDeps,
   reads: LedgerReads = NO_READS,
 ): Promise<AlertResult> {
@@ -231,22 +226,23 @@ export async function publishAlerts(
   };
   const clock = deps.now ?? Date.now;
   const stored = new Map(reads.pending.map((p) => [p.finding.id, p]));
-  const queue: Finding[] = [];
+  // A pending alert read from the ledger has no delivery decision (null): it is claimed anyway.
+  const queue: { readonly finding: Finding; readonly delivery: Delivery | null }[] = [];
   const queued = new Set<string>();
-  for (const finding of findings) {
+  for (const { finding, delivery } of findings) {
     if (!isAtLeast(finding.severity, deps.minSeverity)) {
       if (!stored.has(finding.id)) result.belowThreshold++;
       continue;
     }
     if (queued.has(finding.id)) continue;
     queued.add(finding.id);
-    queue.push(finding);
+    queue.push({ finding, delivery });
   }
   // Stored alerts were at or above the threshold of the run that stored them.
   for (const { finding } of reads.pending) {
     if (queued.has(finding.id)) continue;
     queued.add(finding.id);
-    queue.push(finding);
+    queue.push({ finding, delivery: null });
   }
 
   const done = async (finding: Finding) => {
@@ -259,14 +255,14 @@ export async function publishAlerts(
     );
   };
 
-  for (const [index, finding] of queue.entries()) {
+  for (const [index, { finding, delivery }] of queue.entries()) {
     let token: string | undefined;
     try {
-      if (mayBeAlerted(finding) || stored.has(finding.id)) {
+      if (mayBeAlerted(delivery) || stored.has(finding.id)) {
         const key = homeKey(finding);
         const written = key === null ? undefined : reads.writtenAt(key);
         if (
-          isRedelivered(finding) &&
+          delivery === 'redelivered' &&
           !stored.has(finding.id) &&
           written !== undefined &&
           clock() - written < ALERT_LEASE_MS
@@ -298,7 +294,11 @@ export async function publishAlerts(
     } catch (error) {
       // SNS (or the alert log) failed: keep what is not delivered, and fail the invocation.
       if (token !== undefined) await release(finding, token, deps);
-      const deferred = await deferRest(queue.slice(index), stored, deps);
+      const deferred = await deferRest(
+        queue.slice(index).map((q) => q.finding),
+        stored,
+        deps,
+      );
       if (error instanceof AlertDeliveryError) error.deferred = deferred;
       throw error;
     }
