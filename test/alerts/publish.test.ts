@@ -5,12 +5,8 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ALERT_LOG_TTL_SECONDS,
-  AlertDeliveryError,
-  type AlertDeps,
-  publishAlerts,
-} from '../../lib/aws/alerts.ts';
+import { ALERT_LOG_TTL_SECONDS } from '../../lib/aws/alert-log.ts';
+import { AlertDeliveryError, type AlertDeps, publishAlerts } from '../../lib/aws/alerts.ts';
 import { createDynamoLedger } from '../../lib/aws/dynamodb-ledger.ts';
 import { createAuditor } from '../../lib/core/engine/auditor.ts';
 import type { PushEvent } from '../../lib/core/intake/types.ts';
