@@ -78,7 +78,7 @@ if (args[0] === '--ledger-writes') {
       return new Map();
     },
     async updateConfig(_target, decide) {
-      return decide(EMPTY_CONFIG_RECORD).finding;
+      return decide(EMPTY_CONFIG_RECORD).found;
     },
     async forget() {},
   };

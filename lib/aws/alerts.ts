@@ -14,6 +14,10 @@
  * - An alert that cannot be delivered is stored as pending on its ledger item (lib/aws/pending.ts)
  *   and the invocation fails; it is delivered later even when its event can no longer re-create it.
  *
+ * The decisions are a pure plan (lib/core/delivery/plan.ts); this module carries them out, one
+ * small step at a time: the alert log's (lib/aws/alert-log.ts), the outbox's (lib/aws/pending.ts)
+ * and Publish.
+ *
  * One case stays ambiguous, as with any sender: SNS accepted a message but its answer was lost
  * (a timeout, a reset, a 500 after acceptance). The SDK's retry, or the invocation's, then sends
  * it again — at least once, never lost. Both copies carry the same finding id (the `findingId`
@@ -22,21 +26,22 @@
  * @module
  */
 
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { isLatePush, isRedelivered } from '../core/engine/decide.ts';
-import { type Finding, isAtLeast, type Severity } from '../core/model/findings.ts';
+import {
+  afterClaim,
+  afterLook,
+  type PendingStep,
+  published,
+  type QueuedAlert,
+  queueAlerts,
+  routeAlert,
+  type Settlement,
+  toDefer,
+} from '../core/delivery/plan.ts';
+import type { Found } from '../core/model/delivery.ts';
+import type { Finding, Severity } from '../core/model/findings.ts';
 import { type AlertMessage, renderAlert } from '../render/chat.ts';
-import { keyItem } from './dynamodb-ledger.ts';
+import { type AlertLogDeps, claimAlert, recordSent, releaseClaim, wasSent } from './alert-log.ts';
 import {
   clearPending,
   homeKey,
@@ -45,32 +50,14 @@ import {
   type PendingAlert,
   storePending,
 } from './pending.ts';
-import { alertKey } from './table-layout.ts';
-
-/** How long the alert log remembers a finding id (DynamoDB TTL). */
-export const ALERT_LOG_TTL_SECONDS = 30 * 24 * 3600;
-
-/**
- * How long a claim keeps others from sending the same alert. Longer than an invocation can run
- * (the functions time out after 30 s), shorter than Lambda waits before its first retry (1 min):
- * a claim of an invocation that died never blocks the retry of its event.
- */
-export const ALERT_LEASE_MS = 45_000;
-
-/** Pauses before writing the alert log again when it failed after a message was published. */
-export const LOG_RETRY_DELAYS_MS: readonly number[] = [100, 400];
 
 /** What alert delivery needs. */
-export interface AlertDeps {
+export interface AlertDeps extends AlertLogDeps {
   readonly sns: SNSClient;
   readonly topicArn: string;
-  readonly dynamo: DynamoDBClient;
-  readonly tableName: string;
   readonly minSeverity: Severity;
   /** Clock in milliseconds, for leases and the log's expiry. */
   readonly now?: () => number;
-  /** Pauses between extra attempts at the alert log after a publish (default {@link LOG_RETRY_DELAYS_MS}). */
-  readonly logRetryDelaysMs?: readonly number[];
 }
 
 /** Counts of one delivery run. */
@@ -96,235 +83,113 @@ export class AlertDeliveryError extends Error {
   deferred = 0;
 }
 
+/** When another invocation last wrote the ledger item of `finding`, as read during this run. */
+function writtenAt(finding: Finding, reads: LedgerReads): number | undefined {
+  const key = homeKey(finding);
+  return key === null ? undefined : reads.writtenAt(key);
+}
+
 /**
- * True when a finding might have been alerted already — a redelivery of its event, a late push
- * (decide.ts), a refused overwrite (which moves no ledger entry that could tell),
- * or what a scan reports (drift again on every run while it lasts) — so that it is claimed in the
- * alert log before it is published. Any other finding comes from a ledger write that applied in
- * this very invocation, and no other invocation can hold it.
+ * Asks the alert log what the plan needs before the alert is published (nothing for a fresh
+ * finding), and settles the alert: see {@link routeAlert}. With the token of the claim this
+ * invocation now holds, if any, to release it should the publish fail.
  */
-export function mayBeAlerted(finding: Finding): boolean {
-  return (
-    isRedelivered(finding) ||
-    isLatePush(finding) ||
-    finding.kind === 'OVERWRITE_BLOCKED' ||
-    finding.detectedBy !== 'event'
+async function settle(
+  alert: QueuedAlert,
+  deps: AlertDeps,
+  reads: LedgerReads,
+): Promise<{ readonly settled: Settlement; readonly token?: string }> {
+  const clock = deps.now ?? Date.now;
+  const route = routeAlert(alert, { now: clock(), writtenAt: writtenAt(alert.finding, reads) });
+  if (route === 'publish') return { settled: published(alert) };
+  if (route === 'look') return { settled: afterLook(await wasSent(alert.finding, deps, clock())) };
+  const claim = await claimAlert(alert.finding, deps, clock());
+  const settled = afterClaim(alert, claim.status);
+  return claim.status === 'claimed' ? { settled, token: claim.token } : { settled };
+}
+
+/**
+ * Carries out what the plan says of an alert's pending copy. Best effort: a copy left behind is
+ * found delivered by the next reader and removed then; a copy not stored leaves the alert to the
+ * invocation holding its claim (the retry of the event re-creates most findings anyway).
+ */
+async function stepPending(
+  step: PendingStep,
+  alert: QueuedAlert,
+  stored: ReadonlyMap<string, PendingAlert>,
+  deps: AlertDeps,
+  result: AlertResult,
+): Promise<void> {
+  if (step === 'store') {
+    await storePending(alert.finding, deps).catch(() => false);
+    return;
+  }
+  const entry = step === 'clear' ? stored.get(alert.finding.id) : undefined;
+  if (!entry) return;
+  await clearPending(entry, deps).then(
+    () => result.pendingCleared++,
+    () => {},
   );
 }
 
-type Claim =
-  | { readonly status: 'claimed'; readonly token: string }
-  | { readonly status: 'sent' }
-  | { readonly status: 'inFlight' };
-
-const num = (n: number): AttributeValue => ({ N: String(n) });
-
 /**
- * Claims the alert of `finding`: succeeds when it was never sent (or its log entry expired) and
- * nobody else holds a live claim — or when the claim is this attempt's own (an SDK retry of a
- * claim that was written but whose answer was lost).
+ * Stores the findings as pending on their items; how many were stored. A failure to store one is
+ * not fatal: the retry of the event re-creates most findings anyway.
  */
-async function claim(finding: Finding, deps: AlertDeps, now: number): Promise<Claim> {
-  const token = randomUUID();
-  try {
-    await deps.dynamo.send(
-      new PutItemCommand({
-        TableName: deps.tableName,
-        Item: {
-          ...keyItem(alertKey(finding.id)),
-          kind: { S: finding.kind },
-          owner: { S: token },
-          lease: num(now + ALERT_LEASE_MS),
-          expiresAt: num(Math.floor(now / 1000) + ALERT_LOG_TTL_SECONDS),
-        },
-        ConditionExpression:
-          'attribute_not_exists(pk) OR expiresAt < :nowSec OR ' +
-          '(attribute_not_exists(sentAt) AND (#lease < :now OR #owner = :token))',
-        ExpressionAttributeNames: { '#lease': 'lease', '#owner': 'owner' },
-        ExpressionAttributeValues: {
-          ':nowSec': num(Math.floor(now / 1000)),
-          ':now': num(now),
-          ':token': { S: token },
-        },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return { status: 'claimed', token };
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return error.Item?.sentAt ? { status: 'sent' } : { status: 'inFlight' };
-  }
-}
-
-/** True when the alert log says `finding` was sent (and the entry has not expired). */
-async function wasSent(finding: Finding, deps: AlertDeps, now: number): Promise<boolean> {
-  const { Item } = await deps.dynamo.send(
-    new GetItemCommand({
-      TableName: deps.tableName,
-      Key: keyItem(alertKey(finding.id)),
-      ConsistentRead: true,
-    }),
-  );
-  // DynamoDB deletes expired items only eventually: an expired entry no longer counts.
-  return Item?.sentAt !== undefined && Number(Item.expiresAt?.N ?? Infinity) * 1000 > now;
-}
-
-/** Gives a claim up after a failed publish, so that the retry may claim it at once. */
-async function release(finding: Finding, token: string, deps: AlertDeps): Promise<void> {
-  await deps.dynamo
-    .send(
-      new UpdateItemCommand({
-        TableName: deps.tableName,
-        Key: keyItem(alertKey(finding.id)),
-        UpdateExpression: 'SET #lease = :zero',
-        ConditionExpression: '#owner = :token AND attribute_not_exists(sentAt)',
-        ExpressionAttributeNames: { '#lease': 'lease', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':zero': num(0), ':token': { S: token } },
-      }),
-    )
-    .catch(() => {}); // the lease expires by itself
-}
-
-/** Writes the alert log entry of a published finding; retried beyond the SDK's attempts. */
-async function markSent(finding: Finding, deps: AlertDeps, now: number): Promise<boolean> {
-  const delays = deps.logRetryDelaysMs ?? LOG_RETRY_DELAYS_MS;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await deps.dynamo.send(
-        new PutItemCommand({
-          TableName: deps.tableName,
-          Item: {
-            ...keyItem(alertKey(finding.id)),
-            kind: { S: finding.kind },
-            sentAt: { S: new Date(now).toISOString() },
-            expiresAt: num(Math.floor(now / 1000) + ALERT_LOG_TTL_SECONDS),
-          },
-        }),
-      );
-      return true;
-    } catch {
-      const delay = delays[attempt];
-      if (delay === undefined) return false;
-      await sleep(delay);
-    }
-  }
+async function deferAll(findings: readonly Finding[], deps: AlertDeps): Promise<number> {
+  const outcomes = await Promise.all(findings.map((f) => storePending(f, deps).catch(() => false)));
+  return outcomes.filter(Boolean).length;
 }
 
 /**
  * Publishes each finding at or above the threshold that was not alerted yet, then each pending
- * alert the ledger read during this run (`reads`, stored by an earlier run) that was not. When SNS
- * fails, every finding not delivered yet is stored as pending on its item, and AlertDeliveryError
- * is thrown so that the invocation is retried.
+ * alert the ledger read during this run (`reads`, stored by an earlier run) that was not — in the
+ * order and by the rules of the plan (lib/core/delivery/plan.ts). When SNS (or the alert log)
+ * fails, every alert not delivered yet is stored as pending on its item, and the error (an
+ * AlertDeliveryError from SNS) is thrown so that the invocation is retried.
  */
 export async function publishAlerts(
-  findings: readonly Finding[],
+  findings: readonly Found[],
   deps: AlertDeps,
   reads: LedgerReads = NO_READS,
 ): Promise<AlertResult> {
+  const clock = deps.now ?? Date.now;
+  const stored = new Map(reads.pending.map((p) => [p.finding.id, p]));
+  const queue = queueAlerts(
+    findings,
+    reads.pending.map((p) => p.finding),
+    deps.minSeverity,
+  );
   const result: AlertResult = {
     published: 0,
-    belowThreshold: 0,
+    belowThreshold: queue.belowThreshold,
     duplicates: 0,
     inFlight: 0,
     unlogged: 0,
     pendingCleared: 0,
   };
-  const clock = deps.now ?? Date.now;
-  const stored = new Map(reads.pending.map((p) => [p.finding.id, p]));
-  const queue: Finding[] = [];
-  const queued = new Set<string>();
-  for (const finding of findings) {
-    if (!isAtLeast(finding.severity, deps.minSeverity)) {
-      if (!stored.has(finding.id)) result.belowThreshold++;
-      continue;
-    }
-    if (queued.has(finding.id)) continue;
-    queued.add(finding.id);
-    queue.push(finding);
-  }
-  // Stored alerts were at or above the threshold of the run that stored them.
-  for (const { finding } of reads.pending) {
-    if (queued.has(finding.id)) continue;
-    queued.add(finding.id);
-    queue.push(finding);
-  }
-
-  const done = async (finding: Finding) => {
-    const entry = stored.get(finding.id);
-    if (!entry) return;
-    // Best effort: an entry left behind is found delivered by the next reader, and removed then.
-    await clearPending(entry, deps).then(
-      () => result.pendingCleared++,
-      () => {},
-    );
-  };
-
-  for (const [index, finding] of queue.entries()) {
+  for (const [index, alert] of queue.alerts.entries()) {
     let token: string | undefined;
+    let settled: Settlement;
     try {
-      if (mayBeAlerted(finding) || stored.has(finding.id)) {
-        const key = homeKey(finding);
-        const written = key === null ? undefined : reads.writtenAt(key);
-        if (
-          isRedelivered(finding) &&
-          !stored.has(finding.id) &&
-          written !== undefined &&
-          clock() - written < ALERT_LEASE_MS
-        ) {
-          // The invocation whose write made this finding wrote it moments ago: it has sent the
-          // alert, or is sending it — and should it fail, it stores the alert as pending; should
-          // it die, Lambda retries its event after the lease. Either way not this one's to send.
-          if (await wasSent(finding, deps, clock())) result.duplicates++;
-          else result.inFlight++;
-          await done(finding);
-          continue;
-        }
-        const claimed = await claim(finding, deps, clock());
-        if (claimed.status === 'sent') {
-          result.duplicates++;
-          await done(finding);
-          continue;
-        }
-        if (claimed.status === 'inFlight') {
-          // Another invocation holds the claim; should it fail without storing the alert, this
-          // copy is delivered by whoever reads the item next.
-          result.inFlight++;
-          if (!stored.has(finding.id)) await storePending(finding, deps).catch(() => false);
-          continue;
-        }
-        token = claimed.token;
-      }
-      await publishMessage(renderAlert(finding), deps, finding.id);
+      ({ settled, token } = await settle(alert, deps, reads));
+      if (settled.publish) await publishMessage(renderAlert(alert.finding), deps, alert.finding.id);
     } catch (error) {
       // SNS (or the alert log) failed: keep what is not delivered, and fail the invocation.
-      if (token !== undefined) await release(finding, token, deps);
-      const deferred = await deferRest(queue.slice(index), stored, deps);
+      if (token !== undefined) await releaseClaim(alert.finding, token, deps);
+      const deferred = await deferAll(toDefer(queue.alerts.slice(index)), deps);
       if (error instanceof AlertDeliveryError) error.deferred = deferred;
       throw error;
     }
-    result.published++;
-    // The message is out: failing the invocation now would only send it again.
-    if (!(await markSent(finding, deps, clock()))) result.unlogged++;
-    await done(finding);
+    if (settled.publish) {
+      result.published++;
+      // The message is out: failing the invocation now would only send it again.
+      if (!(await recordSent(alert.finding, deps, clock()))) result.unlogged++;
+    } else if (settled.as === 'duplicate') result.duplicates++;
+    else result.inFlight++;
+    await stepPending(settled.pending, alert, stored, deps, result);
   }
   return result;
-}
-
-/**
- * Stores every finding not delivered yet (and not stored already) as pending on its item. A
- * failure to store one is not fatal: the retry of the event re-creates most findings anyway.
- */
-async function deferRest(
-  rest: readonly Finding[],
-  stored: ReadonlyMap<string, PendingAlert>,
-  deps: AlertDeps,
-): Promise<number> {
-  const outcomes = await Promise.all(
-    rest
-      .filter((f) => !stored.has(f.id) && homeKey(f) !== null)
-      .map((f) => storePending(f, deps).catch(() => false)),
-  );
-  return outcomes.filter(Boolean).length;
 }
 
 /** Publishes one rendered message (`MessageStructure: 'json'`); `what` names it in errors. */

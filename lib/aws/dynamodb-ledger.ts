@@ -343,8 +343,8 @@ export function createDynamoLedger({
         const prev: ConfigRecord = item?.record?.S
           ? (JSON.parse(item.record.S) as ConfigRecord)
           : EMPTY_CONFIG_RECORD;
-        const { next, finding } = decide(prev);
-        if (!next) return finding;
+        const { next, found } = decide(prev);
+        if (!next) return found;
         const written = stamp();
         try {
           await client.send(
@@ -365,7 +365,7 @@ export function createDynamoLedger({
                 : { ExpressionAttributeValues: { ':v': { N: String(version) } } }),
             }),
           );
-          return finding;
+          return found;
         } catch (error) {
           if (!(error instanceof ConditionalCheckFailedException)) throw error;
         }

@@ -8,6 +8,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { createEcrRegistry } from '../aws/ecr-registry.ts';
 import { createAuditor } from '../core/engine/auditor.ts';
 import { createMemoryLedger } from '../core/engine/memory-ledger.ts';
+import { findingsOf } from '../core/model/delivery.ts';
 import { isAtLeast, SEVERITIES, type Severity } from '../core/model/findings.ts';
 import { runScan } from '../core/scan/scan.ts';
 import { SILENT } from '../core/telemetry.ts';
@@ -112,14 +113,15 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
 
   for (const failure of report.failures)
     io.stderr.write(`${failure.repository}: scan failed: ${failure.error}\n`);
-  const shown = report.findings.filter((f) => isAtLeast(f.severity, minSeverity));
+  const findings = findingsOf(report.findings);
+  const shown = findings.filter((f) => isAtLeast(f.severity, minSeverity));
   io.stdout.write(renderFindings(shown, format, wantsColour(io)));
   io.stderr.write(
-    `ecr-tag-auditor: scanned ${report.repositories} repositories (${report.ignored} ignored, ${report.failures.length} failed), ${report.templates} templates, ${report.tags} tags in ${report.account}/${report.region}; ${report.findings.length} finding(s), ${shown.length} at ${minSeverity} or above\n`,
+    `ecr-tag-auditor: scanned ${report.repositories} repositories (${report.ignored} ignored, ${report.failures.length} failed), ${report.templates} templates, ${report.tags} tags in ${report.account}/${report.region}; ${findings.length} finding(s), ${shown.length} at ${minSeverity} or above\n`,
   );
   // Saved after printing, so that a state file that cannot be written loses no findings.
   if (values.state) await saveStateFile(values.state, ledger.state);
   if (report.failures.length > 0) return EXIT.INPUT;
-  if (failOn && report.findings.some((f) => isAtLeast(f.severity, failOn))) return EXIT.FINDINGS;
+  if (failOn && findings.some((f) => isAtLeast(f.severity, failOn))) return EXIT.FINDINGS;
   return EXIT.OK;
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { findingsOf } from '../core/model/delivery.ts';
 import { FINDING_KINDS } from '../core/model/findings.ts';
 import type { ScanReport } from '../core/scan/scan.ts';
 import { type AlertMessage, chatLiteral, SNS_LIMITS, snsSubject } from './chat.ts';
@@ -26,19 +27,18 @@ export function renderScanSummary(
   report: ScanReport,
   maxBytes: number = SNS_LIMITS.messageBytes,
 ): AlertMessage[] {
-  const high = report.findings.filter((f) => f.severity === 'HIGH').length;
-  const title = `ECR tag audit of ${report.account}/${report.region}: ${report.findings.length} finding(s), ${high} high, ${report.failures.length} failure(s)`;
+  const findings = findingsOf(report.findings);
+  const high = findings.filter((f) => f.severity === 'HIGH').length;
+  const title = `ECR tag audit of ${report.account}/${report.region}: ${findings.length} finding(s), ${high} high, ${report.failures.length} failure(s)`;
   const head = [
     `Scanned ${report.repositories} repositories (${report.ignored} ignored), ${report.templates} creation templates and ${report.tags} tags, ${report.startedAt} to ${report.finishedAt}.`,
-    ...FINDING_KINDS.map(
-      (kind) => [kind, report.findings.filter((f) => f.kind === kind).length] as const,
-    )
+    ...FINDING_KINDS.map((kind) => [kind, findings.filter((f) => f.kind === kind).length] as const)
       .filter(([, n]) => n > 0)
       .map(([kind, n]) => `• ${kind}: ${n}`),
   ];
   const lines = [
     ...report.failures.map((f) => `• FAILED ${chatLiteral(f.repository)}: ${chatLiteral(f.error)}`),
-    ...report.findings.map(
+    ...findings.map(
       (f) =>
         `• ${f.severity} ${f.kind} ${chatLiteral(f.repository ?? `template:${f.templatePrefix}`)}${f.tag ? ` ${chatLiteral(f.tag)}` : ''}`,
     ),
@@ -76,7 +76,7 @@ export function renderScanSummary(
         threadId: `scan/${report.account}/${report.region}`,
         eventType: 'SCAN_SUMMARY',
         additionalContext: {
-          findings: String(report.findings.length),
+          findings: String(findings.length),
           failures: String(report.failures.length),
           startedAt: report.startedAt,
         },
@@ -84,9 +84,7 @@ export function renderScanSummary(
     };
     const text = JSON.stringify(notification);
     return {
-      subject: snsSubject(
-        `ECR tag audit: ${report.findings.length} finding(s), ${high} high${suffix}`,
-      ),
+      subject: snsSubject(`ECR tag audit: ${findings.length} finding(s), ${high} high${suffix}`),
       message: JSON.stringify({ default: text }),
       messageAttributes: {
         kind: { DataType: 'String', StringValue: 'SCAN_SUMMARY' },

@@ -14,6 +14,7 @@ import {
 import { type LedgerReads, NO_READS, type PendingScope } from '../aws/pending.ts';
 import type { Auditor } from '../core/engine/auditor.ts';
 import { normalizeEvent } from '../core/intake/normalize.ts';
+import { type Found, findingsOf } from '../core/model/delivery.ts';
 import type { Finding } from '../core/model/findings.ts';
 import type { RuntimeLog, RuntimeMetrics } from '../core/telemetry.ts';
 import { rejectNonEcrEvent } from './edge.ts';
@@ -65,14 +66,15 @@ export async function auditEvent(raw: unknown, deps: AuditDeps): Promise<AuditOu
     return { status: 'skipped', reason: result.reason };
   }
   const apply = async () => {
-    const found: Finding[] = [];
+    const found: Found[] = [];
     for (const event of result.events) found.push(...(await deps.auditor.apply(event)));
     return found;
   };
-  const { value: findings, reads } = deps.pending
+  const { value: found, reads } = deps.pending
     ? await deps.pending.run(apply)
     : { value: await apply(), reads: NO_READS };
   metrics.count('EventsAudited');
+  const findings = findingsOf(found);
   if (findings.length > 0) {
     metrics.count('Findings', findings.length);
     metrics.count('HighFindings', findings.filter((f) => f.severity === 'HIGH').length);
@@ -85,7 +87,7 @@ export async function auditEvent(raw: unknown, deps: AuditDeps): Promise<AuditOu
       repository: f.repository,
       tag: f.tag,
     });
-  const alerts = await deliver(findings, reads, deps);
+  const alerts = await deliver(found, reads, deps);
   return { status: 'audited', findings, published: alerts.published };
 }
 
@@ -94,7 +96,7 @@ export async function auditEvent(raw: unknown, deps: AuditDeps): Promise<AuditOu
  * before it is rethrown (the invocation fails and is retried; what was not delivered is stored).
  */
 export async function deliver(
-  findings: readonly Finding[],
+  findings: readonly Found[],
   reads: LedgerReads,
   deps: Pick<AuditDeps, 'alerts' | 'log' | 'metrics'>,
 ): Promise<AlertResult> {

@@ -5,15 +5,12 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ALERT_LOG_TTL_SECONDS,
-  AlertDeliveryError,
-  type AlertDeps,
-  publishAlerts,
-} from '../../lib/aws/alerts.ts';
+import { ALERT_LOG_TTL_SECONDS } from '../../lib/aws/alert-log.ts';
+import { AlertDeliveryError, type AlertDeps, publishAlerts } from '../../lib/aws/alerts.ts';
 import { createDynamoLedger } from '../../lib/aws/dynamodb-ledger.ts';
 import { createAuditor } from '../../lib/core/engine/auditor.ts';
 import type { PushEvent } from '../../lib/core/intake/types.ts';
+import type { Delivery, Found } from '../../lib/core/model/delivery.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
 import { renderAlert } from '../../lib/render/chat.ts';
 import {
@@ -91,18 +88,23 @@ async function overwrite(repository: string) {
   expect(await auditor.apply(push(repository, 'v1', 1, 1))).toEqual([]);
   const event = push(repository, 'v1', 2, 2);
   const findings = await auditor.apply(event);
-  expect(findings.map((f) => f.kind)).toEqual(['TAG_OVERWRITE_VIOLATION']);
+  expect(findings.map((f) => [f.finding.kind, f.delivery])).toEqual([
+    ['TAG_OVERWRITE_VIOLATION', 'fresh'],
+  ]);
   table.fake.reset();
   return { auditor, event, findings };
 }
 
+/** `finding` with the delivery decision the auditor gives it. */
+const as = (delivery: Delivery, finding: Finding): Found => ({ finding, delivery });
+
 describe('publishAlerts', () => {
   it('publishes one message per finding at or above the threshold, and logs each', async () => {
-    const findings: Finding[] = [
-      sampleFinding('TAG_OVERWRITE_VIOLATION', { id: 'p-high' }),
-      sampleFinding('OVERWRITE_BLOCKED', { id: 'p-low', severity: 'LOW' }),
-      sampleFinding('TAG_OVERWRITE_ALLOWED', { id: 'p-info' }),
-      sampleFinding('CONFIG_DRIFT_RESOLVED', { id: 'p-info-2' }),
+    const findings: Found[] = [
+      as('fresh', sampleFinding('TAG_OVERWRITE_VIOLATION', { id: 'p-high' })),
+      as('recurring', sampleFinding('OVERWRITE_BLOCKED', { id: 'p-low', severity: 'LOW' })),
+      as('fresh', sampleFinding('TAG_OVERWRITE_ALLOWED', { id: 'p-info' })),
+      as('fresh', sampleFinding('CONFIG_DRIFT_RESOLVED', { id: 'p-info-2' })),
     ];
     const result = await publishAlerts(findings, deps);
     expect(result).toMatchObject({ published: 2, belowThreshold: 2, duplicates: 0 });
@@ -114,7 +116,7 @@ describe('publishAlerts', () => {
       'p-low',
     ]);
     const [first] = sns.published;
-    const expected = renderAlert(findings[0] as Finding);
+    const expected = renderAlert((findings[0] as Found).finding);
     expect(first).toMatchObject({
       topicArn: TOPIC,
       subject: expected.subject,
@@ -136,7 +138,8 @@ describe('publishAlerts', () => {
     expect((await publishAlerts(findings, deps)).published).toBe(1);
     // The same event again (EventBridge delivers at least once): the same finding, same id.
     const again = await auditor.apply(event);
-    expect(again.map((f) => f.id)).toEqual(findings.map((f) => f.id));
+    expect(again.map((f) => f.finding.id)).toEqual(findings.map((f) => f.finding.id));
+    expect(again.map((f) => f.delivery)).toEqual(['redelivered']);
     expect(await publishAlerts(again, deps)).toMatchObject({
       published: 0,
       belowThreshold: 0,
@@ -145,16 +148,53 @@ describe('publishAlerts', () => {
     expect(sns.published).toHaveLength(1);
   });
 
+  it('leaves a redelivered finding to the alert log after a JSON round trip', async () => {
+    // Prepare: the overwrite is alerted; its event comes again, and its finding is serialized.
+    const { auditor, event, findings } = await overwrite('round-trip/app');
+    expect((await publishAlerts(findings, deps)).published).toBe(1);
+    const again = JSON.parse(JSON.stringify(await auditor.apply(event))) as Found[];
+    // Act
+    const result = await publishAlerts(again, deps);
+    // Assess: still redelivered, so claimed, found sent, and not published again.
+    expect(again.map((f) => f.delivery)).toEqual(['redelivered']);
+    expect(result).toMatchObject({ published: 0, duplicates: 1 });
+    expect(sns.published).toHaveLength(1);
+  });
+
+  it('decides from the delivery decision it is given, whatever the finding object', async () => {
+    // Prepare
+    const finding = sampleFinding('TAG_OVERWRITE_VIOLATION', { id: 'decided-by-data' });
+    const conditions = () =>
+      table.fake.requests.map(
+        (r) => (r.body as { ConditionExpression?: string }).ConditionExpression,
+      );
+    // Act: fresh, then the very same object as recurring.
+    const fresh = await publishAlerts([as('fresh', finding)], deps);
+    const freshConditions = conditions();
+    table.fake.reset();
+    const recurring = await publishAlerts([as('recurring', finding)], deps);
+    // Assess: fresh is published without a claim (only the log, unconditional); recurring is
+    // claimed first, and the claim finds it sent.
+    expect(fresh).toMatchObject({ published: 1, duplicates: 0 });
+    expect(freshConditions).toEqual([undefined]);
+    expect(recurring).toMatchObject({ published: 0, duplicates: 1 });
+    expect(conditions()).toEqual([expect.stringContaining('attribute_not_exists(pk)')]);
+    expect(sns.published).toHaveLength(1);
+  });
+
   it('publishes a finding a scan reports on every run once', async () => {
     const drift = sampleFinding('CONFIG_DRIFT', { id: 'drift-episode-1', detectedBy: 'scan' });
-    await publishAlerts([drift], deps);
-    await publishAlerts([{ ...drift }], deps);
+    await publishAlerts([as('recurring', drift)], deps);
+    await publishAlerts([as('recurring', { ...drift })], deps);
     expect(sns.published).toHaveLength(1);
     expect(sns.count('Publish')).toBe(1);
   });
 
   it('alerts a lasting finding again once its log entry has expired, deleted or not', async () => {
-    const drift = sampleFinding('CONFIG_DRIFT', { id: 'drift-episode-2', detectedBy: 'scan' });
+    const drift = as(
+      'recurring',
+      sampleFinding('CONFIG_DRIFT', { id: 'drift-episode-2', detectedBy: 'scan' }),
+    );
     await publishAlerts([drift], deps);
     const justBefore = { ...deps, now: () => NOW + ALERT_LOG_TTL_SECONDS * 1000 - 1000 };
     expect((await publishAlerts([drift], justBefore)).duplicates).toBe(1);
@@ -176,15 +216,17 @@ describe('publishAlerts', () => {
     await expect(sent).rejects.toThrow(/could not publish tag-overwrite-violation-/);
     expect(sns.count('Publish')).toBe(3); // every attempt the client had
     expect(sns.published).toEqual([]);
-    expect(await alertLogItem(findings[0]?.id ?? '')).toBeUndefined();
+    expect(await alertLogItem(findings[0]?.finding.id ?? '')).toBeUndefined();
 
     // Lambda retries the event: the ledger has moved already, the finding comes back the same.
     const again = await auditor.apply(event);
-    expect(again.map((f) => f.id)).toEqual(findings.map((f) => f.id));
+    expect(again.map((f) => f.finding.id)).toEqual(findings.map((f) => f.finding.id));
     expect((await publishAlerts(again, deps)).published).toBe(1);
     expect((await publishAlerts(await auditor.apply(event), deps)).duplicates).toBe(1);
     expect(sns.published).toHaveLength(1);
-    expect(sns.published[0]?.messageAttributes.findingId?.stringValue).toBe(findings[0]?.id);
+    expect(sns.published[0]?.messageAttributes.findingId?.stringValue).toBe(
+      findings[0]?.finding.id,
+    );
   });
 
   it('does not retry a non-retryable SNS error, and delivers on the next attempt', async () => {
@@ -195,15 +237,15 @@ describe('publishAlerts', () => {
     await expect(sent).rejects.toThrow('not authorized to publish');
     await expect(sent).rejects.toMatchObject({ cause: { name: 'AuthorizationErrorException' } });
     expect(sns.count('Publish')).toBe(1);
-    expect(await alertLogItem(findings[0]?.id ?? '')).toBeUndefined();
+    expect(await alertLogItem(findings[0]?.finding.id ?? '')).toBeUndefined();
     expect((await publishAlerts(await auditor.apply(event), deps)).published).toBe(1);
     expect(sns.published).toHaveLength(1);
   });
 
   it('keeps what was delivered before a failure in the same batch', async () => {
     const findings = [
-      sampleFinding('OVERWRITE_BLOCKED', { id: 'batch-1', severity: 'LOW' }),
-      sampleFinding('OVERWRITE_BLOCKED', { id: 'batch-2', severity: 'LOW' }),
+      as('recurring', sampleFinding('OVERWRITE_BLOCKED', { id: 'batch-1', severity: 'LOW' })),
+      as('recurring', sampleFinding('OVERWRITE_BLOCKED', { id: 'batch-2', severity: 'LOW' })),
     ];
     sns.injectWith('Publish', ({ body }) =>
       (body as Record<string, string>).Message?.includes('batch-2')

@@ -192,12 +192,15 @@ async function apply(ledger: Ledger, ref: RepositoryRef, op: Op) {
     case 'push': {
       const change = { time: op.time, eventId: op.id };
       const prev = await ledger.recordPush(ref, op.tag, op.digest, change);
-      const finding = pushFinding(POLICY, ref, prev, op.tag, op.digest, {
+      const found = pushFinding(POLICY, ref, prev, op.tag, op.digest, {
         ...change,
         actor: null,
         detectedBy: 'event',
       });
-      return { prev: observable(prev), finding: finding && [finding.id, finding.kind] };
+      return {
+        prev: observable(prev),
+        finding: found && [found.finding.id, found.finding.kind, found.delivery],
+      };
     }
     case 'deleteTag':
       await ledger.recordDelete(ref, op.tag, op.digest, { time: op.time, eventId: op.id });
@@ -381,14 +384,14 @@ describe('DynamoDB ledger: configuration records', () => {
         dynamo.updateConfig(target, (prev) => {
           decisions++;
           const ids = prev.eventId ? prev.eventId.split(',') : [];
-          return { next: record([...ids, `w${i}`].join(',')), finding: null };
+          return { next: record([...ids, `w${i}`].join(',')), found: null };
         }),
       ),
     );
     let final: ConfigRecord | undefined;
     await dynamo.updateConfig(target, (prev) => {
       final = prev;
-      return { next: null, finding: null };
+      return { next: null, found: null };
     });
     expect(final?.eventId?.split(',').sort()).toEqual(
       Array.from({ length: writers }, (_, i) => `w${i}`).sort(),
@@ -412,21 +415,21 @@ describe('DynamoDB ledger: configuration records', () => {
   it('decides again on the newer record after a conflicting write', async () => {
     const ref = freshRef();
     const target = { kind: 'repository' as const, ref };
-    await dynamo.updateConfig(target, () => ({ next: record('first'), finding: null }));
+    await dynamo.updateConfig(target, () => ({ next: record('first'), found: null }));
     // Writer B stores its record right after writer A has read `first`.
     const racing = interleaved('GetItemCommand', () =>
-      dynamo.updateConfig(target, (prev) => ({ next: record(`${prev.eventId}+B`), finding: null })),
+      dynamo.updateConfig(target, (prev) => ({ next: record(`${prev.eventId}+B`), found: null })),
     );
     const seen: (string | null)[] = [];
     await racing.updateConfig(target, (prev) => {
       seen.push(prev.eventId);
-      return { next: record(`${prev.eventId}+A`), finding: null };
+      return { next: record(`${prev.eventId}+A`), found: null };
     });
     expect(seen).toEqual(['first', 'first+B']);
     let final: ConfigRecord | undefined;
     await dynamo.updateConfig(target, (prev) => {
       final = prev;
-      return { next: null, finding: null };
+      return { next: null, found: null };
     });
     expect(final?.eventId).toBe('first+B+A');
   });
@@ -437,7 +440,7 @@ describe('DynamoDB ledger: configuration records', () => {
     let decisions = 0;
     const update = dynamo.updateConfig({ kind: 'repository', ref }, () => {
       decisions++;
-      return { next: record('x'), finding: null };
+      return { next: record('x'), found: null };
     });
     await expect(update).rejects.toBeInstanceOf(LedgerConflictError);
     expect(decisions).toBe(5);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createAuditor } from '../../lib/core/engine/auditor.ts';
 import { createMemoryLedger } from '../../lib/core/engine/memory-ledger.ts';
 import type { DomainEvent } from '../../lib/core/intake/types.ts';
+import { findingsOf } from '../../lib/core/model/delivery.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
 import { parsePolicy } from '../../lib/io/policy/index.ts';
 import { blocked, config, configChange, del, digest, push } from '../support/events.ts';
@@ -26,7 +27,7 @@ ignore: ["cache/**"]
 async function run(events: DomainEvent[]): Promise<Finding[]> {
   const auditor = createAuditor(policy, createMemoryLedger());
   const findings: Finding[] = [];
-  for (const event of events) findings.push(...(await auditor.apply(event)));
+  for (const event of events) findings.push(...findingsOf(await auditor.apply(event)));
   return findings;
 }
 

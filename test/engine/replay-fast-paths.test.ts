@@ -205,7 +205,7 @@ async function plainReplay(path: string): Promise<{ findings: Finding[]; state: 
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const event of events) {
-    for (const f of await auditor.apply(event)) {
+    for (const { finding: f } of await auditor.apply(event)) {
       if (seen.has(f.id)) continue;
       seen.add(f.id);
       findings.push(f);

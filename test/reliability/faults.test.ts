@@ -7,7 +7,8 @@
  * and a consistent ledger (tag at the new digest, alert marked sent, nothing left pending).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ALERT_LEASE_MS, AlertDeliveryError } from '../../lib/aws/alerts.ts';
+import { AlertDeliveryError } from '../../lib/aws/alerts.ts';
+import { ALERT_LEASE_MS } from '../../lib/core/delivery/plan.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
 import { auditEvent } from '../../lib/runtime/audit-event.ts';
 import type { Composition } from '../../lib/runtime/compose.ts';

@@ -145,7 +145,7 @@ describe('the chat message of any finding is inert', () => {
             ignored: 0,
             templates: 0,
             tags: 3,
-            findings,
+            findings: findings.map((finding) => ({ finding, delivery: 'recurring' })),
             failures,
           };
           for (const part of renderScanSummary(report)) {

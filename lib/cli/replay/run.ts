@@ -13,6 +13,7 @@ import { createMemoryLedger, type LedgerState } from '../../core/engine/memory-l
 import type { TagRecord } from '../../core/engine/records.ts';
 import { takeImageActionPush } from '../../core/intake/normalize.ts';
 import type { SnapshotEntry } from '../../core/intake/snapshot.ts';
+import type { Found } from '../../core/model/delivery.ts';
 import type { Finding } from '../../core/model/findings.ts';
 import type { RepositoryRef } from '../../core/model/refs.ts';
 import {
@@ -250,8 +251,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayResult> {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   // Events arrive at least once; a redelivered event yields its finding again, with the same id.
-  const report = (found: Finding[]) => {
-    for (const finding of found) {
+  // The delivery decisions only matter to alert delivery.
+  const report = (found: readonly Found[]) => {
+    for (const { finding } of found) {
       if (seen.has(finding.id)) continue;
       seen.add(finding.id);
       findings.push(finding);

@@ -1,6 +1,8 @@
 /**
- * The auditor: applies domain events to a ledger and returns findings. The CLI runs it over an
- * in-memory ledger, the Lambda handlers over DynamoDB; both judge with the same pure decisions.
+ * The auditor: applies domain events to a ledger and returns findings, each with its delivery
+ * decision (lib/core/model/delivery.ts). The CLI runs it over an in-memory ledger and keeps only
+ * the findings; the Lambda handlers run it over DynamoDB and hand the decisions to alert delivery.
+ * Both judge with the same pure decisions.
  *
  * @module
  */
@@ -8,7 +10,7 @@
 import type { DomainEvent } from '../intake/types.ts';
 import { forEachLimited } from '../limited.ts';
 import type { MutabilityConfig } from '../model/config.ts';
-import type { Finding } from '../model/findings.ts';
+import type { Found } from '../model/delivery.ts';
 import type { RepositoryRef } from '../model/refs.ts';
 import type { Policy } from '../policy/types.ts';
 import {
@@ -40,8 +42,8 @@ export interface TagListing {
 
 /** An auditor over one policy and one ledger. */
 export interface Auditor {
-  /** Applies one domain event; returns its findings (often none). */
-  apply(event: DomainEvent): Promise<Finding[]>;
+  /** Applies one domain event; returns its findings (often none) with their delivery decisions. */
+  apply(event: DomainEvent): Promise<Found[]>;
   /**
    * Judges a configuration seen in a snapshot or a scan, and records it. `knownTags` are the
    * witness candidates when the caller has them already; else the ledger's tags are read.
@@ -51,16 +53,16 @@ export interface Auditor {
     config: MutabilityConfig,
     at: Provenance,
     knownTags?: Iterable<string>,
-  ): Promise<Finding[]>;
+  ): Promise<Found[]>;
   /**
    * Reconciles the tags a scan listed with the ledger: a tag whose digest differs from the
    * ledger's was moved without an event reaching us (an overwrite finding), unseen tags seed the
    * ledger, and tags the ledger holds that ECR no longer lists are tombstoned.
    */
-  reconcileTags(ref: RepositoryRef, listing: TagListing): Promise<Finding[]>;
+  reconcileTags(ref: RepositoryRef, listing: TagListing): Promise<Found[]>;
 }
 
-const list = (finding: Finding | null): Finding[] => (finding ? [finding] : []);
+const list = (found: Found | null): Found[] => (found ? [found] : []);
 
 /**
  * True when a push of `digest` (event id `eventId`, at any time) to a tag whose record is `prev`
@@ -110,7 +112,7 @@ export function createAuditor(policy: Policy, ledger: Ledger): Auditor {
     );
   };
 
-  const apply = async (event: DomainEvent): Promise<Finding[]> => {
+  const apply = async (event: DomainEvent): Promise<Found[]> => {
     const at = {
       time: event.time,
       eventId: event.eventId,
@@ -146,10 +148,10 @@ export function createAuditor(policy: Policy, ledger: Ledger): Auditor {
     }
   };
 
-  const reconcileTags = async (ref: RepositoryRef, listing: TagListing): Promise<Finding[]> => {
+  const reconcileTags = async (ref: RepositoryRef, listing: TagListing): Promise<Found[]> => {
     const { at, recheckFrom } = listing;
     const [current, known] = await Promise.all([listing.tags, ledger.tags(ref)]);
-    const findings: Finding[] = [];
+    const findings: Found[] = [];
     const writes: (() => Promise<void>)[] = [];
     for (const [tag, digest] of current) {
       const record = known.get(tag);
@@ -157,15 +159,15 @@ export function createAuditor(policy: Policy, ledger: Ledger): Auditor {
         // A move that an earlier scan recorded: its alert may have been lost if that run
         // failed after the write. The alert log says whether it was sent.
         if (record.eventId === null && Date.parse(record.time) >= recheckFrom) {
-          const finding = lastMoveFinding(policy, ref, tag, record, at);
-          if (finding) findings.push(finding);
+          const found = lastMoveFinding(policy, ref, tag, record, at);
+          if (found) findings.push(found);
         }
         continue;
       }
       writes.push(async () => {
         const prev = await ledger.recordPush(ref, tag, digest, at);
-        const finding = pushFinding(policy, ref, prev, tag, digest, at);
-        if (finding) findings.push(finding);
+        const found = pushFinding(policy, ref, prev, tag, digest, at);
+        if (found) findings.push(found);
       });
     }
     for (const [tag, record] of known) {

@@ -6,6 +6,7 @@
  * @module
  */
 import { describeConfig, type MutabilityConfig } from '../model/config.ts';
+import type { Delivery, Found } from '../model/delivery.ts';
 import {
   type DetectedBy,
   driftSeverity,
@@ -28,40 +29,29 @@ export interface Provenance {
   readonly detectedBy: DetectedBy;
 }
 
-/** A decision: the record to store (null: leave the stored one as it is) and the finding. */
+/**
+ * A decision: the record to store (null: leave the stored one as it is) and the finding, if any,
+ * with its delivery decision.
+ */
 export interface Decision<R> {
   readonly next: R | null;
-  readonly finding: Finding | null;
+  readonly found: Found | null;
 }
 
-const NOTHING: Decision<never> = { next: null, finding: null };
+const NOTHING: Decision<never> = { next: null, found: null };
 
-const redelivered = new WeakSet<Finding>();
+/** `finding` with the delivery decision `delivery`; null stays null. */
+function found(finding: Finding | null, delivery: Delivery): Found | null {
+  return finding ? { finding, delivery } : null;
+}
 
 /**
- * True for a finding produced again by a redelivery of the event that first produced it. Only
- * such a finding (or a {@link isLatePush late push}'s) can have been alerted already, so only it
- * needs a look at the alert log; any other comes from a ledger write that applied, which exactly
- * one invocation makes.
+ * The delivery decision of a finding produced by a ledger write that applied: `fresh` for an
+ * event, which exactly one invocation applies; `recurring` for a scan or a snapshot, which report
+ * what they see again on every run.
  */
-export function isRedelivered(finding: Finding): boolean {
-  return redelivered.has(finding);
-}
-
-const latePushes = new WeakSet<Finding>();
-
-/**
- * True for the finding of a late push of a digest the tag had not seen: copies of that push
- * racing each other (its ECR and CloudTrail events, a redelivery) may each report it, so it may
- * have been alerted already.
- */
-export function isLatePush(finding: Finding): boolean {
-  return latePushes.has(finding);
-}
-
-function again(finding: Finding | null): Finding | null {
-  if (finding) redelivered.add(finding);
-  return finding;
+function written(at: Provenance): Delivery {
+  return at.detectedBy === 'event' ? 'fresh' : 'recurring';
 }
 
 /** `sha256:0123456789ab` — enough of a digest for a person to recognise it. */
@@ -125,12 +115,13 @@ export function pushTransition(
 }
 
 /**
- * The finding of a push, judged from the record the ledger held before it. None for a first
- * push or the same digest (duplicate deliveries, ECR and CloudTrail reporting the same push);
- * an overwrite otherwise. A redelivery of the very event that moved the tag yields the same
- * finding again (same id), so that an alert that failed can still be delivered; consumers
+ * The finding of a push, judged from the record the ledger held before it, with its delivery
+ * decision. None for a first push or the same digest (duplicate deliveries, ECR and CloudTrail
+ * reporting the same push); an overwrite otherwise (`fresh` from an event, `recurring` from a
+ * scan). A redelivery of the very event that moved the tag yields the same finding again (same
+ * id, `redelivered`), so that an alert that failed can still be delivered; consumers
  * de-duplicate by id. A push older than the record reveals the move from its digest to the
- * stored one, reported as in-order processing would have reported it.
+ * stored one, reported as in-order processing would have reported it (`late`: its copies race).
  */
 export function pushFinding(
   policy: Policy,
@@ -139,7 +130,7 @@ export function pushFinding(
   tag: string,
   digest: string,
   at: Provenance & Change,
-): Finding | null {
+): Found | null {
   if (!prev) return null;
   if (at.time < prev.time) {
     if (
@@ -151,22 +142,23 @@ export function pushFinding(
       return null;
     }
     const late = { time: prev.time, eventId: prev.eventId, actor: null, detectedBy: at.detectedBy };
-    const finding = overwriteFinding(policy, ref, tag, digest, prev.digest, false, late);
-    if (finding) latePushes.add(finding);
-    return finding;
+    return found(overwriteFinding(policy, ref, tag, digest, prev.digest, false, late), 'late');
   }
   if (prev.digest === digest && !prev.deleted) {
     const isSameEvent = at.eventId !== null && prev.eventId === at.eventId;
     return isSameEvent ? lastMoveFinding(policy, ref, tag, prev, at) : null;
   }
   if (prev.digest === digest) return null;
-  return overwriteFinding(policy, ref, tag, prev.digest, digest, prev.deleted, at);
+  return found(
+    overwriteFinding(policy, ref, tag, prev.digest, digest, prev.deleted, at),
+    written(at),
+  );
 }
 
 /**
  * The overwrite finding of the move a tag record holds (its last change, if that moved the tag),
- * marked as possibly alerted already: for a redelivered event, and for a scan that finds the
- * move an earlier, interrupted scan made.
+ * `redelivered` (possibly alerted already): for a redelivered event, and for a scan that finds
+ * the move an earlier, interrupted scan made.
  */
 export function lastMoveFinding(
   policy: Policy,
@@ -174,11 +166,12 @@ export function lastMoveFinding(
   tag: string,
   record: TagRecord,
   at: Provenance,
-): Finding | null {
+): Found | null {
   if (record.deleted || record.movedFrom === null) return null;
   const move = { ...at, time: record.time };
-  return again(
+  return found(
     overwriteFinding(policy, ref, tag, record.movedFrom, record.digest, record.viaDelete, move),
+    'redelivered',
   );
 }
 
@@ -259,6 +252,7 @@ export function deleteTransition(
 /**
  * ECR refused to move an immutable tag (`ImageTagAlreadyExistsException`, docs/findings.md): LOW, or
  * MEDIUM when the policy wants that tag mutable (the repository is stricter than intended).
+ * Always `recurring`: the refusal moves no ledger entry that could tell its copies apart.
  */
 export function blockedFinding(
   policy: Policy,
@@ -266,12 +260,12 @@ export function blockedFinding(
   tag: string,
   digest: string | null,
   at: Provenance,
-): Finding | null {
+): Found | null {
   const expectation = resolveRepository(policy, ref.repository);
   if (expectation.ignored) return null;
   const expected = expectation.config;
   const shouldBeMutable = !isTagImmutable(expected, tag);
-  return makeFinding({
+  const finding = makeFinding({
     id: findingId('OVERWRITE_BLOCKED', [
       ref.account,
       ref.region,
@@ -293,6 +287,7 @@ export function blockedFinding(
       ? `ECR refused to overwrite tag ${tag} in ${ref.repository}, but the policy says it should be mutable (${describeConfig(expected)}).`
       : `ECR refused to overwrite immutable tag ${tag} in ${ref.repository}, as the policy intends.`,
   });
+  return { finding, delivery: 'recurring' };
 }
 
 /** What a configuration change is judged against: a repository or a creation template. */
@@ -303,8 +298,9 @@ export type ConfigTarget =
 /**
  * A repository's or template's actual configuration became known (an event, a snapshot, a
  * scan). Compares it with the policy exactly (docs/semantics.md) and opens, continues or closes a drift
- * episode. Events report drift when it starts or changes; snapshots and scans report the drift
- * they see every time, with the same id while the episode lasts.
+ * episode. Events report drift when it starts or changes (`fresh`; `redelivered` for the same
+ * event again); snapshots and scans report the drift they see every time, with the same id while
+ * the episode lasts (`recurring`).
  */
 export function decideConfig(
   policy: Policy,
@@ -315,7 +311,7 @@ export function decideConfig(
   at: Provenance,
 ): Decision<ConfigRecord> {
   if (at.eventId !== null && prev.eventId === at.eventId)
-    return { next: null, finding: again(prev.finding) };
+    return { next: null, found: found(prev.finding, 'redelivered') };
   if (prev.configTime !== null && at.time !== null && at.time < prev.configTime) return NOTHING;
   const judged = judgeConfig(policy, target, prev.drift, actual, knownTags, at);
   const next: ConfigRecord = {
@@ -325,7 +321,7 @@ export function decideConfig(
     eventId: at.eventId,
     finding: judged.finding,
   };
-  return { next, finding: judged.finding };
+  return { next, found: found(judged.finding, written(at)) };
 }
 
 function judgeConfig(

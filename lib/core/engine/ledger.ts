@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Finding } from '../model/findings.ts';
+import type { Found } from '../model/delivery.ts';
 import type { RepositoryRef } from '../model/refs.ts';
 import type { Change, ConfigTarget, Decision } from './decide.ts';
 import type { ConfigRecord, TagRecord } from './records.ts';
@@ -36,13 +36,13 @@ export interface Ledger {
   tags(ref: RepositoryRef): Promise<ReadonlyMap<string, TagRecord>>;
   /**
    * Reads a repository's or template's record, lets `decide` judge it, stores the new record
-   * when there is one, and returns the finding — atomically (a conflicting writer makes it
+   * when there is one, and returns the finding with its delivery decision — atomically (a conflicting writer makes it
    * decide again on the newer record).
    */
   updateConfig(
     target: ConfigTarget,
     decide: (prev: ConfigRecord) => Decision<ConfigRecord>,
-  ): Promise<Finding | null>;
+  ): Promise<Found | null>;
   /** Forgets a repository (and its tags) or a template. */
   forget(target: ConfigTarget): Promise<void>;
 }

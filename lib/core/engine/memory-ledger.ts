@@ -134,9 +134,9 @@ export function createMemoryLedger(state: LedgerState = emptyState()): MemoryLed
     },
     async updateConfig(target, decide) {
       const entry = target.kind === 'repository' ? repository(target.ref) : template(target.ref);
-      const { next, finding } = decide(entry.record);
+      const { next, found } = decide(entry.record);
       if (next) entry.record = next;
-      return finding;
+      return found;
     },
     async forget(target) {
       const { account, region } = target.ref;

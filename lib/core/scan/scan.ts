@@ -10,7 +10,7 @@
 import type { Auditor } from '../engine/auditor.ts';
 import type { Provenance } from '../engine/decide.ts';
 import { forEachLimited } from '../limited.ts';
-import type { Finding } from '../model/findings.ts';
+import type { Found } from '../model/delivery.ts';
 import type { RepositoryRef } from '../model/refs.ts';
 import { resolveRepository } from '../policy/resolve.ts';
 import type { Policy } from '../policy/types.ts';
@@ -61,7 +61,8 @@ export interface ScanReport {
   readonly ignored: number;
   readonly templates: number;
   readonly tags: number;
-  readonly findings: readonly Finding[];
+  /** What the scan found, each with its delivery decision (for alert delivery). */
+  readonly findings: readonly Found[];
   readonly failures: readonly ScanFailure[];
 }
 
@@ -76,7 +77,7 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
     actor: null,
     detectedBy: 'scan',
   };
-  const findings: Finding[] = [];
+  const findings: Found[] = [];
   const failures: ScanFailure[] = [];
   let tagCount = 0;
   let ignored = 0;
@@ -113,7 +114,7 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
   await forEachLimited(repositories, deps.concurrency ?? 4, async (repository) => {
     const name = repository.repositoryName ?? '';
     // Set once the tags are read and the configuration can be judged from them.
-    let judge: ((tags?: Iterable<string>) => Promise<Finding[]>) | undefined;
+    let judge: ((tags?: Iterable<string>) => Promise<Found[]>) | undefined;
     let judged = false;
     try {
       if (resolveRepository(deps.policy, name).ignored) {

@@ -1,0 +1,205 @@
+/**
+ * The alert protocol's plan (lib/core/delivery/plan.ts, docs/delivery.md), pure: which alerts a
+ * run delivers and in what order, how each starts, and where each ends for every answer of the
+ * alert log.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ALERT_LEASE_MS,
+  afterClaim,
+  afterLook,
+  type ClaimAnswer,
+  published,
+  type QueuedAlert,
+  queueAlerts,
+  routeAlert,
+  toDefer,
+} from '../../lib/core/delivery/plan.ts';
+import { DELIVERIES, type Delivery, type Found } from '../../lib/core/model/delivery.ts';
+import {
+  type Finding,
+  isAtLeast,
+  SEVERITIES,
+  type Severity,
+} from '../../lib/core/model/findings.ts';
+import { sampleFinding } from './findings.ts';
+
+const NOW = Date.UTC(2025, 6, 24, 12);
+
+const finding = (id: string, severity: Severity = 'HIGH'): Finding =>
+  sampleFinding('TAG_OVERWRITE_VIOLATION', { id, severity });
+const found = (id: string, delivery: Delivery, severity: Severity = 'HIGH'): Found => ({
+  finding: finding(id, severity),
+  delivery,
+});
+const alert = (delivery: Delivery | null, stored = false): QueuedAlert => ({
+  finding: finding('a'),
+  delivery,
+  stored,
+});
+
+describe('queueAlerts', () => {
+  it('queues findings at or above the threshold once per id, then pending alerts no finding repeats', () => {
+    // Prepare
+    const findings = [
+      found('high', 'fresh'),
+      found('info', 'fresh', 'INFO'),
+      found('high', 'redelivered'),
+      found('both', 'late'),
+    ];
+    const pending = [finding('both'), finding('only-pending', 'INFO')];
+    // Act
+    const queue = queueAlerts(findings, pending, 'LOW');
+    // Assess
+    expect(queue.alerts.map((a) => [a.finding.id, a.delivery, a.stored])).toEqual([
+      ['high', 'fresh', false],
+      ['both', 'late', true],
+      ['only-pending', null, true],
+    ]);
+    expect(queue.belowThreshold).toBe(1);
+  });
+
+  it('does not count a finding below the threshold that is pending: it is delivered as pending', () => {
+    const queue = queueAlerts([found('p', 'fresh', 'INFO')], [finding('p', 'INFO')], 'LOW');
+    expect(queue.belowThreshold).toBe(0);
+    expect(queue.alerts.map((a) => [a.finding.id, a.delivery, a.stored])).toEqual([
+      ['p', null, true],
+    ]);
+  });
+
+  it('queues every id at or above the threshold or pending exactly once (property)', () => {
+    const arbFound = fc.record({
+      id: fc.constantFrom('a', 'b', 'c', 'd'),
+      delivery: fc.constantFrom(...DELIVERIES),
+      severity: fc.constantFrom(...SEVERITIES),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(arbFound, { maxLength: 8 }),
+        fc.uniqueArray(fc.constantFrom<string>('a', 'b', 'e'), { maxLength: 3 }),
+        fc.constantFrom(...SEVERITIES),
+        (raw, pendingIds, threshold) => {
+          const findings = raw.map((f) => found(f.id, f.delivery, f.severity));
+          const queue = queueAlerts(
+            findings,
+            pendingIds.map((id) => finding(id)),
+            threshold,
+          );
+          const ids = queue.alerts.map((a) => a.finding.id);
+          const above = findings.filter((f) => isAtLeast(f.finding.severity, threshold));
+          const expected = new Set([...above.map((f) => f.finding.id), ...pendingIds]);
+          expect(new Set(ids)).toEqual(expected);
+          expect(ids).toHaveLength(expected.size);
+          for (const a of queue.alerts) {
+            expect(a.stored).toBe(pendingIds.includes(a.finding.id));
+            // The first copy's decision counts; null only for what the ledger alone held.
+            const first = above.find((f) => f.finding.id === a.finding.id);
+            expect(a.delivery).toBe(first ? first.delivery : null);
+          }
+          const below = findings.filter(
+            (f) => !isAtLeast(f.finding.severity, threshold) && !pendingIds.includes(f.finding.id),
+          );
+          expect(queue.belowThreshold).toBe(below.length);
+        },
+      ),
+    );
+  });
+});
+
+describe('routeAlert', () => {
+  const unknown = { now: NOW, writtenAt: undefined };
+  const justWritten = { now: NOW, writtenAt: NOW - ALERT_LEASE_MS + 1 };
+  const writtenLongAgo = { now: NOW, writtenAt: NOW - ALERT_LEASE_MS };
+
+  it('publishes a fresh finding at once, whenever its item was written', () => {
+    expect(routeAlert(alert('fresh'), unknown)).toBe('publish');
+    expect(routeAlert(alert('fresh'), justWritten)).toBe('publish');
+  });
+
+  it('only looks at the log for a redelivered finding whose item another invocation wrote within the lease', () => {
+    expect(routeAlert(alert('redelivered'), justWritten)).toBe('look');
+    expect(routeAlert(alert('redelivered'), writtenLongAgo)).toBe('claim');
+    expect(routeAlert(alert('redelivered'), unknown)).toBe('claim');
+  });
+
+  it('claims a late or recurring finding first', () => {
+    expect(routeAlert(alert('late'), justWritten)).toBe('claim');
+    expect(routeAlert(alert('recurring'), unknown)).toBe('claim');
+  });
+
+  it('claims a pending alert first, whatever its decision', () => {
+    for (const delivery of [...DELIVERIES, null]) {
+      expect(routeAlert(alert(delivery, true), justWritten)).toBe('claim');
+    }
+  });
+});
+
+describe('settling an alert', () => {
+  it('publishes a claimed alert, and clears its pending copy if it has one', () => {
+    expect(afterClaim(alert('late'), 'claimed')).toEqual({ publish: true, pending: 'keep' });
+    expect(afterClaim(alert(null, true), 'claimed')).toEqual({ publish: true, pending: 'clear' });
+    expect(published(alert('fresh'))).toEqual({ publish: true, pending: 'keep' });
+  });
+
+  it('skips an alert the log says sent as a duplicate, clearing its pending copy', () => {
+    expect(afterClaim(alert('recurring'), 'sent')).toEqual({
+      publish: false,
+      as: 'duplicate',
+      pending: 'keep',
+    });
+    expect(afterClaim(alert(null, true), 'sent')).toEqual({
+      publish: false,
+      as: 'duplicate',
+      pending: 'clear',
+    });
+  });
+
+  it('leaves an alert another invocation holds to it, stored as pending unless it is already', () => {
+    expect(afterClaim(alert('late'), 'held')).toEqual({
+      publish: false,
+      as: 'inFlight',
+      pending: 'store',
+    });
+    expect(afterClaim(alert(null, true), 'held')).toEqual({
+      publish: false,
+      as: 'inFlight',
+      pending: 'keep',
+    });
+  });
+
+  it('never publishes or stores what it only looked at: the writer does either', () => {
+    expect(afterLook(true)).toEqual({ publish: false, as: 'duplicate', pending: 'keep' });
+    expect(afterLook(false)).toEqual({ publish: false, as: 'inFlight', pending: 'keep' });
+  });
+
+  it('publishes exactly when claimed, and stores or clears a copy only where one is missing or present (property)', () => {
+    const answers: ClaimAnswer[] = ['claimed', 'sent', 'held'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...DELIVERIES, null),
+        fc.boolean(),
+        fc.constantFrom(...answers),
+        (delivery, stored, answer) => {
+          const settled = afterClaim(alert(delivery, stored), answer);
+          expect(settled.publish).toBe(answer === 'claimed');
+          if (settled.pending === 'store') expect(stored).toBe(false);
+          if (settled.pending === 'clear') expect(stored).toBe(true);
+          // Delivered or found delivered: a stored copy always goes.
+          if (stored && answer !== 'held') expect(settled.pending).toBe('clear');
+        },
+      ),
+    );
+  });
+});
+
+describe('toDefer', () => {
+  it('defers the failed alert and every later one not stored already', () => {
+    const rest: QueuedAlert[] = [
+      { finding: finding('failed'), delivery: 'fresh', stored: false },
+      { finding: finding('stored'), delivery: null, stored: true },
+      { finding: finding('later'), delivery: 'recurring', stored: false },
+    ];
+    expect(toDefer(rest).map((f) => f.id)).toEqual(['failed', 'later']);
+  });
+});
