@@ -1,27 +1,29 @@
 /**
  * The envelope check at the Lambda edge: only EventBridge events that ECR emits (or that
- * CloudTrail records for ECR) get past it. The deep validation of each field is the intake's
- * (lib/events/normalize.ts); this keeps anything else — another source, another detail-type,
- * another service's API call — from reaching the engine, whatever routed it here.
+ * CloudTrail records for ECR) get past it. What counts as ECR's is the intake's catalogue
+ * (lib/core/intake/catalogue.ts), and the deep validation of each field is the intake's
+ * (lib/core/intake/normalize.ts); this keeps anything else — another source, another
+ * detail-type, another service's API call — from reaching the engine, whatever routed it here.
  *
  * @module
  */
 import * as v from 'valibot';
-import { quote, typeName } from '../core/intake/fields.ts';
 import {
   CLOUDTRAIL_DETAIL_TYPE,
   ECR_EVENT_SOURCE,
+  ECR_SOURCE,
   IMAGE_ACTION_DETAIL_TYPE,
-} from '../core/intake/normalize.ts';
+} from '../core/intake/catalogue.ts';
+import { quote, typeName } from '../core/intake/fields.ts';
 
 const ImageAction = v.object({
-  source: v.literal('aws.ecr'),
+  source: v.literal(ECR_SOURCE),
   'detail-type': v.literal(IMAGE_ACTION_DETAIL_TYPE),
   detail: v.object({}),
 });
 
 const ApiCall = v.object({
-  source: v.literal('aws.ecr'),
+  source: v.literal(ECR_SOURCE),
   'detail-type': v.literal(CLOUDTRAIL_DETAIL_TYPE),
   detail: v.object({ eventSource: v.literal(ECR_EVENT_SOURCE) }),
 });

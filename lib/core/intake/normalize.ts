@@ -9,6 +9,17 @@ import { BLOCKED_OVERWRITE_ERROR_CODE } from '../model/assumptions.ts';
 import type { MutabilityConfig } from '../model/config.ts';
 import { normalizeRepositoryConfig } from '../semantics/validate.ts';
 import {
+  AUDITED_API_CALLS,
+  type AuditedApiCall,
+  CLOUDTRAIL_DETAIL_TYPE,
+  ECR_EVENT_SOURCE,
+  ECR_SOURCE,
+  IMAGE_ACTION_DETAIL_TYPE,
+  IMAGE_ACTION_SUCCESS,
+  IMAGE_ACTION_TYPES,
+  type ImageActionType,
+} from './catalogue.ts';
+import {
   ACCOUNT,
   ANY_TEXT,
   ARN,
@@ -41,15 +52,6 @@ import {
 } from './fields.ts';
 import type { DomainEvent, EventBase, EventOrigin, NormalizeResult } from './types.ts';
 
-/** `eventSource` of ECR's CloudTrail records. */
-export const ECR_EVENT_SOURCE = 'ecr.amazonaws.com';
-
-/** EventBridge `detail-type` of ECR's own push/delete notifications. */
-export const IMAGE_ACTION_DETAIL_TYPE = 'ECR Image Action';
-
-/** EventBridge `detail-type` of a CloudTrail record forwarded by EventBridge. */
-export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
-
 /** What a mapper gets: the parts of a CloudTrail record it may read, and the common fields. */
 interface ApiCall {
   readonly request: Field;
@@ -60,23 +62,30 @@ interface ApiCall {
 
 type Mapper = (call: ApiCall) => readonly DomainEvent[];
 
-/**
- * The CloudTrail calls that change tags or tag-mutability settings. A Map, not an object
- * literal, so that an `eventName` such as `constructor` finds nothing.
- */
-const MAPPERS: ReadonlyMap<string, Mapper> = new Map<string, Mapper>([
-  ['PutImage', putImage],
-  ['BatchDeleteImage', batchDeleteImage],
-  ['CreateRepository', createRepository],
-  ['DeleteRepository', deleteRepository],
-  ['PutImageTagMutability', putImageTagMutability],
-  ['CreateRepositoryCreationTemplate', putTemplate],
-  ['UpdateRepositoryCreationTemplate', putTemplate],
-  ['DeleteRepositoryCreationTemplate', deleteTemplate],
-]);
+/** The mapper of each audited call: the type makes a call added to the catalogue need one. */
+const MAPPER_OF: { readonly [call in AuditedApiCall]: Mapper } = {
+  PutImage: putImage,
+  BatchDeleteImage: batchDeleteImage,
+  CreateRepository: createRepository,
+  DeleteRepository: deleteRepository,
+  PutImageTagMutability: putImageTagMutability,
+  CreateRepositoryCreationTemplate: putTemplate,
+  UpdateRepositoryCreationTemplate: putTemplate,
+  DeleteRepositoryCreationTemplate: deleteTemplate,
+};
 
-/** The ECR CloudTrail `eventName`s that are audited; every other one is skipped. */
-export const AUDITED_API_CALLS: readonly string[] = [...MAPPERS.keys()];
+/**
+ * The audited calls of the catalogue and their mappers; every other `eventName` is skipped. A
+ * Map, not the object literal above, so that an `eventName` such as `constructor` finds nothing.
+ */
+const MAPPERS: ReadonlyMap<string, Mapper> = new Map(
+  AUDITED_API_CALLS.map((call) => [call, MAPPER_OF[call]]),
+);
+
+/** True for an audited `action-type` of an ECR Image Action. */
+function isImageActionType(value: unknown): value is ImageActionType {
+  return (IMAGE_ACTION_TYPES as readonly unknown[]).includes(value);
+}
 
 /**
  * Normalizes one raw item: an EventBridge event (`ECR Image Action` or `AWS API Call via
@@ -144,12 +153,12 @@ function imageActionFastPath(raw: Readonly<Record<string, unknown>>): NormalizeR
   // site sees one object shape and stays fast.
   const hasOwn = Object.hasOwn;
   if (raw['detail-type'] !== IMAGE_ACTION_DETAIL_TYPE) return undefined;
-  if (!hasOwn(raw, 'source') || raw.source !== 'aws.ecr') return undefined;
+  if (!hasOwn(raw, 'source') || raw.source !== ECR_SOURCE) return undefined;
   const detail = hasOwn(raw, 'detail') ? raw.detail : undefined;
   if (!isRecord(detail)) return undefined;
-  if (!hasOwn(detail, 'result') || detail.result !== 'SUCCESS') return undefined;
+  if (!hasOwn(detail, 'result') || detail.result !== IMAGE_ACTION_SUCCESS) return undefined;
   const action = hasOwn(detail, 'action-type') ? detail['action-type'] : undefined;
-  if (action !== 'PUSH' && action !== 'DELETE') return undefined;
+  if (!isImageActionType(action)) return undefined;
   const account = hasOwn(raw, 'account') ? raw.account : undefined;
   const region = hasOwn(raw, 'region') ? raw.region : undefined;
   const time = validTime(hasOwn(raw, 'time') ? raw.time : undefined);
@@ -212,10 +221,10 @@ export function takeImageActionPush(raw: unknown, sink: TaggedPushSink): boolean
   if (!isRecord(raw)) return false;
   const hasOwn = Object.hasOwn;
   if (!hasOwn(raw, 'detail-type') || raw['detail-type'] !== IMAGE_ACTION_DETAIL_TYPE) return false;
-  if (!hasOwn(raw, 'source') || raw.source !== 'aws.ecr') return false;
+  if (!hasOwn(raw, 'source') || raw.source !== ECR_SOURCE) return false;
   const detail = hasOwn(raw, 'detail') ? raw.detail : undefined;
   if (!isRecord(detail)) return false;
-  if (!hasOwn(detail, 'result') || detail.result !== 'SUCCESS') return false;
+  if (!hasOwn(detail, 'result') || detail.result !== IMAGE_ACTION_SUCCESS) return false;
   if (!hasOwn(detail, 'action-type') || detail['action-type'] !== 'PUSH') return false;
   const time = hasOwn(raw, 'time') ? raw.time : undefined;
   if (typeof time !== 'string') return false;
@@ -251,23 +260,23 @@ function fromEventBridge(event: Field): NormalizeResult {
 function fromImageAction(event: Field): NormalizeResult {
   const source = own(event.value, 'source');
   // Anyone may put an event with this detail-type on a custom bus; only ECR's own count.
-  if (source !== 'aws.ecr') {
+  if (source !== ECR_SOURCE) {
     return skipped(`${IMAGE_ACTION_DETAIL_TYPE} from source ${quote(source)}`);
   }
   return attempt(IMAGE_ACTION_DETAIL_TYPE, () => {
     const detail = object(child(event, 'detail'));
     const action = text(child(detail, 'action-type'), ANY_TEXT);
     const result = text(child(detail, 'result'), ANY_TEXT);
-    if (action !== 'PUSH' && action !== 'DELETE') {
+    if (!isImageActionType(action)) {
       return skipped(`${IMAGE_ACTION_DETAIL_TYPE} ${quote(action)} is not audited`);
     }
     const label = `${IMAGE_ACTION_DETAIL_TYPE} ${action}`;
-    if (result !== 'SUCCESS') return skipped(`${label} with result ${quote(result)}`);
+    if (result !== IMAGE_ACTION_SUCCESS) return skipped(`${label} with result ${quote(result)}`);
     return attempt(label, () => events([imageAction(event, detail, action)]));
   });
 }
 
-function imageAction(event: Field, detail: Field, action: 'PUSH' | 'DELETE'): DomainEvent {
+function imageAction(event: Field, detail: Field, action: ImageActionType): DomainEvent {
   const base = eventBase('image-action', {
     account: child(event, 'account'),
     region: child(event, 'region'),
@@ -294,7 +303,7 @@ function fromForwardedCloudTrail(event: Field): NormalizeResult {
   const eventSource = own(detail.value, 'eventSource');
   // An envelope from aws.ecr promises an ECR record, so a missing record is malformed there;
   // from any other source it is just another service's event.
-  const promisedEcr = own(event.value, 'source') === 'aws.ecr' && typeof eventSource !== 'string';
+  const promisedEcr = own(event.value, 'source') === ECR_SOURCE && typeof eventSource !== 'string';
   if (eventSource === ECR_EVENT_SOURCE || promisedEcr) return fromCloudTrail(detail, event);
   return skipped(`CloudTrail event from ${quote(eventSource)}`);
 }
