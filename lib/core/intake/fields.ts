@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { isValidTag, TAG_MAX_LENGTH, TAG_PATTERN } from '../semantics/tags.ts';
 
 /** A value taken from a raw event, with the path that names it in reasons. */
 export interface Field {
@@ -159,17 +160,15 @@ function checking(
   return { what, maxLength, test, pattern };
 }
 
-// Character classes of the hand-written tests below, by code (ASCII only; anything else fails).
+// Character classes of the hand-written test below, by code (ASCII only; anything else fails).
 const LOWER_OR_DIGIT = 1;
-const UPPER = 2;
-const UNDERSCORE = 4;
-const DOT = 8;
-const DASH = 16;
-const SLASH = 32;
+const UNDERSCORE = 2;
+const DOT = 4;
+const DASH = 8;
+const SLASH = 16;
 const CLASS = new Uint8Array(128);
 for (let c = 0x30; c <= 0x39; c++) CLASS[c] = LOWER_OR_DIGIT;
 for (let c = 0x61; c <= 0x7a; c++) CLASS[c] = LOWER_OR_DIGIT;
-for (let c = 0x41; c <= 0x5a; c++) CLASS[c] = UPPER;
 CLASS[0x5f] = UNDERSCORE;
 CLASS[0x2e] = DOT;
 CLASS[0x2d] = DASH;
@@ -178,17 +177,6 @@ CLASS[0x2f] = SLASH;
 function classOf(value: string, at: number): number {
   const code = value.charCodeAt(at);
   return code < 128 ? (CLASS[code] as number) : 0;
-}
-
-const TAG_FIRST = LOWER_OR_DIGIT | UPPER | UNDERSCORE;
-const TAG_REST = TAG_FIRST | DOT | DASH;
-
-/** `^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$`, read character by character (every event has one). */
-function isImageTag(value: string): boolean {
-  const n = value.length;
-  if (n === 0 || n > 128 || (classOf(value, 0) & TAG_FIRST) === 0) return false;
-  for (let i = 1; i < n; i++) if ((classOf(value, i) & TAG_REST) === 0) return false;
-  return true;
 }
 
 const REPOSITORY_SEPARATOR = DOT | UNDERSCORE | DASH | SLASH;
@@ -217,13 +205,8 @@ function isRepositoryName(value: string): boolean {
   return true;
 }
 
-/** OCI distribution spec tag grammar (docs/semantics.md, tag universe). */
-export const TAG = checking(
-  'a valid image tag',
-  128,
-  isImageTag,
-  /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/,
-);
+/** OCI distribution spec tag grammar, as the tag universe defines it (docs/semantics.md). */
+export const TAG = checking('a valid image tag', TAG_MAX_LENGTH, isValidTag, TAG_PATTERN);
 
 /** OCI digest grammar `algorithm:encoded`; 256 leaves room for long algorithm names. */
 // Regular expressions where they are as fast as a loop over the characters (measured).

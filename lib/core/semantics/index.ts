@@ -12,7 +12,14 @@ export {
   type Direction,
 } from './compare.ts';
 export { explainTag, filterMatches, isTagImmutable, type TagExplanation } from './match.ts';
-export { isTagFirstChar, isValidTag, TAG_CHARS, TAG_MAX_LENGTH, TAG_PATTERN } from './tags.ts';
+export {
+  isTagFirstChar,
+  isValidTag,
+  TAG_CHARS,
+  TAG_GRAMMAR,
+  TAG_MAX_LENGTH,
+  TAG_PATTERN,
+} from './tags.ts';
 export {
   type ConfigIssue,
   type ConfigValidation,
