@@ -7,6 +7,7 @@
  */
 import { BLOCKED_OVERWRITE_ERROR_CODE } from '../model/assumptions.ts';
 import type { MutabilityConfig } from '../model/config.ts';
+import { awsTimeMs, canonicalAwsTime, canonicalTime } from '../model/time.ts';
 import { normalizeRepositoryConfig } from '../semantics/validate.ts';
 import {
   AUDITED_API_CALLS,
@@ -23,9 +24,6 @@ import {
   ACCOUNT,
   ANY_TEXT,
   ARN,
-  awsTimeMs,
-  canonicalAwsTime,
-  canonicalTime,
   child,
   DIGEST,
   EVENT_ID,
