@@ -14,7 +14,8 @@ import {
   ECR_SOURCE,
   IMAGE_ACTION_DETAIL_TYPE,
 } from '../core/intake/catalogue.ts';
-import { quote, typeName } from '../core/intake/fields.ts';
+import { isRecord, typeName } from '../core/model/json.ts';
+import { quote } from '../core/model/text.ts';
 
 const ImageAction = v.object({
   source: v.literal(ECR_SOURCE),
@@ -38,16 +39,15 @@ export const EcrEventEnvelope = v.union([ImageAction, ApiCall]);
  */
 export function rejectNonEcrEvent(raw: unknown): string | null {
   if (v.is(EcrEventEnvelope, raw)) return null;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+  if (!isRecord(raw)) {
     return `not an ECR EventBridge event: not a JSON object (got ${typeName(raw)})`;
   }
-  const event = raw as Record<string, unknown>;
-  const detail = event.detail;
-  const parts = [`source ${quote(event.source)}`, `detail-type ${quote(event['detail-type'])}`];
-  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+  const detail = raw.detail;
+  const parts = [`source ${quote(raw.source)}`, `detail-type ${quote(raw['detail-type'])}`];
+  if (!isRecord(detail)) {
     parts.push(`detail ${typeName(detail)}`);
-  } else if (event['detail-type'] === CLOUDTRAIL_DETAIL_TYPE) {
-    parts.push(`eventSource ${quote((detail as Record<string, unknown>).eventSource)}`);
+  } else if (raw['detail-type'] === CLOUDTRAIL_DETAIL_TYPE) {
+    parts.push(`eventSource ${quote(detail.eventSource)}`);
   }
   return `not an ECR EventBridge event (${parts.join(', ')})`;
 }

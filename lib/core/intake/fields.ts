@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { isRecord, typeName } from '../model/json.ts';
+import { quote } from '../model/text.ts';
 import { isIsoTime } from '../model/time.ts';
 import { isValidTag, TAG_MAX_LENGTH, TAG_PATTERN } from '../semantics/tags.ts';
 
@@ -32,11 +34,6 @@ export interface TextRule {
   /** Checked before `test`, so that a megabyte string never reaches a regular expression. */
   readonly maxLength: number;
   readonly test: (value: string) => boolean;
-}
-
-/** True for a JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The own property `key` of `value`, or undefined; never an inherited member. */
@@ -102,23 +99,6 @@ export function list(field: Field): readonly Field[] {
     throw new FieldError(`${field.path} is not a list (got ${typeName(field.value)})`);
   }
   return field.value.map((_, index) => child(field, index));
-}
-
-/** The JSON type of a value, for reasons. */
-export function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-/** A value quoted for a reason, cut short so that a reason stays one readable line. */
-export function quote(value: unknown, max = 40): string {
-  return typeof value === 'string' ? JSON.stringify(shorten(value, max)) : typeName(value);
-}
-
-/** `text` cut to `max` characters, marked with an ellipsis when cut. */
-export function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 function checkText(field: Field, rule: TextRule): string {

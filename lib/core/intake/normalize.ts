@@ -7,6 +7,8 @@
  */
 import { BLOCKED_OVERWRITE_ERROR_CODE } from '../model/assumptions.ts';
 import type { MutabilityConfig } from '../model/config.ts';
+import { isRecord, typeName } from '../model/json.ts';
+import { quote, shorten } from '../model/text.ts';
 import { awsTimeMs, canonicalAwsTime, canonicalTime } from '../model/time.ts';
 import { normalizeRepositoryConfig } from '../semantics/validate.ts';
 import {
@@ -31,22 +33,18 @@ import {
   FieldError,
   firstPresent,
   isMissing,
-  isRecord,
   list,
   object,
   optionalText,
   own,
-  quote,
   REGION,
   REPOSITORY,
   root,
-  shorten,
   TAG,
   TEMPLATE_PREFIX,
   type TextRule,
   TIME,
   text,
-  typeName,
 } from './fields.ts';
 import type { DomainEvent, EventBase, EventOrigin, NormalizeResult } from './types.ts';
 
@@ -100,7 +98,7 @@ export function normalizeEvent(raw: unknown): NormalizeResult {
     // The readers throw only FieldError, which `attempt` turns into `malformed`. Anything else
     // is a bug; reporting it on the one item keeps a long replay going.
     const message = error instanceof Error ? error.message : String(error);
-    return malformed(`internal error while reading the event: ${quote(message, 200)}`);
+    return malformed(`internal error while reading the event: ${quote(message, { max: 201 })}`);
   }
 }
 
@@ -122,7 +120,7 @@ export function normalizeEventGenerally(raw: unknown): NormalizeResult {
     return classify(raw, false);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return malformed(`internal error while reading the event: ${quote(message, 200)}`);
+    return malformed(`internal error while reading the event: ${quote(message, { max: 201 })}`);
   }
 }
 
@@ -523,7 +521,7 @@ function readConfig(primary: Field, fallback: Field, modeRequired: boolean): Mut
  */
 function configProblem(source: Field, reason: string): string {
   const joiner = reason.startsWith('imageTagMutability') ? '.' : ': ';
-  return shorten(`${source.path}${joiner}${reason}`, 200);
+  return shorten(`${source.path}${joiner}${reason}`, 201);
 }
 
 function hasConfigFields(field: Field): boolean {

@@ -5,6 +5,7 @@
  *
  * @module
  */
+
 import { ABSENT_FILTER_LIST_IS_EMPTY, DEFAULT_MUTABILITY } from '../model/assumptions.ts';
 import {
   type ExclusionFilter,
@@ -14,6 +15,7 @@ import {
   type Mutability,
   type MutabilityConfig,
 } from '../model/config.ts';
+import { isRecord } from '../model/json.ts';
 
 /**
  * One problem in a configuration. `path` leads from the validated object to the offending
@@ -44,10 +46,6 @@ const MODES_TEXT = MUTABILITY_MODES.join(', ');
 const FILTER_MAX_LENGTH = 128;
 /** One character `FILTER_LIMITS.pattern` accepts; same class, for naming the offending ones. */
 const FILTER_CHAR = /^[0-9a-zA-Z._*-]$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A short rendering of a wrong value for messages; never dumps a whole object. */
 function describe(value: unknown): string {
