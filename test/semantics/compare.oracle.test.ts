@@ -37,11 +37,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Mutability, MutabilityConfig } from '../../lib/core/model/config.ts';
 import { MUTABILITY_MODES } from '../../lib/core/model/config.ts';
-import {
-  compareConfigs,
-  compareConfigsTuned,
-  type Direction,
-} from '../../lib/core/semantics/compare.ts';
+import type { Direction } from '../../lib/core/model/findings.ts';
+import { compareConfigs, compareConfigsTuned } from '../../lib/core/semantics/compare.ts';
 import { TAG_CHARS } from '../../lib/core/semantics/tags.ts';
 
 // The OCI tag grammar written out again, on purpose: the oracle must not share its definition

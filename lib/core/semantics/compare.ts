@@ -16,6 +16,7 @@
  */
 import type { Mutability, MutabilityConfig } from '../model/config.ts';
 import { hasExclusions } from '../model/config.ts';
+import type { Direction } from '../model/findings.ts';
 import { buildFilterAutomaton, type FilterAutomaton } from './automaton.ts';
 import { compileGlob, foldCode, globIncludes, splitGlob } from './glob.ts';
 import { isTagImmutable } from './match.ts';
@@ -32,13 +33,6 @@ import {
   TIGHT,
 } from './product.ts';
 import { isTagFirstChar, isValidTag, TAG_CHARS, TAG_MAX_LENGTH } from './tags.ts';
-
-/**
- * How the actual configuration A relates to the expected one E, with I(C) the set of valid tags
- * that C makes immutable: `EQUAL` if I(A) = I(E), `LOOSENED` if I(A) ⊊ I(E), `TIGHTENED` if
- * I(E) ⊊ I(A), `CHANGED` otherwise.
- */
-export type Direction = 'EQUAL' | 'LOOSENED' | 'TIGHTENED' | 'CHANGED';
 
 /** Options of {@link compareConfigs}. */
 export interface CompareOptions {

@@ -4,13 +4,8 @@
  *
  * @module
  */
-export {
-  type CompareOptions,
-  type Comparison,
-  compareConfigs,
-  configKey,
-  type Direction,
-} from './compare.ts';
+export type { Direction } from '../model/findings.ts';
+export { type CompareOptions, type Comparison, compareConfigs, configKey } from './compare.ts';
 export { explainTag, filterMatches, isTagImmutable, type TagExplanation } from './match.ts';
 export {
   isTagFirstChar,
