@@ -6,7 +6,7 @@
  * @module
  */
 import { BLOCKED_OVERWRITE_ERROR_CODE } from '../model/assumptions.ts';
-import type { MutabilityConfig } from '../model/config.ts';
+import { FILTERS_KEY, MODE_KEY, type MutabilityConfig } from '../model/config.ts';
 import { isRecord, typeName } from '../model/json.ts';
 import { quote, shorten } from '../model/text.ts';
 import { awsTimeMs, canonicalAwsTime, canonicalTime } from '../model/time.ts';
@@ -498,8 +498,8 @@ function templatePrefix(request: Field, template: Field): string {
  */
 function readConfig(primary: Field, fallback: Field, modeRequired: boolean): MutabilityConfig {
   const source = hasConfigFields(primary) ? primary : fallback;
-  const mode = child(source, 'imageTagMutability');
-  const filters = child(source, 'imageTagMutabilityExclusionFilters');
+  const mode = child(source, MODE_KEY);
+  const filters = child(source, FILTERS_KEY);
   if (modeRequired && isMissing(mode)) throw new FieldError(`${mode.path} is missing`);
   // Checked here as well so that the reason names the full path of a mistyped mode.
   if (!isMissing(mode) && typeof mode.value !== 'string') {
@@ -520,15 +520,13 @@ function readConfig(primary: Field, fallback: Field, modeRequired: boolean): Mut
  * they quote the bad value whole, so the reason is cut short.
  */
 function configProblem(source: Field, reason: string): string {
-  const joiner = reason.startsWith('imageTagMutability') ? '.' : ': ';
+  // MODE_KEY starts both keys, so a reason about either reads as a path.
+  const joiner = reason.startsWith(MODE_KEY) ? '.' : ': ';
   return shorten(`${source.path}${joiner}${reason}`, 201);
 }
 
 function hasConfigFields(field: Field): boolean {
-  return (
-    !isMissing(child(field, 'imageTagMutability')) ||
-    !isMissing(child(field, 'imageTagMutabilityExclusionFilters'))
-  );
+  return !isMissing(child(field, MODE_KEY)) || !isMissing(child(field, FILTERS_KEY));
 }
 
 /** Runs a reader; a FieldError becomes `malformed`, prefixed with what was being read. */

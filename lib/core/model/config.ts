@@ -29,6 +29,49 @@ export interface MutabilityConfig {
   readonly imageTagMutabilityExclusionFilters: readonly ExclusionFilter[];
 }
 
+/**
+ * The key of the mode in a configuration object, as ECR, CloudTrail and the policy spell it.
+ *
+ * @example
+ * ```ts
+ * input[MODE_KEY]; // input.imageTagMutability
+ * ```
+ */
+export const MODE_KEY = 'imageTagMutability' satisfies keyof MutabilityConfig;
+
+/**
+ * The key of the exclusion filter list in a configuration object.
+ *
+ * @example
+ * ```ts
+ * input[FILTERS_KEY]; // input.imageTagMutabilityExclusionFilters
+ * ```
+ */
+export const FILTERS_KEY = 'imageTagMutabilityExclusionFilters' satisfies keyof MutabilityConfig;
+
+/**
+ * Every key of a configuration object; any other key is unknown.
+ *
+ * @example
+ * ```ts
+ * Object.keys(input).filter((key) => !(CONFIG_KEYS as readonly string[]).includes(key));
+ * ```
+ */
+export const CONFIG_KEYS = [MODE_KEY, FILTERS_KEY] as const;
+
+/**
+ * Every key of an exclusion filter object.
+ *
+ * @example
+ * ```ts
+ * const [typeKey, valueKey] = FILTER_KEYS; // 'filterType', 'filter'
+ * ```
+ */
+export const FILTER_KEYS = [
+  'filterType',
+  'filter',
+] as const satisfies readonly (keyof ExclusionFilter)[];
+
 /** ECR's limits on exclusion filters (service model, Terraform provider docs). */
 export const FILTER_LIMITS = {
   /** Minimum number of filters in a `*_WITH_EXCLUSION` mode. */

@@ -8,9 +8,13 @@
 
 import { ABSENT_FILTER_LIST_IS_EMPTY, DEFAULT_MUTABILITY } from '../model/assumptions.ts';
 import {
+  CONFIG_KEYS,
   type ExclusionFilter,
+  FILTER_KEYS,
   FILTER_LIMITS,
+  FILTERS_KEY,
   hasExclusions,
+  MODE_KEY,
   MUTABILITY_MODES,
   type Mutability,
   type MutabilityConfig,
@@ -33,10 +37,6 @@ export type ConfigValidation =
   | { ok: true; config: MutabilityConfig }
   | { ok: false; issues: ConfigIssue[] };
 
-const MODE_KEY = 'imageTagMutability';
-const FILTERS_KEY = 'imageTagMutabilityExclusionFilters';
-const CONFIG_KEYS: readonly string[] = [MODE_KEY, FILTERS_KEY];
-const FILTER_KEYS: readonly string[] = ['filterType', 'filter'];
 const MODES_TEXT = MUTABILITY_MODES.join(', ');
 
 /**
@@ -104,7 +104,7 @@ function validateFilterEntry(
     value = entry;
   } else if (isRecord(entry)) {
     for (const key of Object.keys(entry)) {
-      if (!FILTER_KEYS.includes(key)) {
+      if (!(FILTER_KEYS as readonly string[]).includes(key)) {
         issues.push({ path: [...path, key], message: `unknown key "${key}"` });
       }
     }
@@ -164,7 +164,8 @@ export function validateMutabilityConfig(input: unknown): ConfigValidation {
   }
   const issues: ConfigIssue[] = [];
   for (const key of Object.keys(input)) {
-    if (!CONFIG_KEYS.includes(key)) issues.push({ path: [key], message: `unknown key "${key}"` });
+    if (!(CONFIG_KEYS as readonly string[]).includes(key))
+      issues.push({ path: [key], message: `unknown key "${key}"` });
   }
 
   const mode = input[MODE_KEY];

@@ -26,7 +26,13 @@ import {
   type YAMLError,
   type YAMLMap,
 } from 'yaml';
-import type { MutabilityConfig } from '../../core/model/config.ts';
+import {
+  CONFIG_KEYS,
+  FILTER_KEYS,
+  FILTERS_KEY,
+  MODE_KEY,
+  type MutabilityConfig,
+} from '../../core/model/config.ts';
 import { oneLine, quote } from '../../core/model/text.ts';
 import { PolicyError, type PolicyIssue } from '../../core/policy/errors.ts';
 import { sealPolicy } from '../../core/policy/seal.ts';
@@ -50,12 +56,8 @@ export const POLICY_LIMITS = {
 
 /** Top-level keys of a policy. */
 const ROOT_KEYS = ['version', 'default', 'rules', 'ignore'] as const;
-/** Keys of a configuration (`default`, and a rule besides `repositories`). */
-const CONFIG_KEYS = ['imageTagMutability', 'imageTagMutabilityExclusionFilters'] as const;
 /** Keys of a rule. */
 const RULE_KEYS = ['repositories', ...CONFIG_KEYS] as const;
-/** Keys of an exclusion filter written as an object. */
-const FILTER_KEYS = ['filterType', 'filter'] as const;
 
 const EMPTY_POLICY = 'the policy file is empty; it must be a mapping with version and default';
 
@@ -398,9 +400,9 @@ class PolicyReader {
   private config(map: YAMLMap, fields: Fields): MutabilityConfig | null {
     const input: { imageTagMutability?: unknown; imageTagMutabilityExclusionFilters?: unknown } =
       {};
-    const mode = fields.get('imageTagMutability');
+    const mode = fields.get(MODE_KEY);
     if (mode !== undefined) input.imageTagMutability = this.plain(mode.value, 0);
-    const filters = fields.get('imageTagMutabilityExclusionFilters');
+    const filters = fields.get(FILTERS_KEY);
     if (filters !== undefined) {
       input.imageTagMutabilityExclusionFilters = this.filtersInput(filters.value);
     }
