@@ -7,6 +7,11 @@
  * @module
  */
 import { isRecord, typeName } from '../model/json.ts';
+import {
+  isRepositoryName,
+  REPOSITORY_NAME_MAX_LENGTH,
+  REPOSITORY_NAME_PATTERN,
+} from '../model/repository-name.ts';
 import { quote } from '../model/text.ts';
 import { isIsoTime } from '../model/time.ts';
 import { isValidTag, TAG_MAX_LENGTH, TAG_PATTERN } from '../semantics/tags.ts';
@@ -141,51 +146,6 @@ function checking(
   return { what, maxLength, test, pattern };
 }
 
-// Character classes of the hand-written test below, by code (ASCII only; anything else fails).
-const LOWER_OR_DIGIT = 1;
-const UNDERSCORE = 2;
-const DOT = 4;
-const DASH = 8;
-const SLASH = 16;
-const CLASS = new Uint8Array(128);
-for (let c = 0x30; c <= 0x39; c++) CLASS[c] = LOWER_OR_DIGIT;
-for (let c = 0x61; c <= 0x7a; c++) CLASS[c] = LOWER_OR_DIGIT;
-CLASS[0x5f] = UNDERSCORE;
-CLASS[0x2e] = DOT;
-CLASS[0x2d] = DASH;
-CLASS[0x2f] = SLASH;
-
-function classOf(value: string, at: number): number {
-  const code = value.charCodeAt(at);
-  return code < 128 ? (CLASS[code] as number) : 0;
-}
-
-const REPOSITORY_SEPARATOR = DOT | UNDERSCORE | DASH | SLASH;
-
-/**
- * `^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`, read character by
- * character: lowercase letters and digits, separated by single `.`, `_`, `-` or `/`, starting and
- * ending with a letter or digit.
- */
-function isRepositoryName(value: string): boolean {
-  const n = value.length;
-  if (n === 0) return false;
-  let previous = 0;
-  for (let i = 0; i < n; i++) {
-    const c = classOf(value, i);
-    if (c === LOWER_OR_DIGIT) {
-      previous = c;
-      continue;
-    }
-    // A separator: not first, not after another separator, and something must follow it.
-    if ((c & REPOSITORY_SEPARATOR) === 0 || previous !== LOWER_OR_DIGIT || i === n - 1) {
-      return false;
-    }
-    previous = c;
-  }
-  return true;
-}
-
 /** OCI distribution spec tag grammar, as the tag universe defines it (docs/semantics.md). */
 export const TAG = checking('a valid image tag', TAG_MAX_LENGTH, isValidTag, TAG_PATTERN);
 
@@ -197,12 +157,12 @@ export const DIGEST = matching(
   /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/,
 );
 
-/** ECR's `repositoryName` pattern and maximum length (service model). */
+/** ECR's `repositoryName` pattern and maximum length (lib/core/model/repository-name.ts). */
 export const REPOSITORY = checking(
   'a valid repository name',
-  256,
+  REPOSITORY_NAME_MAX_LENGTH,
   isRepositoryName,
-  /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+  REPOSITORY_NAME_PATTERN,
 );
 
 /** ECR's repository creation template `prefix` pattern (service model), `ROOT` included. */

@@ -33,6 +33,7 @@ import {
   MODE_KEY,
   type MutabilityConfig,
 } from '../../core/model/config.ts';
+import { REPOSITORY_NAME_MAX_LENGTH } from '../../core/model/repository-name.ts';
 import { oneLine, quote } from '../../core/model/text.ts';
 import { PolicyError, type PolicyIssue } from '../../core/policy/errors.ts';
 import { sealPolicy } from '../../core/policy/seal.ts';
@@ -63,8 +64,6 @@ const EMPTY_POLICY = 'the policy file is empty; it must be a mapping with versio
 
 /** Characters of an ECR repository name (`(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*…`) plus `*`. */
 const GLOB_CHARACTER = /[a-z0-9._/*-]/;
-/** Longest ECR repository name. */
-const MAX_REPOSITORY_NAME_LENGTH = 256;
 
 /**
  * The options of the one YAML parse. `uniqueKeys` makes duplicate keys errors; `resolveKnownTags:
@@ -509,8 +508,8 @@ function globProblem(glob: string): string | null {
     }
   }
   const literal = glob.replace(/\*/g, '').length;
-  if (literal > MAX_REPOSITORY_NAME_LENGTH) {
-    return `repository glob ${quote(glob, QUOTED)} can never match: it has ${literal} characters besides "*" and ECR repository names have at most ${MAX_REPOSITORY_NAME_LENGTH}`;
+  if (literal > REPOSITORY_NAME_MAX_LENGTH) {
+    return `repository glob ${quote(glob, QUOTED)} can never match: it has ${literal} characters besides "*" and ECR repository names have at most ${REPOSITORY_NAME_MAX_LENGTH}`;
   }
   return null;
 }
