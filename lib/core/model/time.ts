@@ -93,15 +93,8 @@ function twoDigits(value: string, at: number): number {
   return (a - DIGIT_0) * 10 + (b - DIGIT_0);
 }
 
-/**
- * Days from 1970-01-01 to a date of the proleptic Gregorian calendar (as `Date` counts).
- *
- * @example
- * ```ts
- * daysFromCivil(1970, 1, 2); // 1
- * ```
- */
-export function daysFromCivil(year: number, month: number, day: number): number {
+/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (as `Date` counts). */
+function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;
