@@ -72,6 +72,12 @@ export const FILTER_KEYS = [
   'filter',
 ] as const satisfies readonly (keyof ExclusionFilter)[];
 
+/** Characters of a filter value, as a regular-expression class body (service model). */
+const FILTER_CLASS = '0-9a-zA-Z._*-';
+
+/** The longest filter value (service model). */
+const FILTER_MAX_LENGTH = 128;
+
 /** ECR's limits on exclusion filters (service model, Terraform provider docs). */
 export const FILTER_LIMITS = {
   /** Minimum number of filters in a `*_WITH_EXCLUSION` mode. */
@@ -80,8 +86,12 @@ export const FILTER_LIMITS = {
   maxFilters: 5,
   /** Maximum number of `*` in one filter. */
   maxWildcards: 2,
-  /** Pattern of one filter value. */
-  pattern: /^[0-9a-zA-Z._*-]{1,128}$/,
+  /** Maximum length of one filter value. */
+  maxLength: FILTER_MAX_LENGTH,
+  /** Pattern of one filter value: the authority, whatever the other limits say. */
+  pattern: new RegExp(`^[${FILTER_CLASS}]{1,${FILTER_MAX_LENGTH}}$`),
+  /** Pattern of one character of a filter value, for naming the offending ones. */
+  char: new RegExp(`^[${FILTER_CLASS}]$`),
 } as const;
 
 /** True for the two modes that require an exclusion filter list. */

@@ -39,14 +39,6 @@ export type ConfigValidation =
 
 const MODES_TEXT = MUTABILITY_MODES.join(', ');
 
-/**
- * The longest filter value. `FILTER_LIMITS.pattern` stays the authority (a filter it rejects is
- * always an issue); this number only makes the message precise.
- */
-const FILTER_MAX_LENGTH = 128;
-/** One character `FILTER_LIMITS.pattern` accepts; same class, for naming the offending ones. */
-const FILTER_CHAR = /^[0-9a-zA-Z._*-]$/;
-
 /** A short rendering of a wrong value for messages; never dumps a whole object. */
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -65,12 +57,12 @@ function filterValueIssues(filter: string): string[] {
   const messages: string[] = [];
   if (filter.length === 0) {
     messages.push('filter must not be empty');
-  } else if (filter.length > FILTER_MAX_LENGTH) {
+  } else if (filter.length > FILTER_LIMITS.maxLength) {
     messages.push(
-      `filter is ${filter.length} characters long; ECR allows at most ${FILTER_MAX_LENGTH}`,
+      `filter is ${filter.length} characters long; ECR allows at most ${FILTER_LIMITS.maxLength}`,
     );
   }
-  const bad = [...new Set([...filter].filter((ch) => !FILTER_CHAR.test(ch)))];
+  const bad = [...new Set([...filter].filter((ch) => !FILTER_LIMITS.char.test(ch)))];
   if (bad.length > 0) {
     const listed = bad.map((ch) => JSON.stringify(ch)).join(', ');
     messages.push(
