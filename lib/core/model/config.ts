@@ -99,6 +99,31 @@ export function hasExclusions(mode: Mutability): boolean {
   return mode === 'IMMUTABLE_WITH_EXCLUSION' || mode === 'MUTABLE_WITH_EXCLUSION';
 }
 
+/**
+ * What `mode` makes of a tag, given whether one of the configuration's exclusion filters matches
+ * it (docs/semantics.md): `IMMUTABLE` every tag immutable, `MUTABLE` none,
+ * `IMMUTABLE_WITH_EXCLUSION` the tags matching no filter, `MUTABLE_WITH_EXCLUSION` the tags
+ * matching some filter. The one definition of the four modes' meaning.
+ *
+ * @example
+ * ```ts
+ * isImmutableUnder('IMMUTABLE_WITH_EXCLUSION', true); // false: an excluded tag stays mutable
+ * isImmutableUnder('MUTABLE', true); // false: plain modes ignore their filters
+ * ```
+ */
+export function isImmutableUnder(mode: Mutability, matched: boolean): boolean {
+  switch (mode) {
+    case 'IMMUTABLE':
+      return true;
+    case 'MUTABLE':
+      return false;
+    case 'IMMUTABLE_WITH_EXCLUSION':
+      return !matched;
+    case 'MUTABLE_WITH_EXCLUSION':
+      return matched;
+  }
+}
+
 /** One line for people: `IMMUTABLE_WITH_EXCLUSION [dev-*, sha256-*]`, or the bare mode. */
 export function describeConfig(config: MutabilityConfig): string {
   const filters = config.imageTagMutabilityExclusionFilters.map((f) => f.filter);
