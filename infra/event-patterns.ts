@@ -1,10 +1,20 @@
 /**
- * The EventBridge routing of ecr-tag-auditor, defined once: `serverless.yml` reads these
- * constants (through `infra/serverless-values.cjs`) and the tests check them against the AWS
- * sample events with {@link matchesPattern}.
+ * The EventBridge routing of ecr-tag-auditor: `serverless.yml` reads these constants (through
+ * `infra/serverless-values.cjs`). The patterns are derived from the intake's catalogue
+ * (lib/core/intake/catalogue.ts), so that EventBridge routes exactly what the intake audits; the
+ * tests check them against the AWS sample events and the documented list of audited calls.
  *
  * @module
  */
+import {
+  AUDITED_API_CALLS,
+  CLOUDTRAIL_DETAIL_TYPE,
+  ECR_EVENT_SOURCE,
+  ECR_SOURCE,
+  IMAGE_ACTION_DETAIL_TYPE,
+  IMAGE_ACTION_SUCCESS,
+  IMAGE_ACTION_TYPES,
+} from '../lib/core/intake/catalogue.ts';
 
 /** A leaf of an event pattern: the event field must equal one of these values. */
 export type PatternValues = readonly (string | number | boolean | null)[];
@@ -24,11 +34,11 @@ export interface EventPattern {
  * refused overwrite is seen through CloudTrail (`PutImage` with `errorCode`), not here.
  */
 export const IMAGE_ACTION_PATTERN = {
-  source: ['aws.ecr'],
-  'detail-type': ['ECR Image Action'],
+  source: [ECR_SOURCE],
+  'detail-type': [IMAGE_ACTION_DETAIL_TYPE],
   detail: {
-    'action-type': ['PUSH', 'DELETE'],
-    result: ['SUCCESS'],
+    'action-type': IMAGE_ACTION_TYPES,
+    result: [IMAGE_ACTION_SUCCESS],
   },
 } as const satisfies EventPattern;
 
@@ -40,20 +50,11 @@ export const IMAGE_ACTION_PATTERN = {
  * (`Describe*`, `List*`, `BatchGetImage`) are not routed, so they never invoke a function.
  */
 export const API_CALL_PATTERN = {
-  source: ['aws.ecr'],
-  'detail-type': ['AWS API Call via CloudTrail'],
+  source: [ECR_SOURCE],
+  'detail-type': [CLOUDTRAIL_DETAIL_TYPE],
   detail: {
-    eventSource: ['ecr.amazonaws.com'],
-    eventName: [
-      'PutImage',
-      'BatchDeleteImage',
-      'CreateRepository',
-      'DeleteRepository',
-      'PutImageTagMutability',
-      'CreateRepositoryCreationTemplate',
-      'UpdateRepositoryCreationTemplate',
-      'DeleteRepositoryCreationTemplate',
-    ],
+    eventSource: [ECR_EVENT_SOURCE],
+    eventName: AUDITED_API_CALLS,
   },
 } as const satisfies EventPattern;
 
@@ -69,42 +70,3 @@ export const API_CALL_PATTERN = {
  * next to nothing. Drift does not need minute resolution; overwrites are caught by the events.
  */
 export const SCAN_SCHEDULE = 'rate(6 hours)';
-
-/**
- * EventBridge's matching for the subset of patterns above: every field of the pattern must be
- * present in the event; a value list matches when the event's value (or, for an array in the
- * event, any of its elements) equals one of the listed values; a nested pattern object matches
- * a nested event object, recursively. A field absent from the event never matches, and fields of
- * the event that the pattern does not name are ignored.
- */
-export function matchesPattern(pattern: EventPattern, event: unknown): boolean {
-  if (!isObject(event)) return false;
-  for (const [field, expected] of Object.entries(pattern)) {
-    if (!Object.hasOwn(event, field)) return false;
-    const actual = event[field];
-    if (isValueList(expected)) {
-      const candidates = Array.isArray(actual) ? actual : [actual];
-      if (!candidates.some((value) => isScalar(value) && expected.includes(value))) return false;
-    } else if (!matchesPattern(expected, actual)) {
-      return false;
-    }
-  }
-  return true;
-}
-
-function isValueList(value: PatternValues | EventPattern): value is PatternValues {
-  return Array.isArray(value);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isScalar(value: unknown): value is string | number | boolean | null {
-  return (
-    value === null ||
-    typeof value === 'string' ||
-    typeof value === 'number' ||
-    typeof value === 'boolean'
-  );
-}

@@ -9,6 +9,7 @@ import {
   compareConfigs,
   explainTag,
   isValidTag,
+  TAG_GRAMMAR,
   validateMutabilityConfig,
 } from '../core/semantics/index.ts';
 import { describePolicySource, loadPolicy, resolveRepository } from '../io/policy/index.ts';
@@ -54,7 +55,7 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   if (!values.repository) throw new UsageError('explain: --repository NAME is required');
   if (values.tag !== undefined && !isValidTag(values.tag)) {
     throw new UsageError(
-      `explain: --tag "${values.tag}" is not a valid image tag ([A-Za-z0-9_][A-Za-z0-9._-]{0,127})`,
+      `explain: --tag "${values.tag}" is not a valid image tag (${TAG_GRAMMAR})`,
     );
   }
   const actual =

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { oneLine } from '../core/model/text.ts';
 import { PolicyError } from '../io/policy/index.ts';
 import { StateFileError } from '../io/state-file.ts';
 import { checkPolicyCommand } from './check-policy.ts';
@@ -100,9 +101,4 @@ function reportError(error: unknown, io: CliIO): number {
   io.stderr.write(`ecr-tag-auditor: unexpected error: ${oneLine(message)}\n`);
   if (io.env.DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   return EXIT.USAGE;
-}
-
-/** An error is one line on stderr (docs/cli.md): line breaks inside a message become spaces. */
-function oneLine(message: string): string {
-  return message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }

@@ -10,6 +10,7 @@ import { emptyState, type LedgerState, stateKey } from '../core/engine/memory-le
 import type { ConfigRecord, TagRecord } from '../core/engine/records.ts';
 import { MUTABILITY_MODES } from '../core/model/config.ts';
 import type { Finding } from '../core/model/findings.ts';
+import { isRecord } from '../core/model/json.ts';
 import type { RepositoryRef, TemplateRef } from '../core/model/refs.ts';
 
 /** The state file could not be read, parsed or written. */
@@ -37,9 +38,7 @@ const RecordFields = {
   ),
   eventId: v.nullable(v.string()),
   // Written by this program; only its shape as an object is checked.
-  finding: v.nullable(
-    v.custom<Finding>((x) => typeof x === 'object' && x !== null && !Array.isArray(x)),
-  ),
+  finding: v.nullable(v.custom<Finding>(isRecord)),
 };
 
 const TagSchema = v.strictObject({

@@ -6,6 +6,7 @@
  */
 import { describeConfig, type MutabilityConfig } from '../core/model/config.ts';
 import type { Finding } from '../core/model/findings.ts';
+import { shorten } from '../core/model/text.ts';
 
 /** SNS Publish limits (SNS API reference). */
 export const SNS_LIMITS = {
@@ -104,9 +105,7 @@ function truncate(text: string, max: number): string {
 /** A subject SNS accepts: printable ASCII, no line breaks, at most 100 characters. */
 export function snsSubject(text: string): string {
   const ascii = text.replace(/[^\x20-\x7e]/g, '?').trim() || 'ecr-tag-auditor';
-  return ascii.length <= SNS_LIMITS.subjectLength
-    ? ascii
-    : `${ascii.slice(0, SNS_LIMITS.subjectLength - 3)}...`;
+  return shorten(ascii, SNS_LIMITS.subjectLength, '...');
 }
 
 function where(f: Finding): string {

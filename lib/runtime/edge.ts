@@ -1,27 +1,30 @@
 /**
  * The envelope check at the Lambda edge: only EventBridge events that ECR emits (or that
- * CloudTrail records for ECR) get past it. The deep validation of each field is the intake's
- * (lib/events/normalize.ts); this keeps anything else — another source, another detail-type,
- * another service's API call — from reaching the engine, whatever routed it here.
+ * CloudTrail records for ECR) get past it. What counts as ECR's is the intake's catalogue
+ * (lib/core/intake/catalogue.ts), and the deep validation of each field is the intake's
+ * (lib/core/intake/normalize.ts); this keeps anything else — another source, another
+ * detail-type, another service's API call — from reaching the engine, whatever routed it here.
  *
  * @module
  */
 import * as v from 'valibot';
-import { quote, typeName } from '../core/intake/fields.ts';
 import {
   CLOUDTRAIL_DETAIL_TYPE,
   ECR_EVENT_SOURCE,
+  ECR_SOURCE,
   IMAGE_ACTION_DETAIL_TYPE,
-} from '../core/intake/normalize.ts';
+} from '../core/intake/catalogue.ts';
+import { isRecord, typeName } from '../core/model/json.ts';
+import { quote } from '../core/model/text.ts';
 
 const ImageAction = v.object({
-  source: v.literal('aws.ecr'),
+  source: v.literal(ECR_SOURCE),
   'detail-type': v.literal(IMAGE_ACTION_DETAIL_TYPE),
   detail: v.object({}),
 });
 
 const ApiCall = v.object({
-  source: v.literal('aws.ecr'),
+  source: v.literal(ECR_SOURCE),
   'detail-type': v.literal(CLOUDTRAIL_DETAIL_TYPE),
   detail: v.object({ eventSource: v.literal(ECR_EVENT_SOURCE) }),
 });
@@ -36,16 +39,15 @@ export const EcrEventEnvelope = v.union([ImageAction, ApiCall]);
  */
 export function rejectNonEcrEvent(raw: unknown): string | null {
   if (v.is(EcrEventEnvelope, raw)) return null;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+  if (!isRecord(raw)) {
     return `not an ECR EventBridge event: not a JSON object (got ${typeName(raw)})`;
   }
-  const event = raw as Record<string, unknown>;
-  const detail = event.detail;
-  const parts = [`source ${quote(event.source)}`, `detail-type ${quote(event['detail-type'])}`];
-  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+  const detail = raw.detail;
+  const parts = [`source ${quote(raw.source)}`, `detail-type ${quote(raw['detail-type'])}`];
+  if (!isRecord(detail)) {
     parts.push(`detail ${typeName(detail)}`);
-  } else if (event['detail-type'] === CLOUDTRAIL_DETAIL_TYPE) {
-    parts.push(`eventSource ${quote((detail as Record<string, unknown>).eventSource)}`);
+  } else if (raw['detail-type'] === CLOUDTRAIL_DETAIL_TYPE) {
+    parts.push(`eventSource ${quote(detail.eventSource)}`);
   }
   return `not an ECR EventBridge event (${parts.join(', ')})`;
 }

@@ -9,7 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalTimeMs, replay } from '../../lib/cli/replay/run.ts';
+import { replay } from '../../lib/cli/replay/run.ts';
 import {
   createAuditor,
   inertPushIgnoresEventId,
@@ -20,6 +20,7 @@ import { createMemoryLedger, emptyState, stateKey } from '../../lib/core/engine/
 import type { TagRecord } from '../../lib/core/engine/records.ts';
 import type { DomainEvent } from '../../lib/core/intake/types.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
+import { canonicalTimeMs } from '../../lib/core/model/time.ts';
 import { readInputs } from '../../lib/io/events/read.ts';
 import { parsePolicy } from '../../lib/io/policy/index.ts';
 import { ACCOUNT, at, digest, REGION } from '../support/events.ts';

@@ -5,12 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { awsTimeMs, canonicalTime, REPOSITORY, TAG, TIME } from '../../lib/core/intake/fields.ts';
+import { REPOSITORY, TAG, TIME } from '../../lib/core/intake/fields.ts';
 import {
   normalizeEvent,
   normalizeEventGenerally,
   takeImageActionPush,
 } from '../../lib/core/intake/normalize.ts';
+import { awsTimeMs, canonicalTime } from '../../lib/core/model/time.ts';
 
 const chars = fc.constantFrom(...'abcxyzAZ0189._-/_:*+=é \u0000~!\u007f'.split(''));
 const strings = fc.string({ unit: chars, maxLength: 140 });

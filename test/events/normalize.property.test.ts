@@ -308,6 +308,7 @@ describe('normalizeEvent on mutated valid events', () => {
 
   it('a tag, digest or repository name replaced by an arbitrary string is kept only when valid', () => {
     const paths = ['detail.image-tag', 'detail.image-digest', 'detail.repository-name'];
+    // The grammars written out again, on purpose: they are the oracle for the intake's checks.
     const patterns = [
       /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/,
       /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/,

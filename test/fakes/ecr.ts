@@ -22,6 +22,9 @@ import {
 export const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
 const JSON_TYPE = 'application/x-amz-json-1.1';
 
+// ECR's rules (modes, template prefix and filter grammars) are written out here again, on
+// purpose, not imported from lib/: the fake stands for ECR, the oracle the code is tested
+// against, so it must not share the definitions of the code under test.
 const MODES = [
   'MUTABLE',
   'IMMUTABLE',

@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   isTagFirstChar,
   isValidTag,
   TAG_CHARS,
+  TAG_GRAMMAR,
   TAG_MAX_LENGTH,
   TAG_PATTERN,
 } from '../../lib/core/semantics/tags.ts';
@@ -37,5 +39,34 @@ describe('tag characters', () => {
       expect(isTagFirstChar(ch)).toBe(TAG_PATTERN.test(ch));
     }
     expect(TAG_PATTERN.test('a'.repeat(TAG_MAX_LENGTH))).toBe(true);
+  });
+});
+
+describe('the tag grammar against the OCI distribution spec', () => {
+  // An independent copy of the spec's grammar, kept here as the oracle: the code derives its
+  // pattern, alphabet and fast check from one definition, so none of them can check the others.
+  const OCI_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+  it('is written as the spec writes it', () => {
+    // Assess
+    expect(TAG_GRAMMAR).toBe('[A-Za-z0-9_][A-Za-z0-9._-]{0,127}');
+    expect(TAG_PATTERN.source).toBe(OCI_TAG.source);
+  });
+
+  it('isValidTag accepts exactly what the spec accepts (property)', () => {
+    // Prepare: characters from inside and outside the grammar, lengths around the limit.
+    const unit = fc.constantFrom(...'aZ09_.-/:@+ é\u0000~'.split(''));
+    const candidates = fc.oneof(
+      fc.string({ unit, maxLength: 12 }),
+      fc.string({ unit, minLength: 126, maxLength: 130 }),
+    );
+
+    // Act / Assess
+    fc.assert(
+      fc.property(candidates, (tag) => {
+        expect(isValidTag(tag)).toBe(OCI_TAG.test(tag));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });

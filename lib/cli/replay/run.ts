@@ -25,8 +25,6 @@ import {
 import type { Policy } from '../../io/policy/index.ts';
 import { HeldEvents, type PartResult, readPart } from './parts.ts';
 
-export { canonicalTimeMs } from './parts.ts';
-
 /** An input item that could not be used, with its `file:line`. */
 export interface InputProblem {
   readonly location: string;

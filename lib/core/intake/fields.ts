@@ -6,6 +6,15 @@
  *
  * @module
  */
+import { isRecord, typeName } from '../model/json.ts';
+import {
+  isRepositoryName,
+  REPOSITORY_NAME_MAX_LENGTH,
+  REPOSITORY_NAME_PATTERN,
+} from '../model/repository-name.ts';
+import { quote } from '../model/text.ts';
+import { isIsoTime } from '../model/time.ts';
+import { isValidTag, TAG_MAX_LENGTH, TAG_PATTERN } from '../semantics/tags.ts';
 
 /** A value taken from a raw event, with the path that names it in reasons. */
 export interface Field {
@@ -30,11 +39,6 @@ export interface TextRule {
   /** Checked before `test`, so that a megabyte string never reaches a regular expression. */
   readonly maxLength: number;
   readonly test: (value: string) => boolean;
-}
-
-/** True for a JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The own property `key` of `value`, or undefined; never an inherited member. */
@@ -102,23 +106,6 @@ export function list(field: Field): readonly Field[] {
   return field.value.map((_, index) => child(field, index));
 }
 
-/** The JSON type of a value, for reasons. */
-export function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-/** A value quoted for a reason, cut short so that a reason stays one readable line. */
-export function quote(value: unknown, max = 40): string {
-  return typeof value === 'string' ? JSON.stringify(shorten(value, max)) : typeName(value);
-}
-
-/** `text` cut to `max` characters, marked with an ellipsis when cut. */
-export function shorten(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
-}
-
 function checkText(field: Field, rule: TextRule): string {
   const { value, path } = field;
   if (typeof value !== 'string') {
@@ -159,71 +146,8 @@ function checking(
   return { what, maxLength, test, pattern };
 }
 
-// Character classes of the hand-written tests below, by code (ASCII only; anything else fails).
-const LOWER_OR_DIGIT = 1;
-const UPPER = 2;
-const UNDERSCORE = 4;
-const DOT = 8;
-const DASH = 16;
-const SLASH = 32;
-const CLASS = new Uint8Array(128);
-for (let c = 0x30; c <= 0x39; c++) CLASS[c] = LOWER_OR_DIGIT;
-for (let c = 0x61; c <= 0x7a; c++) CLASS[c] = LOWER_OR_DIGIT;
-for (let c = 0x41; c <= 0x5a; c++) CLASS[c] = UPPER;
-CLASS[0x5f] = UNDERSCORE;
-CLASS[0x2e] = DOT;
-CLASS[0x2d] = DASH;
-CLASS[0x2f] = SLASH;
-
-function classOf(value: string, at: number): number {
-  const code = value.charCodeAt(at);
-  return code < 128 ? (CLASS[code] as number) : 0;
-}
-
-const TAG_FIRST = LOWER_OR_DIGIT | UPPER | UNDERSCORE;
-const TAG_REST = TAG_FIRST | DOT | DASH;
-
-/** `^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$`, read character by character (every event has one). */
-function isImageTag(value: string): boolean {
-  const n = value.length;
-  if (n === 0 || n > 128 || (classOf(value, 0) & TAG_FIRST) === 0) return false;
-  for (let i = 1; i < n; i++) if ((classOf(value, i) & TAG_REST) === 0) return false;
-  return true;
-}
-
-const REPOSITORY_SEPARATOR = DOT | UNDERSCORE | DASH | SLASH;
-
-/**
- * `^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`, read character by
- * character: lowercase letters and digits, separated by single `.`, `_`, `-` or `/`, starting and
- * ending with a letter or digit.
- */
-function isRepositoryName(value: string): boolean {
-  const n = value.length;
-  if (n === 0) return false;
-  let previous = 0;
-  for (let i = 0; i < n; i++) {
-    const c = classOf(value, i);
-    if (c === LOWER_OR_DIGIT) {
-      previous = c;
-      continue;
-    }
-    // A separator: not first, not after another separator, and something must follow it.
-    if ((c & REPOSITORY_SEPARATOR) === 0 || previous !== LOWER_OR_DIGIT || i === n - 1) {
-      return false;
-    }
-    previous = c;
-  }
-  return true;
-}
-
-/** OCI distribution spec tag grammar (docs/semantics.md, tag universe). */
-export const TAG = checking(
-  'a valid image tag',
-  128,
-  isImageTag,
-  /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/,
-);
+/** OCI distribution spec tag grammar, as the tag universe defines it (docs/semantics.md). */
+export const TAG = checking('a valid image tag', TAG_MAX_LENGTH, isValidTag, TAG_PATTERN);
 
 /** OCI digest grammar `algorithm:encoded`; 256 leaves room for long algorithm names. */
 // Regular expressions where they are as fast as a loop over the characters (measured).
@@ -233,12 +157,12 @@ export const DIGEST = matching(
   /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/,
 );
 
-/** ECR's `repositoryName` pattern and maximum length (service model). */
+/** ECR's `repositoryName` pattern and maximum length (lib/core/model/repository-name.ts). */
 export const REPOSITORY = checking(
   'a valid repository name',
-  256,
+  REPOSITORY_NAME_MAX_LENGTH,
   isRepositoryName,
-  /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+  REPOSITORY_NAME_PATTERN,
 );
 
 /** ECR's repository creation template `prefix` pattern (service model), `ROOT` included. */
@@ -254,128 +178,11 @@ export const ACCOUNT = matchingRepeated('a valid AWS account id', 12, /^\d{12}$/
 /** AWS region names such as `us-east-2`, `us-gov-west-1`, `eu-isoe-west-1`. */
 export const REGION = matchingRepeated('a valid AWS region', 32, /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/);
 
-const ISO_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
-
-/** Days in a month of the proleptic Gregorian calendar. */
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
 /**
- * ISO-8601 date-time with seconds and a zone, as EventBridge and CloudTrail write it. Checked
- * field by field because `Date.parse` rolls impossible dates over (`02-30` becomes March 2nd).
+ * ISO-8601 date-time with seconds and a zone, as EventBridge and CloudTrail write it
+ * ({@link isIsoTime}).
  */
-export const TIME: TextRule = {
-  what: 'an ISO-8601 time',
-  maxLength: 40,
-  test: (value) => {
-    const match = ISO_TIME.exec(value);
-    if (match === null) return false;
-    // Indexed rather than destructured: this runs for every event.
-    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    const [hour, minute, second] = [Number(match[4]), Number(match[5]), Number(match[6])];
-    return (
-      month >= 1 &&
-      month <= 12 &&
-      day >= 1 &&
-      day <= daysInMonth(year, month) &&
-      hour < 24 &&
-      minute < 60 &&
-      second < 60
-    );
-  },
-};
-
-/** The form AWS writes: UTC, whole seconds. */
-const WHOLE_SECONDS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
-
-/**
- * A valid {@link TIME} in one fixed-width UTC form (`2019-04-15T16:45:00.000Z`, as
- * `Date.prototype.toISOString` writes it), so that times from any source order correctly as
- * plain strings; `...:00Z` against `...:00.5Z` or an offset would not.
- */
-export function canonicalTime(value: string): string {
-  // AWS's own form is rewritten directly: parsing a Date costs more than the rest of an event.
-  return WHOLE_SECONDS_UTC.test(value)
-    ? `${value.slice(0, 19)}.000Z`
-    : new Date(value).toISOString();
-}
-
-const DIGIT_0 = 0x30;
-const DIGIT_9 = 0x39;
-
-/** The number written by the two decimal digits at `at`, or -1 when they are not digits. */
-function twoDigits(value: string, at: number): number {
-  const a = value.charCodeAt(at);
-  const b = value.charCodeAt(at + 1);
-  if (a < DIGIT_0 || a > DIGIT_9 || b < DIGIT_0 || b > DIGIT_9) return -1;
-  return (a - DIGIT_0) * 10 + (b - DIGIT_0);
-}
-
-/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (as `Date` counts). */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra =
-    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
-}
-
-/**
- * For a value in the form AWS writes (`2019-11-16T01:54:34Z`: UTC, whole seconds): its epoch
- * milliseconds when it is a valid {@link TIME}, else NaN. Any other form, valid or not, is NaN
- * too: callers then use `TIME` and `canonicalTime`, which give the same answer for this form.
- * Reads characters instead of running two regular expressions, since every event has a time.
- */
-export function awsTimeMs(value: string): number {
-  if (
-    value.length !== 20 ||
-    value.charCodeAt(4) !== 0x2d || // -
-    value.charCodeAt(7) !== 0x2d ||
-    value.charCodeAt(10) !== 0x54 || // T
-    value.charCodeAt(13) !== 0x3a || // :
-    value.charCodeAt(16) !== 0x3a ||
-    value.charCodeAt(19) !== 0x5a // Z
-  ) {
-    return Number.NaN;
-  }
-  const century = twoDigits(value, 0);
-  const yy = twoDigits(value, 2);
-  const month = twoDigits(value, 5);
-  const day = twoDigits(value, 8);
-  const hour = twoDigits(value, 11);
-  const minute = twoDigits(value, 14);
-  const second = twoDigits(value, 17);
-  if (century < 0 || yy < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return Number.NaN;
-  const year = century * 100 + yy;
-  const valid =
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth(year, month) &&
-    hour < 24 &&
-    minute < 60 &&
-    second < 60;
-  if (!valid) return Number.NaN;
-  return (
-    daysFromCivil(year, month, day) * 86_400_000 +
-    hour * 3_600_000 +
-    minute * 60_000 +
-    second * 1000
-  );
-}
-
-/**
- * The {@link canonicalTime} of a value in AWS's own form (see {@link awsTimeMs}), or null for
- * any other value.
- */
-export function canonicalAwsTime(value: string): string | null {
-  return Number.isNaN(awsTimeMs(value)) ? null : `${value.slice(0, 19)}.000Z`;
-}
+export const TIME: TextRule = { what: 'an ISO-8601 time', maxLength: 40, test: isIsoTime };
 
 /** Event ids are UUIDs in practice; any printable ASCII id of sane length is accepted. */
 export const EVENT_ID = matching('a valid event id', 256, /^[!-~]+$/);

@@ -6,15 +6,26 @@
  * @module
  */
 import { BLOCKED_OVERWRITE_ERROR_CODE } from '../model/assumptions.ts';
-import type { MutabilityConfig } from '../model/config.ts';
+import { FILTERS_KEY, MODE_KEY, type MutabilityConfig } from '../model/config.ts';
+import { isRecord, typeName } from '../model/json.ts';
+import { quote, shorten } from '../model/text.ts';
+import { awsTimeMs, canonicalAwsTime, canonicalTime } from '../model/time.ts';
 import { normalizeRepositoryConfig } from '../semantics/validate.ts';
+import {
+  AUDITED_API_CALLS,
+  type AuditedApiCall,
+  CLOUDTRAIL_DETAIL_TYPE,
+  ECR_EVENT_SOURCE,
+  ECR_SOURCE,
+  IMAGE_ACTION_DETAIL_TYPE,
+  IMAGE_ACTION_SUCCESS,
+  IMAGE_ACTION_TYPES,
+  type ImageActionType,
+} from './catalogue.ts';
 import {
   ACCOUNT,
   ANY_TEXT,
   ARN,
-  awsTimeMs,
-  canonicalAwsTime,
-  canonicalTime,
   child,
   DIGEST,
   EVENT_ID,
@@ -22,33 +33,20 @@ import {
   FieldError,
   firstPresent,
   isMissing,
-  isRecord,
   list,
   object,
   optionalText,
   own,
-  quote,
   REGION,
   REPOSITORY,
   root,
-  shorten,
   TAG,
   TEMPLATE_PREFIX,
   type TextRule,
   TIME,
   text,
-  typeName,
 } from './fields.ts';
 import type { DomainEvent, EventBase, EventOrigin, NormalizeResult } from './types.ts';
-
-/** `eventSource` of ECR's CloudTrail records. */
-export const ECR_EVENT_SOURCE = 'ecr.amazonaws.com';
-
-/** EventBridge `detail-type` of ECR's own push/delete notifications. */
-export const IMAGE_ACTION_DETAIL_TYPE = 'ECR Image Action';
-
-/** EventBridge `detail-type` of a CloudTrail record forwarded by EventBridge. */
-export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
 /** What a mapper gets: the parts of a CloudTrail record it may read, and the common fields. */
 interface ApiCall {
@@ -60,23 +58,30 @@ interface ApiCall {
 
 type Mapper = (call: ApiCall) => readonly DomainEvent[];
 
-/**
- * The CloudTrail calls that change tags or tag-mutability settings. A Map, not an object
- * literal, so that an `eventName` such as `constructor` finds nothing.
- */
-const MAPPERS: ReadonlyMap<string, Mapper> = new Map<string, Mapper>([
-  ['PutImage', putImage],
-  ['BatchDeleteImage', batchDeleteImage],
-  ['CreateRepository', createRepository],
-  ['DeleteRepository', deleteRepository],
-  ['PutImageTagMutability', putImageTagMutability],
-  ['CreateRepositoryCreationTemplate', putTemplate],
-  ['UpdateRepositoryCreationTemplate', putTemplate],
-  ['DeleteRepositoryCreationTemplate', deleteTemplate],
-]);
+/** The mapper of each audited call: the type makes a call added to the catalogue need one. */
+const MAPPER_OF: { readonly [call in AuditedApiCall]: Mapper } = {
+  PutImage: putImage,
+  BatchDeleteImage: batchDeleteImage,
+  CreateRepository: createRepository,
+  DeleteRepository: deleteRepository,
+  PutImageTagMutability: putImageTagMutability,
+  CreateRepositoryCreationTemplate: putTemplate,
+  UpdateRepositoryCreationTemplate: putTemplate,
+  DeleteRepositoryCreationTemplate: deleteTemplate,
+};
 
-/** The ECR CloudTrail `eventName`s that are audited; every other one is skipped. */
-export const AUDITED_API_CALLS: readonly string[] = [...MAPPERS.keys()];
+/**
+ * The audited calls of the catalogue and their mappers; every other `eventName` is skipped. A
+ * Map, not the object literal above, so that an `eventName` such as `constructor` finds nothing.
+ */
+const MAPPERS: ReadonlyMap<string, Mapper> = new Map(
+  AUDITED_API_CALLS.map((call) => [call, MAPPER_OF[call]]),
+);
+
+/** True for an audited `action-type` of an ECR Image Action. */
+function isImageActionType(value: unknown): value is ImageActionType {
+  return (IMAGE_ACTION_TYPES as readonly unknown[]).includes(value);
+}
 
 /**
  * Normalizes one raw item: an EventBridge event (`ECR Image Action` or `AWS API Call via
@@ -93,7 +98,7 @@ export function normalizeEvent(raw: unknown): NormalizeResult {
     // The readers throw only FieldError, which `attempt` turns into `malformed`. Anything else
     // is a bug; reporting it on the one item keeps a long replay going.
     const message = error instanceof Error ? error.message : String(error);
-    return malformed(`internal error while reading the event: ${quote(message, 200)}`);
+    return malformed(`internal error while reading the event: ${quote(message, { max: 201 })}`);
   }
 }
 
@@ -115,7 +120,7 @@ export function normalizeEventGenerally(raw: unknown): NormalizeResult {
     return classify(raw, false);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return malformed(`internal error while reading the event: ${quote(message, 200)}`);
+    return malformed(`internal error while reading the event: ${quote(message, { max: 201 })}`);
   }
 }
 
@@ -144,12 +149,12 @@ function imageActionFastPath(raw: Readonly<Record<string, unknown>>): NormalizeR
   // site sees one object shape and stays fast.
   const hasOwn = Object.hasOwn;
   if (raw['detail-type'] !== IMAGE_ACTION_DETAIL_TYPE) return undefined;
-  if (!hasOwn(raw, 'source') || raw.source !== 'aws.ecr') return undefined;
+  if (!hasOwn(raw, 'source') || raw.source !== ECR_SOURCE) return undefined;
   const detail = hasOwn(raw, 'detail') ? raw.detail : undefined;
   if (!isRecord(detail)) return undefined;
-  if (!hasOwn(detail, 'result') || detail.result !== 'SUCCESS') return undefined;
+  if (!hasOwn(detail, 'result') || detail.result !== IMAGE_ACTION_SUCCESS) return undefined;
   const action = hasOwn(detail, 'action-type') ? detail['action-type'] : undefined;
-  if (action !== 'PUSH' && action !== 'DELETE') return undefined;
+  if (!isImageActionType(action)) return undefined;
   const account = hasOwn(raw, 'account') ? raw.account : undefined;
   const region = hasOwn(raw, 'region') ? raw.region : undefined;
   const time = validTime(hasOwn(raw, 'time') ? raw.time : undefined);
@@ -212,10 +217,10 @@ export function takeImageActionPush(raw: unknown, sink: TaggedPushSink): boolean
   if (!isRecord(raw)) return false;
   const hasOwn = Object.hasOwn;
   if (!hasOwn(raw, 'detail-type') || raw['detail-type'] !== IMAGE_ACTION_DETAIL_TYPE) return false;
-  if (!hasOwn(raw, 'source') || raw.source !== 'aws.ecr') return false;
+  if (!hasOwn(raw, 'source') || raw.source !== ECR_SOURCE) return false;
   const detail = hasOwn(raw, 'detail') ? raw.detail : undefined;
   if (!isRecord(detail)) return false;
-  if (!hasOwn(detail, 'result') || detail.result !== 'SUCCESS') return false;
+  if (!hasOwn(detail, 'result') || detail.result !== IMAGE_ACTION_SUCCESS) return false;
   if (!hasOwn(detail, 'action-type') || detail['action-type'] !== 'PUSH') return false;
   const time = hasOwn(raw, 'time') ? raw.time : undefined;
   if (typeof time !== 'string') return false;
@@ -251,23 +256,23 @@ function fromEventBridge(event: Field): NormalizeResult {
 function fromImageAction(event: Field): NormalizeResult {
   const source = own(event.value, 'source');
   // Anyone may put an event with this detail-type on a custom bus; only ECR's own count.
-  if (source !== 'aws.ecr') {
+  if (source !== ECR_SOURCE) {
     return skipped(`${IMAGE_ACTION_DETAIL_TYPE} from source ${quote(source)}`);
   }
   return attempt(IMAGE_ACTION_DETAIL_TYPE, () => {
     const detail = object(child(event, 'detail'));
     const action = text(child(detail, 'action-type'), ANY_TEXT);
     const result = text(child(detail, 'result'), ANY_TEXT);
-    if (action !== 'PUSH' && action !== 'DELETE') {
+    if (!isImageActionType(action)) {
       return skipped(`${IMAGE_ACTION_DETAIL_TYPE} ${quote(action)} is not audited`);
     }
     const label = `${IMAGE_ACTION_DETAIL_TYPE} ${action}`;
-    if (result !== 'SUCCESS') return skipped(`${label} with result ${quote(result)}`);
+    if (result !== IMAGE_ACTION_SUCCESS) return skipped(`${label} with result ${quote(result)}`);
     return attempt(label, () => events([imageAction(event, detail, action)]));
   });
 }
 
-function imageAction(event: Field, detail: Field, action: 'PUSH' | 'DELETE'): DomainEvent {
+function imageAction(event: Field, detail: Field, action: ImageActionType): DomainEvent {
   const base = eventBase('image-action', {
     account: child(event, 'account'),
     region: child(event, 'region'),
@@ -294,7 +299,7 @@ function fromForwardedCloudTrail(event: Field): NormalizeResult {
   const eventSource = own(detail.value, 'eventSource');
   // An envelope from aws.ecr promises an ECR record, so a missing record is malformed there;
   // from any other source it is just another service's event.
-  const promisedEcr = own(event.value, 'source') === 'aws.ecr' && typeof eventSource !== 'string';
+  const promisedEcr = own(event.value, 'source') === ECR_SOURCE && typeof eventSource !== 'string';
   if (eventSource === ECR_EVENT_SOURCE || promisedEcr) return fromCloudTrail(detail, event);
   return skipped(`CloudTrail event from ${quote(eventSource)}`);
 }
@@ -493,8 +498,8 @@ function templatePrefix(request: Field, template: Field): string {
  */
 function readConfig(primary: Field, fallback: Field, modeRequired: boolean): MutabilityConfig {
   const source = hasConfigFields(primary) ? primary : fallback;
-  const mode = child(source, 'imageTagMutability');
-  const filters = child(source, 'imageTagMutabilityExclusionFilters');
+  const mode = child(source, MODE_KEY);
+  const filters = child(source, FILTERS_KEY);
   if (modeRequired && isMissing(mode)) throw new FieldError(`${mode.path} is missing`);
   // Checked here as well so that the reason names the full path of a mistyped mode.
   if (!isMissing(mode) && typeof mode.value !== 'string') {
@@ -515,15 +520,13 @@ function readConfig(primary: Field, fallback: Field, modeRequired: boolean): Mut
  * they quote the bad value whole, so the reason is cut short.
  */
 function configProblem(source: Field, reason: string): string {
-  const joiner = reason.startsWith('imageTagMutability') ? '.' : ': ';
-  return shorten(`${source.path}${joiner}${reason}`, 200);
+  // MODE_KEY starts both keys, so a reason about either reads as a path.
+  const joiner = reason.startsWith(MODE_KEY) ? '.' : ': ';
+  return shorten(`${source.path}${joiner}${reason}`, 201);
 }
 
 function hasConfigFields(field: Field): boolean {
-  return (
-    !isMissing(child(field, 'imageTagMutability')) ||
-    !isMissing(child(field, 'imageTagMutabilityExclusionFilters'))
-  );
+  return !isMissing(child(field, MODE_KEY)) || !isMissing(child(field, FILTERS_KEY));
 }
 
 /** Runs a reader; a FieldError becomes `malformed`, prefixed with what was being read. */

@@ -6,6 +6,7 @@
  */
 
 import type { MutabilityConfig } from '../model/config.ts';
+import { isRecord } from '../model/json.ts';
 import type { RepositoryRef } from '../model/refs.ts';
 import { normalizeRepositoryConfig } from '../semantics/index.ts';
 import { REPOSITORY } from './fields.ts';
@@ -23,10 +24,6 @@ export interface SnapshotProblem {
 }
 
 const ARN = /^arn:aws[a-z-]*:ecr:([a-z0-9-]+):(\d{12}):repository\/(.+)$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Parses a snapshot. Account and region come from each `repositoryArn`; an entry without them, or with a wrong configuration, is a problem and the

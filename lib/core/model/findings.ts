@@ -25,7 +25,11 @@ export const SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH'] as const;
 /** One severity. */
 export type Severity = (typeof SEVERITIES)[number];
 
-/** How an actual configuration relates to the expected one (docs/semantics.md). */
+/**
+ * How the actual configuration A relates to the expected one E (docs/semantics.md), with I(C)
+ * the set of valid tags that C makes immutable: `EQUAL` if I(A) = I(E), `LOOSENED` if
+ * I(A) ⊊ I(E), `TIGHTENED` if I(E) ⊊ I(A), `CHANGED` otherwise.
+ */
 export type Direction = 'EQUAL' | 'LOOSENED' | 'TIGHTENED' | 'CHANGED';
 
 /** How a finding was detected. */

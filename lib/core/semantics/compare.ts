@@ -15,7 +15,8 @@
  * @module
  */
 import type { Mutability, MutabilityConfig } from '../model/config.ts';
-import { hasExclusions } from '../model/config.ts';
+import { hasExclusions, isImmutableUnder } from '../model/config.ts';
+import type { Direction } from '../model/findings.ts';
 import { buildFilterAutomaton, type FilterAutomaton } from './automaton.ts';
 import { compileGlob, foldCode, globIncludes, splitGlob } from './glob.ts';
 import { isTagImmutable } from './match.ts';
@@ -32,13 +33,6 @@ import {
   TIGHT,
 } from './product.ts';
 import { isTagFirstChar, isValidTag, TAG_CHARS, TAG_MAX_LENGTH } from './tags.ts';
-
-/**
- * How the actual configuration A relates to the expected one E, with I(C) the set of valid tags
- * that C makes immutable: `EQUAL` if I(A) = I(E), `LOOSENED` if I(A) ⊊ I(E), `TIGHTENED` if
- * I(E) ⊊ I(A), `CHANGED` otherwise.
- */
-export type Direction = 'EQUAL' | 'LOOSENED' | 'TIGHTENED' | 'CHANGED';
 
 /** Options of {@link compareConfigs}. */
 export interface CompareOptions {
@@ -93,23 +87,19 @@ type Requirement = 'always' | 'never' | 'matched' | 'unmatched';
 
 /** What `config` requires of a tag for the tag to have mutability `immutable`. */
 function requirement(mode: Mutability, immutable: boolean): Requirement {
-  switch (mode) {
-    case 'IMMUTABLE':
-      return immutable ? 'always' : 'never';
-    case 'MUTABLE':
-      return immutable ? 'never' : 'always';
-    case 'IMMUTABLE_WITH_EXCLUSION':
-      return immutable ? 'unmatched' : 'matched';
-    case 'MUTABLE_WITH_EXCLUSION':
-      return immutable ? 'matched' : 'unmatched';
-  }
+  const { immIfMatched, immIfUnmatched } = readingOf(mode);
+  const ifMatched = immIfMatched === immutable;
+  const ifUnmatched = immIfUnmatched === immutable;
+  if (ifMatched && ifUnmatched) return 'always';
+  if (ifMatched) return 'matched';
+  return ifUnmatched ? 'unmatched' : 'never';
 }
 
 /** How a configuration's filters read as immutability: by whether one of them matches. */
 function readingOf(mode: Mutability): Reading {
   return {
-    immIfMatched: mode === 'IMMUTABLE' || mode === 'MUTABLE_WITH_EXCLUSION',
-    immIfUnmatched: mode === 'IMMUTABLE' || mode === 'IMMUTABLE_WITH_EXCLUSION',
+    immIfMatched: isImmutableUnder(mode, true),
+    immIfUnmatched: isImmutableUnder(mode, false),
   };
 }
 

@@ -4,15 +4,17 @@
  *
  * @module
  */
-export {
-  type CompareOptions,
-  type Comparison,
-  compareConfigs,
-  configKey,
-  type Direction,
-} from './compare.ts';
+export type { Direction } from '../model/findings.ts';
+export { type CompareOptions, type Comparison, compareConfigs, configKey } from './compare.ts';
 export { explainTag, filterMatches, isTagImmutable, type TagExplanation } from './match.ts';
-export { isTagFirstChar, isValidTag, TAG_CHARS, TAG_MAX_LENGTH, TAG_PATTERN } from './tags.ts';
+export {
+  isTagFirstChar,
+  isValidTag,
+  TAG_CHARS,
+  TAG_GRAMMAR,
+  TAG_MAX_LENGTH,
+  TAG_PATTERN,
+} from './tags.ts';
 export {
   type ConfigIssue,
   type ConfigValidation,

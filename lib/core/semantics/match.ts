@@ -4,7 +4,12 @@
  *
  * @module
  */
-import type { ExclusionFilter, MutabilityConfig } from '../model/config.ts';
+import {
+  type ExclusionFilter,
+  hasExclusions,
+  isImmutableUnder,
+  type MutabilityConfig,
+} from '../model/config.ts';
 import { compileGlob, matchTokens } from './glob.ts';
 import { isValidTag } from './tags.ts';
 
@@ -31,16 +36,9 @@ function firstMatchingFilter(config: MutabilityConfig, tag: string): ExclusionFi
  * matching some filter. The tag's validity is not checked; callers that care use `isValidTag`.
  */
 export function isTagImmutable(config: MutabilityConfig, tag: string): boolean {
-  switch (config.imageTagMutability) {
-    case 'IMMUTABLE':
-      return true;
-    case 'MUTABLE':
-      return false;
-    case 'IMMUTABLE_WITH_EXCLUSION':
-      return firstMatchingFilter(config, tag) === null;
-    case 'MUTABLE_WITH_EXCLUSION':
-      return firstMatchingFilter(config, tag) !== null;
-  }
+  const mode = config.imageTagMutability;
+  // The plain modes ignore their filters, so they are not matched.
+  return isImmutableUnder(mode, hasExclusions(mode) && firstMatchingFilter(config, tag) !== null);
 }
 
 /** What {@link explainTag} says about one tag. */
@@ -60,8 +58,8 @@ export interface TagExplanation {
 export function explainTag(config: MutabilityConfig, tag: string): TagExplanation {
   const mode = config.imageTagMutability;
   const note = isValidTag(tag) ? '' : ` (note: "${tag}" is not a valid image tag)`;
-  if (mode === 'IMMUTABLE' || mode === 'MUTABLE') {
-    const immutable = mode === 'IMMUTABLE';
+  if (!hasExclusions(mode)) {
+    const immutable = isImmutableUnder(mode, false);
     return {
       immutable,
       decidedBy: null,
@@ -69,7 +67,7 @@ export function explainTag(config: MutabilityConfig, tag: string): TagExplanatio
     };
   }
   const decidedBy = firstMatchingFilter(config, tag);
-  const immutable = (decidedBy !== null) === (mode === 'MUTABLE_WITH_EXCLUSION');
+  const immutable = isImmutableUnder(mode, decidedBy !== null);
   const state = immutable ? 'immutable' : 'mutable';
   const reason =
     decidedBy === null

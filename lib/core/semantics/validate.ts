@@ -5,15 +5,21 @@
  *
  * @module
  */
+
 import { ABSENT_FILTER_LIST_IS_EMPTY, DEFAULT_MUTABILITY } from '../model/assumptions.ts';
 import {
+  CONFIG_KEYS,
   type ExclusionFilter,
+  FILTER_KEYS,
   FILTER_LIMITS,
+  FILTERS_KEY,
   hasExclusions,
+  MODE_KEY,
   MUTABILITY_MODES,
   type Mutability,
   type MutabilityConfig,
 } from '../model/config.ts';
+import { isRecord } from '../model/json.ts';
 
 /**
  * One problem in a configuration. `path` leads from the validated object to the offending
@@ -31,23 +37,7 @@ export type ConfigValidation =
   | { ok: true; config: MutabilityConfig }
   | { ok: false; issues: ConfigIssue[] };
 
-const MODE_KEY = 'imageTagMutability';
-const FILTERS_KEY = 'imageTagMutabilityExclusionFilters';
-const CONFIG_KEYS: readonly string[] = [MODE_KEY, FILTERS_KEY];
-const FILTER_KEYS: readonly string[] = ['filterType', 'filter'];
 const MODES_TEXT = MUTABILITY_MODES.join(', ');
-
-/**
- * The longest filter value. `FILTER_LIMITS.pattern` stays the authority (a filter it rejects is
- * always an issue); this number only makes the message precise.
- */
-const FILTER_MAX_LENGTH = 128;
-/** One character `FILTER_LIMITS.pattern` accepts; same class, for naming the offending ones. */
-const FILTER_CHAR = /^[0-9a-zA-Z._*-]$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A short rendering of a wrong value for messages; never dumps a whole object. */
 function describe(value: unknown): string {
@@ -67,12 +57,12 @@ function filterValueIssues(filter: string): string[] {
   const messages: string[] = [];
   if (filter.length === 0) {
     messages.push('filter must not be empty');
-  } else if (filter.length > FILTER_MAX_LENGTH) {
+  } else if (filter.length > FILTER_LIMITS.maxLength) {
     messages.push(
-      `filter is ${filter.length} characters long; ECR allows at most ${FILTER_MAX_LENGTH}`,
+      `filter is ${filter.length} characters long; ECR allows at most ${FILTER_LIMITS.maxLength}`,
     );
   }
-  const bad = [...new Set([...filter].filter((ch) => !FILTER_CHAR.test(ch)))];
+  const bad = [...new Set([...filter].filter((ch) => !FILTER_LIMITS.char.test(ch)))];
   if (bad.length > 0) {
     const listed = bad.map((ch) => JSON.stringify(ch)).join(', ');
     messages.push(
@@ -106,7 +96,7 @@ function validateFilterEntry(
     value = entry;
   } else if (isRecord(entry)) {
     for (const key of Object.keys(entry)) {
-      if (!FILTER_KEYS.includes(key)) {
+      if (!(FILTER_KEYS as readonly string[]).includes(key)) {
         issues.push({ path: [...path, key], message: `unknown key "${key}"` });
       }
     }
@@ -166,7 +156,8 @@ export function validateMutabilityConfig(input: unknown): ConfigValidation {
   }
   const issues: ConfigIssue[] = [];
   for (const key of Object.keys(input)) {
-    if (!CONFIG_KEYS.includes(key)) issues.push({ path: [key], message: `unknown key "${key}"` });
+    if (!(CONFIG_KEYS as readonly string[]).includes(key))
+      issues.push({ path: [key], message: `unknown key "${key}"` });
   }
 
   const mode = input[MODE_KEY];

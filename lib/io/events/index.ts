@@ -9,7 +9,7 @@ export {
   CLOUDTRAIL_DETAIL_TYPE,
   ECR_EVENT_SOURCE,
   IMAGE_ACTION_DETAIL_TYPE,
-  normalizeEvent,
-} from '../../core/intake/normalize.ts';
+} from '../../core/intake/catalogue.ts';
+export { normalizeEvent } from '../../core/intake/normalize.ts';
 export type * from '../../core/intake/types.ts';
 export { formatLocation, type IntakeItem, type ReadOptions, readInputs } from './read.ts';

@@ -15,9 +15,10 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { isRecord, own } from '../../core/intake/fields.ts';
+import { own } from '../../core/intake/fields.ts';
 import { normalizeEvent } from '../../core/intake/normalize.ts';
 import type { NormalizeResult } from '../../core/intake/types.ts';
+import { isRecord } from '../../core/model/json.ts';
 
 /** One normalized input item and where it was found. */
 export interface IntakeItem {

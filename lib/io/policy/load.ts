@@ -26,7 +26,15 @@ import {
   type YAMLError,
   type YAMLMap,
 } from 'yaml';
-import type { MutabilityConfig } from '../../core/model/config.ts';
+import {
+  CONFIG_KEYS,
+  FILTER_KEYS,
+  FILTERS_KEY,
+  MODE_KEY,
+  type MutabilityConfig,
+} from '../../core/model/config.ts';
+import { REPOSITORY_NAME_MAX_LENGTH } from '../../core/model/repository-name.ts';
+import { oneLine, quote } from '../../core/model/text.ts';
 import { PolicyError, type PolicyIssue } from '../../core/policy/errors.ts';
 import { sealPolicy } from '../../core/policy/seal.ts';
 import type { Policy, PolicyRule } from '../../core/policy/types.ts';
@@ -49,19 +57,13 @@ export const POLICY_LIMITS = {
 
 /** Top-level keys of a policy. */
 const ROOT_KEYS = ['version', 'default', 'rules', 'ignore'] as const;
-/** Keys of a configuration (`default`, and a rule besides `repositories`). */
-const CONFIG_KEYS = ['imageTagMutability', 'imageTagMutabilityExclusionFilters'] as const;
 /** Keys of a rule. */
 const RULE_KEYS = ['repositories', ...CONFIG_KEYS] as const;
-/** Keys of an exclusion filter written as an object. */
-const FILTER_KEYS = ['filterType', 'filter'] as const;
 
 const EMPTY_POLICY = 'the policy file is empty; it must be a mapping with version and default';
 
 /** Characters of an ECR repository name (`(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*…`) plus `*`. */
 const GLOB_CHARACTER = /[a-z0-9._/*-]/;
-/** Longest ECR repository name. */
-const MAX_REPOSITORY_NAME_LENGTH = 256;
 
 /**
  * The options of the one YAML parse. `uniqueKeys` makes duplicate keys errors; `resolveKnownTags:
@@ -93,18 +95,8 @@ type AliasTargets = ReadonlyMap<Alias, Node>;
 /** The readable part of a mapping: its allowed keys, in a `Map` so that no key reaches a prototype. */
 type Fields = ReadonlyMap<string, Entry>;
 
-/** Collapses a message onto one line: every issue must stay one `FILE:LINE:COL: …` line. */
-function oneLine(text: string): string {
-  return text.replace(/\r\n?|\n|\u2028|\u2029/g, ' ').trim() || 'invalid policy';
-}
-
-/** Quotes user text for a message: JSON escaping, shortened so that one bad value stays one line. */
-function quote(text: string): string {
-  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  return JSON.stringify(shown)
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
-}
+/** How user text is quoted into an issue: up to 80 characters, cut with an ASCII mark. */
+const QUOTED = { max: 80, mark: '...' } as const;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -136,7 +128,12 @@ class Issues {
       line = Math.max(1, pos.line);
       column = Math.max(1, pos.col);
     }
-    this.list.push({ file: this.file, line, column, message: oneLine(message) });
+    this.list.push({
+      file: this.file,
+      line,
+      column,
+      message: oneLine(message) || 'invalid policy',
+    });
   }
 
   /** Throws every recorded issue as one error, in file order, if there is any. */
@@ -173,7 +170,7 @@ function describe(node: Node | Pair | null | undefined): string {
   if (isScalar(node)) {
     const value = node.value;
     if (value === null) return node.source === '' ? 'nothing' : 'null';
-    if (typeof value === 'string') return `the string ${quote(value)}`;
+    if (typeof value === 'string') return `the string ${quote(value, QUOTED)}`;
     if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
       return `the ${typeof value === 'bigint' ? 'number' : typeof value} ${String(value)}`;
     }
@@ -247,12 +244,15 @@ class PolicyReader {
       }
       const name = String(key.value);
       if (!allowed.includes(name)) {
-        this.report(key, `unknown key ${quote(name)} in ${where}; expected ${listKeys(allowed)}`);
+        this.report(
+          key,
+          `unknown key ${quote(name, QUOTED)} in ${where}; expected ${listKeys(allowed)}`,
+        );
         continue;
       }
       if (fields.has(name)) {
         // yaml's uniqueKeys compares values, so `1:` and `"1":` pass it; they collide here.
-        this.report(key, `duplicate key ${quote(name)} in ${where}`);
+        this.report(key, `duplicate key ${quote(name, QUOTED)} in ${where}`);
         continue;
       }
       fields.set(name, { key, value });
@@ -359,7 +359,9 @@ class PolicyReader {
     const list = this.deref(entry.value);
     if (list === null || !isSeq(list)) {
       const hint =
-        isScalar(list) && typeof list.value === 'string' ? ` (write [${quote(list.value)}])` : '';
+        isScalar(list) && typeof list.value === 'string'
+          ? ` (write [${quote(list.value, QUOTED)}])`
+          : '';
       this.report(
         this.valueOrKey(entry),
         `${key} must be a list of repository globs, found ${describe(list)}${hint}`,
@@ -397,9 +399,9 @@ class PolicyReader {
   private config(map: YAMLMap, fields: Fields): MutabilityConfig | null {
     const input: { imageTagMutability?: unknown; imageTagMutabilityExclusionFilters?: unknown } =
       {};
-    const mode = fields.get('imageTagMutability');
+    const mode = fields.get(MODE_KEY);
     if (mode !== undefined) input.imageTagMutability = this.plain(mode.value, 0);
-    const filters = fields.get('imageTagMutabilityExclusionFilters');
+    const filters = fields.get(FILTERS_KEY);
     if (filters !== undefined) {
       input.imageTagMutabilityExclusionFilters = this.filtersInput(filters.value);
     }
@@ -502,12 +504,12 @@ function globProblem(glob: string): string | null {
     if (!GLOB_CHARACTER.test(char)) {
       // A glob that can match nothing would silently hand its repositories to a later rule or the
       // default; a mistyped `Prod/*` must be an error, not a hole in the audit.
-      return `repository glob ${quote(glob)} can never match: ${quote(char)} does not occur in ECR repository names (a-z, 0-9, ".", "_", "-", "/")`;
+      return `repository glob ${quote(glob, QUOTED)} can never match: ${quote(char, QUOTED)} does not occur in ECR repository names (a-z, 0-9, ".", "_", "-", "/")`;
     }
   }
   const literal = glob.replace(/\*/g, '').length;
-  if (literal > MAX_REPOSITORY_NAME_LENGTH) {
-    return `repository glob ${quote(glob)} can never match: it has ${literal} characters besides "*" and ECR repository names have at most ${MAX_REPOSITORY_NAME_LENGTH}`;
+  if (literal > REPOSITORY_NAME_MAX_LENGTH) {
+    return `repository glob ${quote(glob, QUOTED)} can never match: it has ${literal} characters besides "*" and ECR repository names have at most ${REPOSITORY_NAME_MAX_LENGTH}`;
   }
   return null;
 }
@@ -534,7 +536,7 @@ function yamlMessage(error: YAMLError, text: string): string {
   switch (error.code) {
     case 'DUPLICATE_KEY': {
       const key = keyTextAt(text, error.pos[0]);
-      return key === null ? 'duplicate key' : `duplicate key ${quote(key)}`;
+      return key === null ? 'duplicate key' : `duplicate key ${quote(key, QUOTED)}`;
     }
     case 'RESOURCE_EXHAUSTION':
       return 'the document is nested too deeply to be read';
