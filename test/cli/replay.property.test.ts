@@ -15,6 +15,7 @@ import {
   SEVERITIES,
   type Severity,
 } from '../../lib/core/model/findings.ts';
+import type { Json } from '../support/json.ts';
 import {
   blockedPush,
   cloudTrailDelete,
@@ -24,7 +25,6 @@ import {
   ecrConfig,
   ecrRecord,
   imageAction,
-  type Json,
   ndjson,
   parseFindings,
   putMutability,

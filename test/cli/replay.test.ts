@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../lib/core/model/findings.ts';
+import { sample } from '../support/fixtures.ts';
+import type { Json } from '../support/json.ts';
 import {
   ACCOUNT,
   blockedPush,
@@ -23,7 +25,6 @@ import {
   type FakeTerminal,
   FINDING_FIELDS,
   imageAction,
-  type Json,
   linesOf,
   ndjson,
   parseFindings,
@@ -31,7 +32,6 @@ import {
   REGION,
   reEscape,
   runCli,
-  sample,
   specPolicy,
   tempDir,
   viaEventBridge,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeEvent } from '../../lib/core/intake/normalize.ts';
 import type { DomainEvent, NormalizeResult } from '../../lib/core/intake/types.ts';
+import { sample } from '../support/fixtures.ts';
+import type { Json } from '../support/json.ts';
 import {
   batchDeleteImage,
   blockedPutImage,
@@ -10,12 +12,10 @@ import {
   ecrRecord,
   failedPush,
   identicalRePush,
-  type Json,
   pushByDigest,
   putImageTagMutability,
   putTemplate,
   s3Record,
-  sample,
 } from './samples.ts';
 
 const SAMPLE_DIGEST = 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234';

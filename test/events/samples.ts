@@ -1,32 +1,9 @@
 /**
- * The AWS documentation samples (read from shared/fixtures/aws-docs/ beside the clone, as CI has
- * it) and variants built from them. Every call returns a fresh copy, so tests may mutate it.
+ * Variants of the AWS documentation samples (test/fixtures/aws-docs/, read through
+ * test/support/fixtures.ts). Every call returns a fresh copy, so tests may mutate it.
  */
-import { readFileSync } from 'node:fs';
-
-/** Where the AWS samples live, relative to this file: test/events → repo → its parent. */
-export const AWS_DOCS = new URL('../../../shared/fixtures/aws-docs/', import.meta.url);
-
-/** A mutable JSON object. */
-export type Json = Record<string, unknown>;
-
-/** The file names (without `.json`) of the AWS samples. */
-export type SampleName =
-  | 'ecr-image-action-push'
-  | 'ecr-image-action-delete'
-  | 'cloudtrail-record-put-image'
-  | 'cloudtrail-record-create-repository'
-  | 'eventbridge-cloudtrail-put-image';
-
-/** A fresh copy of one AWS sample. */
-export function sample(name: SampleName): Json {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, AWS_DOCS), 'utf8')) as Json;
-}
-
-/** The raw text of one AWS sample, as AWS printed it (pretty, several lines). */
-export function sampleText(name: SampleName): string {
-  return readFileSync(new URL(`${name}.json`, AWS_DOCS), 'utf8');
-}
+import { sample } from '../support/fixtures.ts';
+import type { Json } from '../support/json.ts';
 
 /** A digest made from a small number. */
 export function digest(n: number): string {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,13 +7,8 @@ import {
   matchesPattern,
   SCAN_SCHEDULE,
 } from '../../infra/event-patterns.ts';
-
-type Json = Record<string, unknown>;
-
-function sample(name: string): Json {
-  const url = new URL(`../../../shared/fixtures/aws-docs/${name}`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as Json;
-}
+import { sample } from '../support/fixtures.ts';
+import type { Json } from '../support/json.ts';
 
 /** A raw CloudTrail record as EventBridge delivers it (the envelope of "AWS API Call via CloudTrail"). */
 function viaEventBridge(record: Json): Json {
@@ -31,11 +25,11 @@ function viaEventBridge(record: Json): Json {
   };
 }
 
-const push = sample('ecr-image-action-push.json');
-const del = sample('ecr-image-action-delete.json');
-const putImageEvent = sample('eventbridge-cloudtrail-put-image.json');
-const putImageRecord = sample('cloudtrail-record-put-image.json');
-const createRepositoryRecord = sample('cloudtrail-record-create-repository.json');
+const push = sample('ecr-image-action-push');
+const del = sample('ecr-image-action-delete');
+const putImageEvent = sample('eventbridge-cloudtrail-put-image');
+const putImageRecord = sample('cloudtrail-record-put-image');
+const createRepositoryRecord = sample('cloudtrail-record-create-repository');
 
 const with_ = (event: Json, patch: Json): Json => ({ ...event, ...patch });
 const withDetail = (event: Json, patch: Json): Json => ({

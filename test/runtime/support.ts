@@ -1,25 +1,11 @@
 /**
  * Raw EventBridge events for the runtime tests, built from the AWS documentation samples in
- * shared/fixtures/aws-docs/ (beside the clone, as CI has it). Every call returns a fresh copy.
+ * test/fixtures/aws-docs/. Every call returns a fresh copy.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE, TOPIC } from '../aws/support.ts';
-
-/** A mutable JSON object. */
-export type Json = Record<string, unknown>;
-
-/** The AWS samples used here (file names without `.json`). */
-export type SampleName =
-  | 'ecr-image-action-push'
-  | 'ecr-image-action-delete'
-  | 'eventbridge-cloudtrail-put-image';
-
-/** A fresh copy of one AWS sample. */
-export function sample(name: SampleName): Json {
-  const url = new URL(`../../../shared/fixtures/aws-docs/${name}.json`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as Json;
-}
+import { type SampleName, sample } from '../support/fixtures.ts';
+import type { Json } from '../support/json.ts';
 
 /** The account, region and repository of the ECR Image Action samples. */
 export const SAMPLE = {

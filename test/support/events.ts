@@ -1,6 +1,6 @@
 /**
  * Builders of domain events and raw AWS events for tests, shaped after the AWS samples in
- * shared/fixtures/aws-docs/.
+ * test/fixtures/aws-docs/.
  */
 
 import type { DomainEvent } from '../../lib/core/intake/types.ts';
