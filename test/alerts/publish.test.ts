@@ -18,7 +18,6 @@ import type { Finding } from '../../lib/core/model/findings.ts';
 import { renderAlert } from '../../lib/render/chat.ts';
 import {
   at,
-  digest,
   fastDynamo,
   type LedgerTable,
   POLICY_TEXT,
@@ -30,6 +29,7 @@ import {
 import { snsClient } from '../fakes/clients.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
+import { digest } from '../support/digest.ts';
 import { sampleFinding } from './findings.ts';
 
 const sns = new FakeSns({ topics: [TOPIC] });

@@ -15,13 +15,13 @@ import {
   SEVERITIES,
   type Severity,
 } from '../../lib/core/model/findings.ts';
+import { digest } from '../support/digest.ts';
 import type { Json } from '../support/json.ts';
 import {
   blockedPush,
   cloudTrailDelete,
   cloudTrailLog,
   cloudTrailPush,
-  digest,
   ecrConfig,
   ecrRecord,
   imageAction,

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../lib/core/model/findings.ts';
+import { ACCOUNT } from '../support/account.ts';
+import { digest } from '../support/digest.ts';
 import { sample } from '../support/fixtures.ts';
 import type { Json } from '../support/json.ts';
 import {
-  ACCOUNT,
   blockedPush,
   canonical,
   cloudTrailDelete,
@@ -19,7 +20,6 @@ import {
   createRepository,
   createTemplate,
   describedRepository,
-  digest,
   ecrConfig,
   ecrRecord,
   type FakeTerminal,

@@ -22,7 +22,9 @@ import type { DomainEvent } from '../../lib/core/intake/types.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
 import { readInputs } from '../../lib/io/events/read.ts';
 import { parsePolicy } from '../../lib/io/policy/index.ts';
-import { ACCOUNT, at, digest, REGION } from '../support/events.ts';
+import { ACCOUNT } from '../support/account.ts';
+import { digest } from '../support/digest.ts';
+import { at, REGION } from '../support/events.ts';
 
 const policy = parsePolicy(
   `version: 1

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeEvent } from '../../lib/core/intake/normalize.ts';
 import type { DomainEvent, NormalizeResult } from '../../lib/core/intake/types.ts';
+import { digest } from '../support/digest.ts';
 import { sample } from '../support/fixtures.ts';
 import type { Json } from '../support/json.ts';
 import {
@@ -8,7 +9,6 @@ import {
   blockedPutImage,
   deleteRepository,
   deleteTemplate,
-  digest,
   ecrRecord,
   failedPush,
   identicalRePush,

@@ -2,13 +2,10 @@
  * Variants of the AWS documentation samples (test/fixtures/aws-docs/, read through
  * test/support/fixtures.ts). Every call returns a fresh copy, so tests may mutate it.
  */
+import { ACCOUNT } from '../support/account.ts';
+import { digest } from '../support/digest.ts';
 import { sample } from '../support/fixtures.ts';
 import type { Json } from '../support/json.ts';
-
-/** A digest made from a small number. */
-export function digest(n: number): string {
-  return `sha256:${n.toString(16).padStart(64, '0')}`;
-}
 
 /** A raw CloudTrail record for another ECR call, built on the PutImage sample's envelope fields. */
 export function ecrRecord(
@@ -32,7 +29,7 @@ export function blockedPutImage(): Json {
       repositoryName: 'testrepo',
       imageTag: 'v1',
       imageDigest: digest(2),
-      registryId: '123456789012',
+      registryId: ACCOUNT,
       imageManifest: '{"schemaVersion": 2}',
     },
     responseElements: null,
@@ -56,7 +53,7 @@ export function batchDeleteImage(): Json {
   return ecrRecord(
     'BatchDeleteImage',
     {
-      registryId: '123456789012',
+      registryId: ACCOUNT,
       repositoryName: 'testrepo',
       imageIds: [{ imageTag: 'latest' }, { imageDigest: digest(7) }, { imageTag: 'gone' }],
     },
@@ -87,7 +84,7 @@ export function putImageTagMutability(): Json {
       imageTagMutabilityExclusionFilters: filters,
     },
     {
-      registryId: '123456789012',
+      registryId: ACCOUNT,
       repositoryName: 'testrepo',
       imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
       imageTagMutabilityExclusionFilters: filters,
@@ -106,7 +103,7 @@ export function putTemplate(update = false): Json {
       imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'release-*' }],
     },
     {
-      registryId: '123456789012',
+      registryId: ACCOUNT,
       repositoryCreationTemplate: {
         prefix: 'prod',
         appliedFor: ['CREATE_ON_PUSH'],
@@ -123,7 +120,7 @@ export function deleteTemplate(): Json {
   return ecrRecord(
     'DeleteRepositoryCreationTemplate',
     { prefix: 'prod' },
-    { registryId: '123456789012', repositoryCreationTemplate: { prefix: 'prod' } },
+    { registryId: ACCOUNT, repositoryCreationTemplate: { prefix: 'prod' } },
   );
 }
 
@@ -132,7 +129,7 @@ export function deleteRepository(): Json {
   return ecrRecord(
     'DeleteRepository',
     { repositoryName: 'testrepo', force: true },
-    { repository: { repositoryName: 'testrepo', registryId: '123456789012' } },
+    { repository: { repositoryName: 'testrepo', registryId: ACCOUNT } },
   );
 }
 

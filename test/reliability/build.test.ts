@@ -28,7 +28,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LedgerTable, startLedgerTable, TOPIC } from '../aws/support.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
-import { bundleEnv, digest, SAMPLE } from '../runtime/support.ts';
+import { bundleEnv, SAMPLE } from '../runtime/support.ts';
+import { digest } from '../support/digest.ts';
 import { SECRETS, secretBearingEvents } from './secrets.ts';
 
 const execFileAsync = promisify(execFile);

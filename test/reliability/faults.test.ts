@@ -6,6 +6,7 @@
  * answer lost. Outcome asserted every time: one alert for the overwrite, with the right content,
  * and a consistent ledger (tag at the new digest, alert marked sent, nothing left pending).
  */
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALERT_LEASE_MS, AlertDeliveryError } from '../../lib/aws/alerts.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
@@ -13,7 +14,9 @@ import { auditEvent } from '../../lib/runtime/audit-event.ts';
 import type { Composition } from '../../lib/runtime/compose.ts';
 import { policy } from '../aws/support.ts';
 import { type Fault, fault } from '../fakes/http.ts';
-import { digest, imagePush, SAMPLE } from '../runtime/support.ts';
+import { imagePush, SAMPLE } from '../runtime/support.ts';
+import { digest } from '../support/digest.ts';
+import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
 import {
   alertIds,
   type Harness,
@@ -24,11 +27,7 @@ import {
   stepOf,
 } from './support.ts';
 
-const POLICY = policy(`version: 1
-default:
-  imageTagMutability: IMMUTABLE_WITH_EXCLUSION
-  imageTagMutabilityExclusionFilters: ["dev-*"]
-`);
+const POLICY = policy(DEV_MUTABLE_POLICY);
 
 let h: Harness;
 /**

@@ -27,7 +27,8 @@ import { type LedgerTable, startLedgerTable, TABLE, TOPIC } from '../aws/support
 import { FakeEcr } from '../fakes/ecr.ts';
 import type { StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
-import { bundleEnv, cloudTrailPutImage, digest, imagePush, SAMPLE } from './support.ts';
+import { digest } from '../support/digest.ts';
+import { bundleEnv, cloudTrailPutImage, imagePush, SAMPLE } from './support.ts';
 
 const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -4,12 +4,13 @@
  */
 import { join } from 'node:path';
 import { TABLE, TOPIC } from '../aws/support.ts';
+import { ACCOUNT } from '../support/account.ts';
 import { type SampleName, sample } from '../support/fixtures.ts';
 import type { Json } from '../support/json.ts';
 
 /** The account, region and repository of the ECR Image Action samples. */
 export const SAMPLE = {
-  account: '123456789012',
+  account: ACCOUNT,
   region: 'us-west-2',
   repository: 'my-repository-name',
   digest: 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234',
@@ -87,11 +88,6 @@ export function cloudTrailPutImage(change: PutImageChange = {}): Json {
   imageId.imageTag = tag;
   imageId.imageDigest = change.digest ?? SAMPLE.digest;
   return event;
-}
-
-/** A digest made from a small number. */
-export function digest(n: number): string {
-  return `sha256:${n.toString(16).padStart(64, '0')}`;
 }
 
 /**
