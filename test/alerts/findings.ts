@@ -2,7 +2,6 @@
  * Findings for the alert tests: a realistic one per kind, and arbitraries of findings whose
  * user-controlled text (repository, tag, actor, message…) is hostile to chat markdown.
  */
-
 import fc from 'fast-check';
 import type { MutabilityConfig } from '../../lib/core/model/config.ts';
 import {

@@ -2,7 +2,6 @@
  * Helpers of the CLI tests: an in-process run of `main` with a fake terminal, per-test temp
  * directories, and raw AWS events built from the samples in test/fixtures/aws-docs/.
  */
-
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

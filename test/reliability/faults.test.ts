@@ -6,7 +6,6 @@
  * answer lost. Outcome asserted every time: one alert for the overwrite, with the right content,
  * and a consistent ledger (tag at the new digest, alert marked sent, nothing left pending).
  */
-
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALERT_LEASE_MS, AlertDeliveryError } from '../../lib/aws/alerts.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';

@@ -25,6 +25,7 @@ import { fault } from '../fakes/http.ts';
 import { imageDelete, imagePush, SAMPLE } from '../runtime/support.ts';
 import { digest } from '../support/digest.ts';
 import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
+import { publishedFindings } from '../support/published.ts';
 import {
   alertIds,
   failureRecord,
@@ -106,10 +107,7 @@ function snsDownFor(k: number) {
 }
 
 function published(): Finding[] {
-  return h.sns.published.map((m) => {
-    const body = JSON.parse(m.message) as { sqs?: string };
-    return JSON.parse(body.sqs ?? '{}') as Finding;
-  });
+  return publishedFindings(h.sns);
 }
 
 let repos = 0;

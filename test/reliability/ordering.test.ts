@@ -15,6 +15,7 @@ import { fault } from '../fakes/http.ts';
 import { cloudTrailPutImage, imageDelete, imagePush, SAMPLE } from '../runtime/support.ts';
 import { digest } from '../support/digest.ts';
 import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
+import { publishedFindings } from '../support/published.ts';
 import { alertIds, type Harness, startHarness } from './support.ts';
 
 const POLICY = policy(DEV_MUTABLE_POLICY);
@@ -27,10 +28,7 @@ afterAll(() => h.close());
 beforeEach(() => h.reset());
 
 function published(): Finding[] {
-  return h.sns.published.map((m) => {
-    const body = JSON.parse(m.message) as { sqs?: string };
-    return JSON.parse(body.sqs ?? '{}') as Finding;
-  });
+  return publishedFindings(h.sns);
 }
 
 const minute = (m: number, s = 0) =>

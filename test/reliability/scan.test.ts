@@ -6,7 +6,6 @@
  * repositories complete, the failure is in the summary and the ScanRepositoryFailures metric, the
  * next scan picks the repository up, and every finding is alerted exactly once.
  */
-
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AlertDeliveryError } from '../../lib/aws/alerts.ts';

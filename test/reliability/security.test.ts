@@ -11,7 +11,6 @@
  *   access key ids, session details, source IPs, user agents, manifests, whatever their value.
  *   (The built bundles with Powertools: build.test.ts.)
  */
-
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MutabilityConfig } from '../../lib/core/model/config.ts';

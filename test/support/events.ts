@@ -2,7 +2,6 @@
  * Builders of domain events and raw AWS events for tests, shaped after the AWS samples in
  * test/fixtures/aws-docs/.
  */
-
 import type { DomainEvent } from '../../lib/core/intake/types.ts';
 import type { MutabilityConfig } from '../../lib/core/model/config.ts';
 import { ACCOUNT } from './account.ts';
