@@ -13,7 +13,9 @@ import {
   SNS_LIMITS,
   snsSubject,
 } from '../../lib/render/chat.ts';
-import { ACCOUNT, digest, hostileFinding, hostileText, REGION, sampleFinding } from './findings.ts';
+import { ACCOUNT } from '../support/account.ts';
+import { digest } from '../support/digest.ts';
+import { hostileFinding, hostileText, REGION, sampleFinding } from './findings.ts';
 
 /** What SNS accepts as a Subject (the fake SNS checks the same). */
 const SNS_SUBJECT = /^[\x21-\x7e][\x20-\x7e]{0,99}$/;

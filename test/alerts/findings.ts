@@ -11,8 +11,9 @@ import {
   makeFinding,
   SEVERITIES,
 } from '../../lib/core/model/findings.ts';
+import { ACCOUNT } from '../support/account.ts';
+import { digest } from '../support/digest.ts';
 
-export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
 
 export const IMMUTABLE_EXCEPT_DEV: MutabilityConfig = {
@@ -26,11 +27,6 @@ export const MUTABLE: MutabilityConfig = {
   imageTagMutability: 'MUTABLE',
   imageTagMutabilityExclusionFilters: [],
 };
-
-/** A digest made from a small number. */
-export function digest(n: number): string {
-  return `sha256:${n.toString(16).padStart(64, '0')}`;
-}
 
 /** A plausible finding of `kind`; `overrides` replace any field. */
 export function sampleFinding(

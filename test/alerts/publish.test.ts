@@ -15,7 +15,6 @@ import type { Finding } from '../../lib/core/model/findings.ts';
 import { renderAlert } from '../../lib/render/chat.ts';
 import {
   at,
-  digest,
   fastDynamo,
   type LedgerTable,
   POLICY_TEXT,
@@ -27,6 +26,7 @@ import {
 import { snsClient } from '../fakes/clients.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
+import { digest } from '../support/digest.ts';
 import { sampleFinding } from './findings.ts';
 
 const sns = new FakeSns({ topics: [TOPIC] });

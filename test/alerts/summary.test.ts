@@ -12,7 +12,9 @@ import { renderScanSummary } from '../../lib/render/summary.ts';
 import { snsClient } from '../fakes/clients.ts';
 import type { StartedServer } from '../fakes/http.ts';
 import { FakeSns, SNS_MAX_MESSAGE_BYTES } from '../fakes/sns.ts';
-import { ACCOUNT, digest, REGION, sampleFinding } from './findings.ts';
+import { ACCOUNT } from '../support/account.ts';
+import { digest } from '../support/digest.ts';
+import { REGION, sampleFinding } from './findings.ts';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:ecr-tag-auditor-alerts';
 const sns = new FakeSns({ topics: [TOPIC] });

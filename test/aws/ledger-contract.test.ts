@@ -25,10 +25,10 @@ import {
 } from '../../lib/core/engine/records.ts';
 import type { RepositoryRef } from '../../lib/core/model/refs.ts';
 import { fault } from '../fakes/http.ts';
+import { ACCOUNT } from '../support/account.ts';
+import { digest } from '../support/digest.ts';
 import {
-  ACCOUNT,
   at,
-  digest,
   fastDynamo,
   type LedgerTable,
   POLICY_TEXT,

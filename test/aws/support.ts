@@ -12,7 +12,6 @@ import type { StartedServer } from '../fakes/http.ts';
 
 export const TABLE = 'ecr-tag-auditor-ledger';
 export const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ecr-tag-auditor-alerts';
-export const ACCOUNT = '123456789012';
 
 /** dynalite behind the recording proxy, with the ledger table created as infra/table.ts defines it. */
 export interface LedgerTable {
@@ -84,11 +83,6 @@ export function recordingTelemetry() {
       counts.clear();
     },
   };
-}
-
-/** A digest made from a small number, so tests read `digest(1)`. */
-export function digest(n: number): string {
-  return `sha256:${n.toString(16).padStart(64, '0')}`;
 }
 
 /** ISO time (fixed-width UTC, as the engine keeps it) `seconds` after a fixed start. */

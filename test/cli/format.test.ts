@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { type Finding, makeFinding } from '../../lib/core/model/findings.ts';
 import { escapeMarkdown, printable, renderFindings } from '../../lib/render/format.ts';
+import { digest } from '../support/digest.ts';
 import {
-  digest,
   ecrConfig,
   FINDING_FIELDS,
   linesOf,

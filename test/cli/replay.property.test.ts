@@ -15,16 +15,16 @@ import {
   SEVERITIES,
   type Severity,
 } from '../../lib/core/model/findings.ts';
+import { digest } from '../support/digest.ts';
+import type { Json } from '../support/json.ts';
 import {
   blockedPush,
   cloudTrailDelete,
   cloudTrailLog,
   cloudTrailPush,
-  digest,
   ecrConfig,
   ecrRecord,
   imageAction,
-  type Json,
   ndjson,
   parseFindings,
   putMutability,

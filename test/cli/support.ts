@@ -1,9 +1,8 @@
 /**
  * Helpers of the CLI tests: an in-process run of `main` with a fake terminal, per-test temp
- * directories, and raw AWS events built from the samples in shared/fixtures/aws-docs/ (read
- * beside the clone, as CI has it).
+ * directories, and raw AWS events built from the samples in test/fixtures/aws-docs/.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -11,9 +10,10 @@ import { onTestFinished } from 'vitest';
 import type { CliIO } from '../../lib/cli/io.ts';
 import { main } from '../../lib/cli/main.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
-
-/** Where the AWS documentation samples live: test/cli → repository → its parent → shared. */
-export const AWS_DOCS = new URL('../../../shared/fixtures/aws-docs/', import.meta.url);
+import { ACCOUNT } from '../support/account.ts';
+import { sample } from '../support/fixtures.ts';
+import type { Json } from '../support/json.ts';
+import { EXAMPLE_POLICY } from '../support/policies.ts';
 
 /** The repository root. */
 export const REPO_ROOT = new URL('../../', import.meta.url);
@@ -41,9 +41,6 @@ export const FINDING_FIELDS = [
   'detectedBy',
   'message',
 ] as const;
-
-/** A mutable JSON object. */
-export type Json = Record<string, unknown>;
 
 /** What one in-process CLI run produced. */
 export interface CliRun {
@@ -121,19 +118,6 @@ export function parseFindings(stdout: string): Finding[] {
   return parsed as Finding[];
 }
 
-/** The example policy of docs/policy.md. */
-export const EXAMPLE_POLICY = `version: 1
-default:                                   # required: applies where no rule matches
-  imageTagMutability: IMMUTABLE_WITH_EXCLUSION
-  imageTagMutabilityExclusionFilters: ["dev-*", "sha256-*"]   # strings, or {filterType, filter} objects
-rules:                                     # optional; the first rule with a matching glob wins
-  - repositories: ["prod/*", "payments"]
-    imageTagMutability: IMMUTABLE
-  - repositories: ["sandbox/**"]
-    imageTagMutability: MUTABLE
-ignore: ["cache/**"]                       # optional; never audited (e.g. pull-through caches)
-`;
-
 /** Writes the example policy into `dir`; returns its path. */
 export function specPolicy(dir: string): string {
   return write(dir, 'policy.yml', EXAMPLE_POLICY);
@@ -142,26 +126,7 @@ export function specPolicy(dir: string): string {
 // ---------------------------------------------------------------------------------------------
 // Raw AWS events, from the documentation samples.
 
-/** The file names (without `.json`) of the AWS samples. */
-export type SampleName =
-  | 'ecr-image-action-push'
-  | 'ecr-image-action-delete'
-  | 'cloudtrail-record-put-image'
-  | 'cloudtrail-record-create-repository'
-  | 'eventbridge-cloudtrail-put-image';
-
-/** A fresh copy of one AWS sample. */
-export function sample(name: SampleName): Json {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, AWS_DOCS), 'utf8')) as Json;
-}
-
-export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-2';
-
-/** A digest made from a small number: `digest(1)`. */
-export function digest(n: number): string {
-  return `sha256:${n.toString(16).padStart(64, '0')}`;
-}
 
 /** AWS's time form (`2025-07-24T00:05:00Z`), `minutes` after a fixed start. */
 export function time(minutes: number): string {

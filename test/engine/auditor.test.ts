@@ -6,7 +6,9 @@ import type { DomainEvent } from '../../lib/core/intake/types.ts';
 import { findingsOf } from '../../lib/core/model/delivery.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
 import { parsePolicy } from '../../lib/io/policy/index.ts';
-import { blocked, config, configChange, del, digest, push } from '../support/events.ts';
+import { config } from '../support/config.ts';
+import { digest } from '../support/digest.ts';
+import { blocked, configChange, del, push } from '../support/events.ts';
 
 const policy = parsePolicy(
   `version: 1

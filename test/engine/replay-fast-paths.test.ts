@@ -23,7 +23,9 @@ import type { Finding } from '../../lib/core/model/findings.ts';
 import { canonicalTimeMs } from '../../lib/core/model/time.ts';
 import { readInputs } from '../../lib/io/events/read.ts';
 import { parsePolicy } from '../../lib/io/policy/index.ts';
-import { ACCOUNT, at, digest, REGION } from '../support/events.ts';
+import { ACCOUNT } from '../support/account.ts';
+import { digest } from '../support/digest.ts';
+import { at, REGION } from '../support/events.ts';
 
 const policy = parsePolicy(
   `version: 1

@@ -2,13 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeEvent } from '../../lib/core/intake/normalize.ts';
 import type { NormalizeResult } from '../../lib/core/intake/types.ts';
+import { sample } from '../support/fixtures.ts';
+import type { Json } from '../support/json.ts';
 import {
   batchDeleteImage,
   blockedPutImage,
-  type Json,
   putImageTagMutability,
   putTemplate,
-  sample,
 } from './samples.ts';
 
 const KINDS = ['events', 'skipped', 'malformed'];

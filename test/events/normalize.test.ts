@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeEvent } from '../../lib/core/intake/normalize.ts';
 import type { DomainEvent, NormalizeResult } from '../../lib/core/intake/types.ts';
+import { digest } from '../support/digest.ts';
+import { sample } from '../support/fixtures.ts';
+import type { Json } from '../support/json.ts';
 import {
   batchDeleteImage,
   blockedPutImage,
   deleteRepository,
   deleteTemplate,
-  digest,
   ecrRecord,
   failedPush,
   identicalRePush,
-  type Json,
   pushByDigest,
   putImageTagMutability,
   putTemplate,
   s3Record,
-  sample,
 } from './samples.ts';
 
 const SAMPLE_DIGEST = 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234';

@@ -6,16 +6,15 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLocation, type IntakeItem, readInputs } from '../../lib/io/events/read.ts';
+import { sample, sampleText } from '../support/fixtures.ts';
+import type { Json } from '../support/json.ts';
 import {
   batchDeleteImage,
   blockedPutImage,
   identicalRePush,
-  type Json,
   logFile,
   pushByDigest,
   s3Record,
-  sample,
-  sampleText,
 } from './samples.ts';
 
 let dir: string;

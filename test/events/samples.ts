@@ -1,37 +1,11 @@
 /**
- * The AWS documentation samples (read from shared/fixtures/aws-docs/ beside the clone, as CI has
- * it) and variants built from them. Every call returns a fresh copy, so tests may mutate it.
+ * Variants of the AWS documentation samples (test/fixtures/aws-docs/, read through
+ * test/support/fixtures.ts). Every call returns a fresh copy, so tests may mutate it.
  */
-import { readFileSync } from 'node:fs';
-
-/** Where the AWS samples live, relative to this file: test/events → repo → its parent. */
-export const AWS_DOCS = new URL('../../../shared/fixtures/aws-docs/', import.meta.url);
-
-/** A mutable JSON object. */
-export type Json = Record<string, unknown>;
-
-/** The file names (without `.json`) of the AWS samples. */
-export type SampleName =
-  | 'ecr-image-action-push'
-  | 'ecr-image-action-delete'
-  | 'cloudtrail-record-put-image'
-  | 'cloudtrail-record-create-repository'
-  | 'eventbridge-cloudtrail-put-image';
-
-/** A fresh copy of one AWS sample. */
-export function sample(name: SampleName): Json {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, AWS_DOCS), 'utf8')) as Json;
-}
-
-/** The raw text of one AWS sample, as AWS printed it (pretty, several lines). */
-export function sampleText(name: SampleName): string {
-  return readFileSync(new URL(`${name}.json`, AWS_DOCS), 'utf8');
-}
-
-/** A digest made from a small number. */
-export function digest(n: number): string {
-  return `sha256:${n.toString(16).padStart(64, '0')}`;
-}
+import { ACCOUNT } from '../support/account.ts';
+import { digest } from '../support/digest.ts';
+import { sample } from '../support/fixtures.ts';
+import type { Json } from '../support/json.ts';
 
 /** A raw CloudTrail record for another ECR call, built on the PutImage sample's envelope fields. */
 export function ecrRecord(
@@ -55,7 +29,7 @@ export function blockedPutImage(): Json {
       repositoryName: 'testrepo',
       imageTag: 'v1',
       imageDigest: digest(2),
-      registryId: '123456789012',
+      registryId: ACCOUNT,
       imageManifest: '{"schemaVersion": 2}',
     },
     responseElements: null,
@@ -79,7 +53,7 @@ export function batchDeleteImage(): Json {
   return ecrRecord(
     'BatchDeleteImage',
     {
-      registryId: '123456789012',
+      registryId: ACCOUNT,
       repositoryName: 'testrepo',
       imageIds: [{ imageTag: 'latest' }, { imageDigest: digest(7) }, { imageTag: 'gone' }],
     },
@@ -110,7 +84,7 @@ export function putImageTagMutability(): Json {
       imageTagMutabilityExclusionFilters: filters,
     },
     {
-      registryId: '123456789012',
+      registryId: ACCOUNT,
       repositoryName: 'testrepo',
       imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
       imageTagMutabilityExclusionFilters: filters,
@@ -129,7 +103,7 @@ export function putTemplate(update = false): Json {
       imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'release-*' }],
     },
     {
-      registryId: '123456789012',
+      registryId: ACCOUNT,
       repositoryCreationTemplate: {
         prefix: 'prod',
         appliedFor: ['CREATE_ON_PUSH'],
@@ -146,7 +120,7 @@ export function deleteTemplate(): Json {
   return ecrRecord(
     'DeleteRepositoryCreationTemplate',
     { prefix: 'prod' },
-    { registryId: '123456789012', repositoryCreationTemplate: { prefix: 'prod' } },
+    { registryId: ACCOUNT, repositoryCreationTemplate: { prefix: 'prod' } },
   );
 }
 
@@ -155,7 +129,7 @@ export function deleteRepository(): Json {
   return ecrRecord(
     'DeleteRepository',
     { repositoryName: 'testrepo', force: true },
-    { repository: { repositoryName: 'testrepo', registryId: '123456789012' } },
+    { repository: { repositoryName: 'testrepo', registryId: ACCOUNT } },
   );
 }
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -6,6 +5,8 @@ import {
   IMAGE_ACTION_PATTERN,
   SCAN_SCHEDULE,
 } from '../../infra/event-patterns.ts';
+import { sample } from '../support/fixtures.ts';
+import type { Json } from '../support/json.ts';
 
 // The expectations below are written out from the documentation (docs/intake.md, the ECR
 // EventBridge and CloudTrail pages), not read from the code: the patterns are derived from the
@@ -43,8 +44,6 @@ const UNAUDITED_ECR_CALLS = [
   'TagResource',
 ];
 
-type Json = Record<string, unknown>;
-
 /**
  * EventBridge's matching for exact-value patterns, written from its documentation ("Event
  * patterns", "Matching values"), independent of the code under test: every field the pattern
@@ -68,11 +67,6 @@ function eventBridgeMatches(pattern: unknown, event: unknown): boolean {
   return true;
 }
 
-function sample(name: string): Json {
-  const url = new URL(`../../../shared/fixtures/aws-docs/${name}`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as Json;
-}
-
 /** A raw CloudTrail record as EventBridge delivers it (the envelope of "AWS API Call via CloudTrail"). */
 function viaEventBridge(record: Json): Json {
   return {
@@ -88,11 +82,11 @@ function viaEventBridge(record: Json): Json {
   };
 }
 
-const push = sample('ecr-image-action-push.json');
-const del = sample('ecr-image-action-delete.json');
-const putImageEvent = sample('eventbridge-cloudtrail-put-image.json');
-const putImageRecord = sample('cloudtrail-record-put-image.json');
-const createRepositoryRecord = sample('cloudtrail-record-create-repository.json');
+const push = sample('ecr-image-action-push');
+const del = sample('ecr-image-action-delete');
+const putImageEvent = sample('eventbridge-cloudtrail-put-image');
+const putImageRecord = sample('cloudtrail-record-put-image');
+const createRepositoryRecord = sample('cloudtrail-record-create-repository');
 
 const with_ = (event: Json, patch: Json): Json => ({ ...event, ...patch });
 const withDetail = (event: Json, patch: Json): Json => ({

@@ -9,16 +9,7 @@
  * the mirror into a temporary `--package` directory.
  */
 import { execFile } from 'node:child_process';
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +22,7 @@ import {
 } from '../../infra/event-patterns.ts';
 import { FUNCTIONS, type FunctionKey, LOGICAL_IDS } from '../../infra/stack.ts';
 import { LEDGER_TABLE } from '../../infra/table.ts';
+import { mirrorRepository } from '../support/mirror.ts';
 import { type AnyStatement, actionsOf, leastPrivilegeViolations, listZip } from './support.ts';
 
 const execFileAsync = promisify(execFile);
@@ -72,16 +64,10 @@ let packageMs = 0;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ecr-tag-auditor-package-'));
-  mirror = join(work, 'repo');
+  mirror = mirrorRepository(join(work, 'repo'), { copy: ['serverless.yml'] });
   output = join(work, 'package');
   const home = join(work, 'home');
-  mkdirSync(mirror);
   mkdirSync(home);
-  for (const entry of readdirSync(ROOT)) {
-    if (entry === 'dist' || entry === '.serverless' || entry === '.git') continue;
-    if (entry === 'serverless.yml') copyFileSync(join(ROOT, entry), join(mirror, entry));
-    else symlinkSync(join(ROOT, entry), join(mirror, entry));
-  }
 
   // No credentials and no instance metadata: packaging must work offline.
   const env: NodeJS.ProcessEnv = {};

@@ -10,20 +10,8 @@ import {
   parsePolicy,
   resolveRepository,
 } from '../../lib/io/policy/index.ts';
+import { EXAMPLE_POLICY } from '../support/policies.ts';
 import { policyErrorOf, policyErrorOfAsync, positions } from './helpers.ts';
-
-/** docs/policy.md's example, verbatim (comments included). */
-const EXAMPLE_POLICY = `version: 1
-default:                                   # required: applies where no rule matches
-  imageTagMutability: IMMUTABLE_WITH_EXCLUSION
-  imageTagMutabilityExclusionFilters: ["dev-*", "sha256-*"]   # strings, or {filterType, filter} objects
-rules:                                     # optional; the first rule with a matching glob wins
-  - repositories: ["prod/*", "payments"]
-    imageTagMutability: IMMUTABLE
-  - repositories: ["sandbox/**"]
-    imageTagMutability: MUTABLE
-ignore: ["cache/**"]                       # optional; never audited (e.g. pull-through caches)
-`;
 
 const LINE = /^[^:]+:\d+:\d+: .+/;
 

@@ -11,15 +11,7 @@
  *   malformed, not ECR's, or fails to alert.
  */
 import { execFile } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,7 +20,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LedgerTable, startLedgerTable, TOPIC } from '../aws/support.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
-import { bundleEnv, digest, SAMPLE } from '../runtime/support.ts';
+import { bundleEnv, SAMPLE } from '../runtime/support.ts';
+import { digest } from '../support/digest.ts';
+import { mirrorRepository } from '../support/mirror.ts';
 import { SECRETS, secretBearingEvents } from './secrets.ts';
 
 const execFileAsync = promisify(execFile);
@@ -54,15 +48,10 @@ let snsServer: StartedServer;
 
 /** A mirror of the repository; `policy` replaces its policy.yml. */
 function mirror(name: string, policy?: string): string {
-  const dir = join(work, name);
-  mkdirSync(dir);
-  for (const entry of readdirSync(ROOT)) {
-    if (['dist', '.git', '.serverless'].includes(entry)) continue;
-    if (entry === 'policy.yml' && policy !== undefined) continue;
-    symlinkSync(join(ROOT, entry), join(dir, entry));
-  }
-  if (policy !== undefined) writeFileSync(join(dir, 'policy.yml'), policy);
-  return dir;
+  return mirrorRepository(
+    join(work, name),
+    policy === undefined ? {} : { write: { 'policy.yml': policy } },
+  );
 }
 
 function build(cwd: string) {

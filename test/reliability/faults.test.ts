@@ -14,7 +14,9 @@ import { auditEvent } from '../../lib/runtime/audit-event.ts';
 import type { Composition } from '../../lib/runtime/compose.ts';
 import { policy } from '../aws/support.ts';
 import { type Fault, fault } from '../fakes/http.ts';
-import { digest, imagePush, SAMPLE } from '../runtime/support.ts';
+import { imagePush, SAMPLE } from '../runtime/support.ts';
+import { digest } from '../support/digest.ts';
+import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
 import {
   alertIds,
   type Harness,
@@ -25,11 +27,7 @@ import {
   stepOf,
 } from './support.ts';
 
-const POLICY = policy(`version: 1
-default:
-  imageTagMutability: IMMUTABLE_WITH_EXCLUSION
-  imageTagMutabilityExclusionFilters: ["dev-*"]
-`);
+const POLICY = policy(DEV_MUTABLE_POLICY);
 
 let h: Harness;
 /**

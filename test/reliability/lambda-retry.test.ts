@@ -8,6 +8,7 @@
  *
  * Outcome every time: each finding alerted exactly once, none lost.
  */
+
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,10 @@ import {
 } from '../../lib/runtime/lambda.ts';
 import { policy, TABLE, TOPIC } from '../aws/support.ts';
 import { fault } from '../fakes/http.ts';
-import { digest, imageDelete, imagePush, SAMPLE } from '../runtime/support.ts';
+import { imageDelete, imagePush, SAMPLE } from '../runtime/support.ts';
+import { digest } from '../support/digest.ts';
+import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
+import { publishedFindings } from '../support/published.ts';
 import {
   alertIds,
   failureRecord,
@@ -33,11 +37,7 @@ import {
   tagMutabilityChange,
 } from './support.ts';
 
-const POLICY_TEXT = `version: 1
-default:
-  imageTagMutability: IMMUTABLE_WITH_EXCLUSION
-  imageTagMutabilityExclusionFilters: ["dev-*"]
-`;
+const POLICY_TEXT = DEV_MUTABLE_POLICY;
 
 let h: Harness;
 let work: string;
@@ -107,10 +107,7 @@ function snsDownFor(k: number) {
 }
 
 function published(): Finding[] {
-  return h.sns.published.map((m) => {
-    const body = JSON.parse(m.message) as { sqs?: string };
-    return JSON.parse(body.sqs ?? '{}') as Finding;
-  });
+  return publishedFindings(h.sns);
 }
 
 let repos = 0;

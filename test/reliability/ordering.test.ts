@@ -5,20 +5,20 @@
  * minutes, duplicates hours later, a tag deleted and pushed again — and a property over shuffled,
  * duplicated histories. Outcome: exactly one alert per real transition, none twice.
  */
+
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '../../lib/core/model/findings.ts';
 import { auditEvent } from '../../lib/runtime/audit-event.ts';
 import { policy } from '../aws/support.ts';
 import { fault } from '../fakes/http.ts';
-import { cloudTrailPutImage, digest, imageDelete, imagePush, SAMPLE } from '../runtime/support.ts';
+import { cloudTrailPutImage, imageDelete, imagePush, SAMPLE } from '../runtime/support.ts';
+import { digest } from '../support/digest.ts';
+import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
+import { publishedFindings } from '../support/published.ts';
 import { alertIds, type Harness, startHarness } from './support.ts';
 
-const POLICY = policy(`version: 1
-default:
-  imageTagMutability: IMMUTABLE_WITH_EXCLUSION
-  imageTagMutabilityExclusionFilters: ["dev-*"]
-`);
+const POLICY = policy(DEV_MUTABLE_POLICY);
 
 let h: Harness;
 beforeAll(async () => {
@@ -28,10 +28,7 @@ afterAll(() => h.close());
 beforeEach(() => h.reset());
 
 function published(): Finding[] {
-  return h.sns.published.map((m) => {
-    const body = JSON.parse(m.message) as { sqs?: string };
-    return JSON.parse(body.sqs ?? '{}') as Finding;
-  });
+  return publishedFindings(h.sns);
 }
 
 const minute = (m: number, s = 0) =>

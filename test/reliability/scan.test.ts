@@ -17,7 +17,8 @@ import { policy } from '../aws/support.ts';
 import { ecrClient } from '../fakes/clients.ts';
 import { FakeEcr } from '../fakes/ecr.ts';
 import { type Fault, fault, type StartedServer } from '../fakes/http.ts';
-import { digest } from '../runtime/support.ts';
+import { digest } from '../support/digest.ts';
+import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
 import {
   type Harness,
   pendingNames,
@@ -27,11 +28,7 @@ import {
   tagMutabilityChange,
 } from './support.ts';
 
-const POLICY = policy(`version: 1
-default:
-  imageTagMutability: IMMUTABLE_WITH_EXCLUSION
-  imageTagMutabilityExclusionFilters: ["dev-*"]
-`);
+const POLICY = policy(DEV_MUTABLE_POLICY);
 const REGION = 'us-west-2'; // the region of the events the fixtures build
 const EXPECTED = { imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION' as const, filters: ['dev-*'] };
 

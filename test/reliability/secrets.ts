@@ -3,7 +3,8 @@
  * details (issuer, principal id with a person's e-mail), source IP, user agent, image manifests.
  * Everything but the actor ARN, which alerts name on purpose.
  */
-import { digest, SAMPLE } from '../runtime/support.ts';
+import { SAMPLE } from '../runtime/support.ts';
+import { digest } from '../support/digest.ts';
 import { apiCallEvent } from './support.ts';
 
 /** What a record below carries that must appear nowhere. */

@@ -22,6 +22,7 @@ import { auditEvent } from '../../lib/runtime/audit-event.ts';
 import { hostileFinding, hostileText, sampleFinding } from '../alerts/findings.ts';
 import { policy } from '../aws/support.ts';
 import { SAMPLE } from '../runtime/support.ts';
+import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
 import { FIXED_SECRETS, type Secrets, secretBearingEvents, secretPutImage } from './secrets.ts';
 import { type Harness, startHarness, tagMutabilityChange } from './support.ts';
 
@@ -164,11 +165,7 @@ describe('the chat message of any finding is inert', () => {
   });
 });
 
-const POLICY = policy(`version: 1
-default:
-  imageTagMutability: IMMUTABLE_WITH_EXCLUSION
-  imageTagMutabilityExclusionFilters: ["dev-*"]
-`);
+const POLICY = policy(DEV_MUTABLE_POLICY);
 
 let h: Harness;
 beforeAll(async () => {

@@ -23,7 +23,8 @@ import {
 import { snsClient } from '../fakes/clients.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
-import { cloudTrailPutImage, digest, imageDelete, imagePush, SAMPLE } from './support.ts';
+import { digest } from '../support/digest.ts';
+import { cloudTrailPutImage, imageDelete, imagePush, SAMPLE } from './support.ts';
 
 const POLICY = policy(`version: 1
 default:

@@ -8,15 +8,7 @@
  * test files build `dist/cli.mjs` in the repository while this one runs.
  */
 import { execFile } from 'node:child_process';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -27,7 +19,9 @@ import { type LedgerTable, startLedgerTable, TABLE, TOPIC } from '../aws/support
 import { FakeEcr } from '../fakes/ecr.ts';
 import type { StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
-import { bundleEnv, cloudTrailPutImage, digest, imagePush, SAMPLE } from './support.ts';
+import { digest } from '../support/digest.ts';
+import { mirrorRepository } from '../support/mirror.ts';
+import { bundleEnv, cloudTrailPutImage, imagePush, SAMPLE } from './support.ts';
 
 const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,12 +36,7 @@ let ecrServer: StartedServer;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ecr-tag-auditor-bundles-'));
-  mirror = join(work, 'repo');
-  mkdirSync(mirror);
-  for (const entry of readdirSync(ROOT)) {
-    if (entry === 'dist' || entry === '.git' || entry === '.serverless') continue;
-    symlinkSync(join(ROOT, entry), join(mirror, entry));
-  }
+  mirror = mirrorRepository(join(work, 'repo'));
   const build = execFileAsync(process.execPath, [join(ROOT, 'scripts/build.mjs')], {
     cwd: mirror,
     timeout: 120_000,

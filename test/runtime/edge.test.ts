@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rejectNonEcrEvent } from '../../lib/runtime/edge.ts';
-import { type Json, sample } from './support.ts';
+import { sample } from '../support/fixtures.ts';
+import type { Json } from '../support/json.ts';
 
 const withDetail = (event: Json, patch: Json): Json => ({
   ...event,

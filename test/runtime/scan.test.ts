@@ -22,7 +22,7 @@ import {
 import { clientConfig, snsClient } from '../fakes/clients.ts';
 import { FakeEcr } from '../fakes/ecr.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
-import { digest } from './support.ts';
+import { digest } from '../support/digest.ts';
 
 const REGION = 'eu-west-1';
 let table: LedgerTable;

@@ -1,29 +1,16 @@
 /**
  * Raw EventBridge events for the runtime tests, built from the AWS documentation samples in
- * shared/fixtures/aws-docs/ (beside the clone, as CI has it). Every call returns a fresh copy.
+ * test/fixtures/aws-docs/. Every call returns a fresh copy.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TABLE, TOPIC } from '../aws/support.ts';
-
-/** A mutable JSON object. */
-export type Json = Record<string, unknown>;
-
-/** The AWS samples used here (file names without `.json`). */
-export type SampleName =
-  | 'ecr-image-action-push'
-  | 'ecr-image-action-delete'
-  | 'eventbridge-cloudtrail-put-image';
-
-/** A fresh copy of one AWS sample. */
-export function sample(name: SampleName): Json {
-  const url = new URL(`../../../shared/fixtures/aws-docs/${name}.json`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as Json;
-}
+import { ACCOUNT } from '../support/account.ts';
+import { type SampleName, sample } from '../support/fixtures.ts';
+import type { Json } from '../support/json.ts';
 
 /** The account, region and repository of the ECR Image Action samples. */
 export const SAMPLE = {
-  account: '123456789012',
+  account: ACCOUNT,
   region: 'us-west-2',
   repository: 'my-repository-name',
   digest: 'sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234',
@@ -101,11 +88,6 @@ export function cloudTrailPutImage(change: PutImageChange = {}): Json {
   imageId.imageTag = tag;
   imageId.imageDigest = change.digest ?? SAMPLE.digest;
   return event;
-}
-
-/** A digest made from a small number. */
-export function digest(n: number): string {
-  return `sha256:${n.toString(16).padStart(64, '0')}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Mutability, MutabilityConfig } from '../../lib/core/model/config.ts';
+import type { MutabilityConfig } from '../../lib/core/model/config.ts';
 import { MUTABILITY_MODES } from '../../lib/core/model/config.ts';
 import {
   compareConfigs,
@@ -9,16 +9,8 @@ import {
 } from '../../lib/core/semantics/compare.ts';
 import { isTagImmutable } from '../../lib/core/semantics/match.ts';
 import { isValidTag } from '../../lib/core/semantics/tags.ts';
+import { config as cfg } from '../support/config.ts';
 
-function cfg(mode: Mutability, ...filters: string[]): MutabilityConfig {
-  return {
-    imageTagMutability: mode,
-    imageTagMutabilityExclusionFilters: filters.map((filter) => ({
-      filterType: 'WILDCARD',
-      filter,
-    })),
-  };
-}
 const IWE = 'IMMUTABLE_WITH_EXCLUSION';
 const MWE = 'MUTABLE_WITH_EXCLUSION';
 const a = (n: number) => 'a'.repeat(n);

@@ -1,17 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Mutability, MutabilityConfig } from '../../lib/core/model/config.ts';
+import type { Mutability } from '../../lib/core/model/config.ts';
 import { explainTag, filterMatches, isTagImmutable } from '../../lib/core/semantics/match.ts';
-
-function cfg(mode: Mutability, ...filters: string[]): MutabilityConfig {
-  return {
-    imageTagMutability: mode,
-    imageTagMutabilityExclusionFilters: filters.map((filter) => ({
-      filterType: 'WILDCARD',
-      filter,
-    })),
-  };
-}
+import { config as cfg } from '../support/config.ts';
 
 /** The oracle: escape every character, `*` becomes `.*`, anchor both ends. */
 function globRegex(filter: string): RegExp {

@@ -1,18 +1,13 @@
 /**
  * Builders of domain events and raw AWS events for tests, shaped after the AWS samples in
- * shared/fixtures/aws-docs/.
+ * test/fixtures/aws-docs/.
  */
-
 import type { DomainEvent } from '../../lib/core/intake/types.ts';
 import type { MutabilityConfig } from '../../lib/core/model/config.ts';
+import { ACCOUNT } from './account.ts';
+import { digest } from './digest.ts';
 
-export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
-
-/** A digest made from a small number, so tests read `digest(1)`. */
-export function digest(n: number): string {
-  return `sha256:${n.toString(16).padStart(64, '0')}`;
-}
 
 /** ISO time `minutes` after a fixed start. */
 export function at(minutes: number): string {
@@ -75,19 +70,5 @@ export function blocked(repository: string, tag: string, minutes: number): Domai
     repository,
     tag,
     digest: null,
-  };
-}
-
-/** A configuration from a mode and filter strings. */
-export function config(
-  mode: MutabilityConfig['imageTagMutability'],
-  ...filters: string[]
-): MutabilityConfig {
-  return {
-    imageTagMutability: mode,
-    imageTagMutabilityExclusionFilters: filters.map((filter) => ({
-      filterType: 'WILDCARD',
-      filter,
-    })),
   };
 }

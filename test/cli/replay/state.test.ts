@@ -1,0 +1,193 @@
+/**
+ * `ecr-tag-auditor replay`: `--state`: the ledger kept across runs in a state file (docs/intake.md, docs/ledger.md, docs/findings.md,
+ * docs/cli.md), run in-process through `main` with a fake terminal, on inputs built from the AWS
+ * documentation samples.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT } from '../../support/account.ts';
+import { digest } from '../../support/digest.ts';
+import {
+  ecrConfig,
+  linesOf,
+  ndjson,
+  putMutability,
+  REGION,
+  specPolicy,
+  tempDir,
+  write,
+} from '../support.ts';
+import { prepare, push, remove, replay, replayJson } from './support.ts';
+
+describe('replay --state', () => {
+  it('a second run sees the overwrite of a tag pushed in the first', async () => {
+    // Prepare
+    const dir = tempDir();
+    const policy = specPolicy(dir);
+    const state = join(dir, 'state.json');
+    const first = write(dir, 'first.ndjson', ndjson([push('web', 'v1', 1, 0)]));
+    const second = write(dir, 'second.ndjson', ndjson([push('web', 'v1', 2, 60)]));
+    // Act
+    const run1 = await replayJson(policy, [first], ['--state', state]);
+    const saved = JSON.parse(readFileSync(state, 'utf8'));
+    const run2 = await replayJson(policy, [second], ['--state', state]);
+    const withoutState = await replayJson(policy, [second]);
+    // Assess
+    expect(run1.code).toBe(0);
+    expect(run1.findings).toEqual([]);
+    expect(saved).toMatchObject({
+      version: 1,
+      repositories: [
+        {
+          account: ACCOUNT,
+          region: REGION,
+          repository: 'web',
+          tags: { v1: { digest: digest(1), deleted: false } },
+        },
+      ],
+      templates: [],
+    });
+    expect(run2.code).toBe(0);
+    expect(run2.findings).toMatchObject([
+      { kind: 'TAG_OVERWRITE_VIOLATION', tag: 'v1', previousDigest: digest(1), digest: digest(2) },
+    ]);
+    expect(withoutState.findings).toEqual([]);
+  });
+
+  it('keeps tombstones and drift across runs', async () => {
+    // Prepare: run 1 deletes v1 and loosens payments; run 2 re-pushes v1 and fixes payments
+    const dir = tempDir();
+    const policy = specPolicy(dir);
+    const state = join(dir, 'state.json');
+    const first = write(
+      dir,
+      '1.ndjson',
+      ndjson([
+        push('web', 'v1', 1, 0),
+        remove('web', 'v1', 1, 1),
+        putMutability({ repository: 'payments', minutes: 2 }, ecrConfig('MUTABLE')),
+      ]),
+    );
+    const second = write(
+      dir,
+      '2.ndjson',
+      ndjson([
+        push('web', 'v1', 2, 3),
+        putMutability({ repository: 'payments', minutes: 4 }, ecrConfig('IMMUTABLE')),
+      ]),
+    );
+    // Act
+    const run1 = await replayJson(policy, [first], ['--state', state]);
+    const run2 = await replayJson(policy, [second], ['--state', state]);
+    // Assess
+    expect(run1.findings.map((f) => f.kind)).toEqual(['CONFIG_DRIFT']);
+    expect(run2.findings.map((f) => [f.kind, f.viaDelete])).toEqual([
+      ['TAG_OVERWRITE_VIOLATION', true],
+      ['CONFIG_DRIFT_RESOLVED', null],
+    ]);
+  });
+
+  it('replaying the same input twice with a state finds nothing new the second time', async () => {
+    const { dir, policy, input } = prepare();
+    const state = join(dir, 'state.json');
+    const run1 = await replayJson(policy, [input], ['--state', state]);
+    const run2 = await replayJson(policy, [input], ['--state', state]);
+    expect(run1.findings.length).toBe(5);
+    // Redelivered events report their findings again with the same ids, or nothing.
+    const firstIds = new Set(run1.findings.map((f) => f.id));
+    for (const f of run2.findings) expect(firstIds.has(f.id)).toBe(true);
+  });
+
+  it('writes the state atomically: a new file replaces the old, no temporary is left', async () => {
+    // Prepare: an existing state file
+    const dir = tempDir();
+    const policy = specPolicy(dir);
+    const state = join(dir, 'state.json');
+    await replayJson(
+      policy,
+      [write(dir, '1.ndjson', ndjson([push('web', 'v1', 1, 0)]))],
+      ['--state', state],
+    );
+    const before = statSync(state).ino;
+    // Act
+    const run = await replayJson(
+      policy,
+      [write(dir, '2.ndjson', ndjson([push('web', 'v2', 1, 1)]))],
+      ['--state', state],
+    );
+    // Assess: renamed over (a new inode), valid JSON, and nothing else beside it
+    expect(run.code).toBe(0);
+    expect(statSync(state).ino).not.toBe(before);
+    const saved = JSON.parse(readFileSync(state, 'utf8'));
+    expect(Object.keys(saved.repositories[0].tags).sort()).toEqual(['v1', 'v2']);
+    expect(
+      readdirSync(dir)
+        .filter((f) => f.startsWith('state'))
+        .sort(),
+    ).toEqual(['state.json']);
+  });
+
+  it.each([
+    ['not JSON', '{\n  "version": 1,\n  oops\n}\n', /not JSON/],
+    ['JSON of another shape', '{"version": 2, "repositories": [], "templates": []}', /version/],
+    [
+      'a tag record missing its digest',
+      JSON.stringify({
+        version: 1,
+        repositories: [
+          {
+            account: ACCOUNT,
+            region: REGION,
+            repository: 'web',
+            config: null,
+            configTime: null,
+            drift: null,
+            eventId: null,
+            finding: null,
+            tags: { v1: { deleted: false } },
+          },
+        ],
+        templates: [],
+      }),
+      /repositories\.0\.tags\.v1\.digest/,
+    ],
+  ])(
+    'a corrupt state file (%s) is exit 2 with one line naming it, and is left alone',
+    async (_, content, reason) => {
+      // Prepare
+      const { dir, policy, input } = prepare();
+      const state = write(dir, 'state.json', content);
+      const snapshot = write(dir, 'repositories.json', '{"repositories": [');
+      // Act: a missing input and a broken snapshot too, which alone would be exit 3
+      const run = await replay([
+        '--policy',
+        policy,
+        '--state',
+        state,
+        '--repositories',
+        snapshot,
+        input,
+        join(dir, 'missing'),
+      ]);
+      // Assess
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      const lines = linesOf(run.stderr);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(state);
+      expect(lines[0]).toMatch(reason);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+      expect(readFileSync(state, 'utf8')).toBe(content);
+    },
+  );
+
+  it('a state file that cannot be written is exit 2 with one line', async () => {
+    const { dir, policy, input } = prepare();
+    const state = join(dir, 'no-such-dir', 'state.json');
+    const run = await replay(['--policy', policy, '--state', state, input]);
+    expect(run.code).toBe(2);
+    expect(linesOf(run.stderr).filter((l) => l.includes(state))).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+});
