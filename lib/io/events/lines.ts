@@ -36,13 +36,8 @@ export async function* splitLines(texts: AsyncIterable<string>): AsyncGenerator<
   if (partial.length > 0) yield [withoutCr(partial.join(''))];
 }
 
-/**
- * @example
- * ```ts
- * withoutCr('a\r'); // 'a'
- * ```
- */
-export function withoutCr(line: string): string {
+/** The line without its trailing `\r` (CRLF line ends). */
+function withoutCr(line: string): string {
   return line.charCodeAt(line.length - 1) === CR ? line.slice(0, -1) : line;
 }
 
