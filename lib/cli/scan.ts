@@ -9,14 +9,19 @@ import { createEcrRegistry } from '../aws/ecr-registry.ts';
 import { createAuditor } from '../core/engine/auditor.ts';
 import { createMemoryLedger } from '../core/engine/memory-ledger.ts';
 import { findingsOf } from '../core/model/delivery.ts';
-import { isAtLeast, SEVERITIES, type Severity } from '../core/model/findings.ts';
 import { runScan } from '../core/scan/scan.ts';
 import { SILENT } from '../core/telemetry.ts';
 import { loadPolicy } from '../io/policy/index.ts';
 import { loadStateFile, saveStateFile } from '../io/state-file.ts';
-import { OUTPUT_FORMATS, renderFindings } from '../render/format.ts';
-import { oneOf, parseCommandArgs } from './args.ts';
-import { type CliIO, EXIT, UsageError, wantsColour } from './io.ts';
+import { parseCommandArgs } from './args.ts';
+import {
+  FINDINGS_OUTPUT_HELP,
+  FINDINGS_OUTPUT_OPTIONS,
+  findingsExitCode,
+  findingsOutput,
+  printFindings,
+} from './findings-output.ts';
+import { type CliIO, EXIT, UsageError } from './io.ts';
 
 /** Help text of `scan`. */
 export const SCAN_HELP = `Usage: ecr-tag-auditor scan --policy FILE [options]
@@ -32,17 +37,12 @@ Options:
   --state FILE             load the tag ledger from FILE (if it exists) and save it back; without
                            it every tag is new and only drift can be found
   --concurrency N          repositories scanned at once (default 4)
-  --format FORMAT          table (default), json, ndjson or markdown
-  --min-severity SEVERITY  print findings at or above SEVERITY: INFO, LOW (default), MEDIUM, HIGH
-  --fail-on SEVERITY       exit 1 when any finding is at or above SEVERITY
-  -h, --help               show this help
+${FINDINGS_OUTPUT_HELP}  -h, --help               show this help
 
 A progress indicator goes to stderr on a terminal, and a summary line at the end.
 Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage, policy or credentials error,
 3 some repositories could not be scanned (the rest were).
 `;
-
-const SEVERITY_VALUES = SEVERITIES as readonly Severity[];
 
 /** Runs `scan`. */
 export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
@@ -51,9 +51,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     region: { type: 'string' },
     state: { type: 'string' },
     concurrency: { type: 'string' },
-    format: { type: 'string' },
-    'min-severity': { type: 'string' },
-    'fail-on': { type: 'string' },
+    ...FINDINGS_OUTPUT_OPTIONS,
   });
   if (values.help) {
     io.stdout.write(SCAN_HELP);
@@ -61,12 +59,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`scan: unexpected argument "${positionals[0]}"`);
   if (!values.policy) throw new UsageError('scan: --policy FILE is required');
-  const format = oneOf('scan', 'format', values.format, OUTPUT_FORMATS, 'table');
-  const minSeverity = oneOf('scan', 'min-severity', values['min-severity'], SEVERITY_VALUES, 'LOW');
-  const failOn =
-    values['fail-on'] === undefined
-      ? undefined
-      : oneOf('scan', 'fail-on', values['fail-on'], SEVERITY_VALUES, 'HIGH');
+  const output = findingsOutput('scan', values);
   const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     throw new UsageError(
@@ -114,14 +107,11 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   for (const failure of report.failures)
     io.stderr.write(`${failure.repository}: scan failed: ${failure.error}\n`);
   const findings = findingsOf(report.findings);
-  const shown = findings.filter((f) => isAtLeast(f.severity, minSeverity));
-  io.stdout.write(renderFindings(shown, format, wantsColour(io)));
+  const shown = printFindings(io, findings, output);
   io.stderr.write(
-    `ecr-tag-auditor: scanned ${report.repositories} repositories (${report.ignored} ignored, ${report.failures.length} failed), ${report.templates} templates, ${report.tags} tags in ${report.account}/${report.region}; ${findings.length} finding(s), ${shown.length} at ${minSeverity} or above\n`,
+    `ecr-tag-auditor: scanned ${report.repositories} repositories (${report.ignored} ignored, ${report.failures.length} failed), ${report.templates} templates, ${report.tags} tags in ${report.account}/${report.region}; ${findings.length} finding(s), ${shown.length} at ${output.minSeverity} or above\n`,
   );
   // Saved after printing, so that a state file that cannot be written loses no findings.
   if (values.state) await saveStateFile(values.state, ledger.state);
-  if (report.failures.length > 0) return EXIT.INPUT;
-  if (failOn && findings.some((f) => isAtLeast(f.severity, failOn))) return EXIT.FINDINGS;
-  return EXIT.OK;
+  return findingsExitCode(findings, output, report.failures.length > 0);
 }

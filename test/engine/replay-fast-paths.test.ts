@@ -10,12 +10,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay } from '../../lib/cli/replay/run.ts';
-import {
-  createAuditor,
-  inertPushIgnoresEventId,
-  isInertPush,
-} from '../../lib/core/engine/auditor.ts';
+import { createAuditor } from '../../lib/core/engine/auditor.ts';
 import { pushFinding, pushTransition } from '../../lib/core/engine/decide.ts';
+import { inertPushIgnoresEventId, isInertPush } from '../../lib/core/engine/inert-push.ts';
 import { createMemoryLedger, emptyState, stateKey } from '../../lib/core/engine/memory-ledger.ts';
 import type { TagRecord } from '../../lib/core/engine/records.ts';
 import type { DomainEvent } from '../../lib/core/intake/types.ts';
@@ -264,6 +261,7 @@ describe('replay', () => {
 
   it('gives the findings and the state of the plain algorithm', async () => {
     let run = 0;
+    let passedOver = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(event, { maxLength: 40 }), async (list) => {
         const lines = list.map((e) => {
@@ -279,9 +277,15 @@ describe('replay', () => {
         expect(actual.findings).toEqual(expected.findings);
         expect(actual.state).toEqual(expected.state);
         expect(actual.summary.applied).toBe(lines.length);
+        // Every push generated is a valid tagged Image Action push: all of them were taken
+        // straight from the input (the fast path), none went through an intake item.
+        expect(actual.fastPath.taken).toBe(list.filter((e) => e.kind === 'push').length);
+        passedOver += actual.fastPath.passedOver;
       }),
       { numRuns: 300 },
     );
+    // Repeated pushes of the same digest are common here: the inert ones must be passed over.
+    expect(passedOver).toBeGreaterThan(0);
   });
 });
 
@@ -384,6 +388,15 @@ describe('replay of a large file in parts (worker threads)', () => {
           if (availableParallelism() > 1 && feed >= 0 && feed < bytes.length - 1) {
             expect(split.length).toBeGreaterThan(2);
           }
+          if (split.length > 2) {
+            // The parts after the first went to worker threads, and every worker read its part
+            // (a worker that fails is replaced by a read here, which would hide a broken worker).
+            expect(parts.fastPath.workerParts).toBe(split.length - 2);
+            expect(parts.fastPath.workerFailures).toBe(0);
+          }
+          expect(whole.fastPath.workerParts).toBe(0);
+          expect(parts.fastPath.taken).toBe(whole.fastPath.taken);
+          expect(parts.fastPath.passedOver).toBe(whole.fastPath.passedOver);
           expect(parts.findings).toEqual(whole.findings);
           expect(parts.state).toEqual(whole.state);
           expect(parts.summary).toEqual(whole.summary);

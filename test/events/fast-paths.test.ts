@@ -1,17 +1,29 @@
 /**
  * The intake's shortcuts for speed (bench/, row 4) answer exactly as the general path: the
  * hand-written tag and repository checks as their regular expressions, `awsTimeMs` as `TIME` and
- * `Date.parse`, and `takeImageActionPush` as `normalizeEvent`.
+ * `Date.parse`, normalizeEvent's Image Action fast path and `takeImageActionPush` as
+ * `normalizeEventGenerally` — and they are taken: each test counts the inputs its shortcut
+ * handled, so that a shortcut switched off fails here instead of passing unnoticed.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replay } from '../../lib/cli/replay/run.ts';
+import { takeImageActionPush } from '../../lib/cli/replay/take-push.ts';
+import { createAuditor } from '../../lib/core/engine/auditor.ts';
+import { createMemoryLedger } from '../../lib/core/engine/memory-ledger.ts';
 import { REPOSITORY, TAG, TIME } from '../../lib/core/intake/fields.ts';
 import {
+  imageActionFastPath,
   normalizeEvent,
   normalizeEventGenerally,
-  takeImageActionPush,
 } from '../../lib/core/intake/normalize.ts';
+import type { DomainEvent } from '../../lib/core/intake/types.ts';
+import type { Finding } from '../../lib/core/model/findings.ts';
 import { awsTimeMs, canonicalTime } from '../../lib/core/model/time.ts';
+import { parsePolicy } from '../../lib/io/policy/index.ts';
 
 const chars = fc.constantFrom(...'abcxyzAZ0189._-/_:*+=é \u0000~!\u007f'.split(''));
 const strings = fc.string({ unit: chars, maxLength: 140 });
@@ -66,51 +78,52 @@ describe('awsTimeMs', () => {
   });
 });
 
-describe('takeImageActionPush', () => {
-  // Mostly valid fields, so that many pushes are taken; otherwise absent, mistyped or invalid.
-  const ABSENT = Symbol('absent');
-  const field = <T>(valid: fc.Arbitrary<T>, invalid: readonly unknown[]) =>
-    fc.oneof(
-      { weight: 40, arbitrary: valid as fc.Arbitrary<unknown> },
-      { weight: 1, arbitrary: fc.constantFrom(ABSENT, undefined, null, 42, '', {}, ...invalid) },
-    );
-  const withoutAbsent = (o: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== ABSENT));
-  const event = fc
-    .record({
-      id: field(fc.constantFrom('13cde686-328b-6117-af20-0e5566167482', 'x'), ['a b']),
-      'detail-type': field(fc.constant('ECR Image Action'), ['AWS API Call via CloudTrail']),
-      source: field(fc.constant('aws.ecr'), ['aws.s3']),
-      account: field(fc.constant('123456789012'), ['12345']),
-      time: field(fc.constantFrom('2019-11-16T01:54:34Z', '2020-02-29T23:59:59Z'), [
-        '2019-11-16T01:54:34.5Z',
-        '2019-11-16T01:54:34+02:00',
-        '2019-02-30T01:54:34Z',
-        '2019-11-16 01:54:34Z',
-        '2019-11-16T24:00:00Z',
-      ]),
-      region: field(fc.constantFrom('us-west-2', 'eu-central-1'), ['Mars']),
-      detail: field(
-        fc
-          .record({
-            result: field(fc.constant('SUCCESS'), ['FAILURE']),
-            'repository-name': field(fc.constantFrom('my-repository-name', 'team/app'), [
-              'Bad',
-              'a//b',
-            ]),
-            'image-digest': field(
-              fc.constant('sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234'),
-              ['nope'],
-            ),
-            'action-type': field(fc.constantFrom('PUSH', 'PUSH', 'DELETE'), ['SCAN']),
-            'image-tag': field(fc.constantFrom('latest', 'v1.2.3'), ['-bad']),
-          })
-          .map(withoutAbsent),
-        [[]],
-      ),
-    })
-    .map(withoutAbsent);
+/** Raw ECR Image Action events, mostly valid, else with fields absent, mistyped or invalid. */
+// Mostly valid fields, so that many pushes are taken; otherwise absent, mistyped or invalid.
+const ABSENT = Symbol('absent');
+const field = <T>(valid: fc.Arbitrary<T>, invalid: readonly unknown[]) =>
+  fc.oneof(
+    { weight: 40, arbitrary: valid as fc.Arbitrary<unknown> },
+    { weight: 1, arbitrary: fc.constantFrom(ABSENT, undefined, null, 42, '', {}, ...invalid) },
+  );
+const withoutAbsent = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== ABSENT));
+const event = fc
+  .record({
+    id: field(fc.constantFrom('13cde686-328b-6117-af20-0e5566167482', 'x'), ['a b']),
+    'detail-type': field(fc.constant('ECR Image Action'), ['AWS API Call via CloudTrail']),
+    source: field(fc.constant('aws.ecr'), ['aws.s3']),
+    account: field(fc.constant('123456789012'), ['12345']),
+    time: field(fc.constantFrom('2019-11-16T01:54:34Z', '2020-02-29T23:59:59Z'), [
+      '2019-11-16T01:54:34.5Z',
+      '2019-11-16T01:54:34+02:00',
+      '2019-02-30T01:54:34Z',
+      '2019-11-16 01:54:34Z',
+      '2019-11-16T24:00:00Z',
+    ]),
+    region: field(fc.constantFrom('us-west-2', 'eu-central-1'), ['Mars']),
+    detail: field(
+      fc
+        .record({
+          result: field(fc.constant('SUCCESS'), ['FAILURE']),
+          'repository-name': field(fc.constantFrom('my-repository-name', 'team/app'), [
+            'Bad',
+            'a//b',
+          ]),
+          'image-digest': field(
+            fc.constant('sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234'),
+            ['nope'],
+          ),
+          'action-type': field(fc.constantFrom('PUSH', 'PUSH', 'DELETE'), ['SCAN']),
+          'image-tag': field(fc.constantFrom('latest', 'v1.2.3'), ['-bad']),
+        })
+        .map(withoutAbsent),
+      [[]],
+    ),
+  })
+  .map(withoutAbsent);
 
+describe('takeImageActionPush', () => {
   it('normalizeEvent gives what the general path gives, whatever the event', () => {
     fc.assert(
       fc.property(event, (raw) => {
@@ -118,6 +131,21 @@ describe('takeImageActionPush', () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+
+  it("normalizeEvent's fast path answers the common events itself, as the general path does", () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(event, (raw) => {
+        const fast = imageActionFastPath(raw);
+        if (fast === undefined) return;
+        answered++;
+        expect(fast).toEqual(normalizeEventGenerally(raw));
+      }),
+      { numRuns: 20_000 },
+    );
+    // Valid pushes and deletes are most of the events generated: the fast path must answer them.
+    expect(answered).toBeGreaterThan(5_000);
   });
 
   it('takes exactly the tagged pushes that normalizeEvent accepts, with the same fields', () => {
@@ -156,5 +184,114 @@ describe('takeImageActionPush', () => {
     );
     // The property means something only if pushes are taken too.
     expect(accepted).toBeGreaterThan(100);
+  });
+});
+
+describe('replay takes its fast path', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ecr-tag-auditor-fast-paths-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const policy = parsePolicy(
+    'version: 1\ndefault:\n  imageTagMutability: IMMUTABLE_WITH_EXCLUSION\n  imageTagMutabilityExclusionFilters: ["dev-*"]\n',
+    'policy.yml',
+  );
+
+  /** Replay by the general path: every line through normalizeEventGenerally, sorted, applied. */
+  async function generalReplay(lines: readonly unknown[]) {
+    const ledger = createMemoryLedger();
+    const auditor = createAuditor(policy, ledger);
+    const events: DomainEvent[] = [];
+    for (const raw of lines) {
+      const result = normalizeEventGenerally(raw);
+      if (result.kind === 'events') events.push(...result.events);
+    }
+    events.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    for (const e of events) {
+      for (const { finding: f } of await auditor.apply(e)) {
+        if (seen.has(f.id)) continue;
+        seen.add(f.id);
+        findings.push(f);
+      }
+    }
+    return { findings, state: ledger.state, applied: events.length };
+  }
+
+  /** A valid ECR Image Action push of `tag` at second `second`: what the fast path takes. */
+  const push = (tag: string, d: number, second: number, id: string) => ({
+    version: '0',
+    id,
+    'detail-type': 'ECR Image Action',
+    source: 'aws.ecr',
+    account: '123456789012',
+    time: new Date(Date.UTC(2025, 6, 24) + second * 1000).toISOString().replace('.000Z', 'Z'),
+    region: 'eu-west-1',
+    resources: [],
+    detail: {
+      result: 'SUCCESS',
+      'repository-name': 'web',
+      'image-digest': `sha256:${String(d).padStart(64, '0')}`,
+      'action-type': 'PUSH',
+      'image-tag': tag,
+    },
+  });
+
+  it('takes every tagged push straight from the input, and ends where the general path ends', async () => {
+    let run = 0;
+    let passedOver = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            {
+              weight: 3,
+              arbitrary: fc
+                .record({
+                  tag: fc.constantFrom('v1', 'dev-1'),
+                  d: fc.integer({ min: 1, max: 2 }),
+                  second: fc.integer({ min: 0, max: 5 }),
+                  id: fc.constantFrom('a', 'b', 'c'),
+                })
+                .map(({ tag, d, second, id }) => push(tag, d, second, `${id}-${second}`)),
+            },
+            { weight: 1, arbitrary: event },
+          ),
+          { minLength: 1, maxLength: 30 },
+        ),
+        async (lines) => {
+          const path = join(dir, `events-${run++}.ndjson`);
+          await writeFile(path, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+          // What the fast path must take: the values takeImageActionPush takes (checked above
+          // against the general path), counted here without it.
+          const expectedTaken = lines.filter((raw) => {
+            const result = normalizeEventGenerally(raw);
+            const e = result.kind === 'events' ? result.events[0] : undefined;
+            const time = (raw as { time?: unknown }).time;
+            return (
+              e?.type === 'push' &&
+              e.tag !== null &&
+              typeof time === 'string' &&
+              /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(time)
+            );
+          }).length;
+          const expected = await generalReplay(lines);
+          const actual = await replay({ policy, inputs: [path] });
+          expect(actual.fastPath.taken).toBe(expectedTaken);
+          expect(actual.findings).toEqual(expected.findings);
+          expect(actual.state).toEqual(expected.state);
+          expect(actual.summary.applied).toBe(expected.applied);
+          passedOver += actual.fastPath.passedOver;
+        },
+      ),
+      { numRuns: 200 },
+    );
+    // Repeated pushes of a tag's digest are generated often: some must have been passed over.
+    expect(passedOver).toBeGreaterThan(0);
   });
 });

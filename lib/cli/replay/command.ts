@@ -5,12 +5,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseRepositorySnapshot, type SnapshotEntry } from '../../core/intake/snapshot.ts';
-import { type Finding, isAtLeast, SEVERITIES, type Severity } from '../../core/model/findings.ts';
 import { loadPolicy } from '../../io/policy/index.ts';
 import { loadStateFile, saveStateFile } from '../../io/state-file.ts';
-import { OUTPUT_FORMATS, renderFindings } from '../../render/format.ts';
-import { oneOf, parseCommandArgs } from '../args.ts';
-import { type CliIO, EXIT, UsageError, wantsColour } from '../io.ts';
+import { parseCommandArgs } from '../args.ts';
+import {
+  FINDINGS_OUTPUT_HELP,
+  FINDINGS_OUTPUT_OPTIONS,
+  findingsExitCode,
+  findingsOutput,
+  printFindings,
+} from '../findings-output.ts';
+import { type CliIO, EXIT, UsageError } from '../io.ts';
 import { replay } from './run.ts';
 
 /** Help text of `replay`. */
@@ -27,17 +32,12 @@ Options:
   --repositories FILE      output of \`aws ecr describe-repositories\`: the starting actual
                            configuration; each repository in it is judged once first
   --state FILE             load the tag ledger from FILE (if it exists) and save it back
-  --format FORMAT          table (default), json, ndjson or markdown
-  --min-severity SEVERITY  print findings at or above SEVERITY: INFO, LOW (default), MEDIUM, HIGH
-  --fail-on SEVERITY       exit 1 when any finding is at or above SEVERITY
-  -h, --help               show this help
+${FINDINGS_OUTPUT_HELP}  -h, --help               show this help
 
 A summary line goes to stderr, and each malformed input as FILE:LINE: reason.
 Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage or policy error,
 3 some input was malformed or unreadable (the rest was processed).
 `;
-
-const SEVERITY_VALUES = SEVERITIES as readonly Severity[];
 
 /** Runs `replay`. */
 export async function replayCommand(argv: string[], io: CliIO): Promise<number> {
@@ -45,9 +45,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     policy: { type: 'string' },
     repositories: { type: 'string' },
     state: { type: 'string' },
-    format: { type: 'string' },
-    'min-severity': { type: 'string' },
-    'fail-on': { type: 'string' },
+    ...FINDINGS_OUTPUT_OPTIONS,
   });
   if (values.help) {
     io.stdout.write(REPLAY_HELP);
@@ -56,18 +54,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   if (!values.policy) throw new UsageError('replay: --policy FILE is required');
   if (positionals.length === 0)
     throw new UsageError('replay: give at least one INPUT (a file, a directory or -)');
-  const format = oneOf('replay', 'format', values.format, OUTPUT_FORMATS, 'table');
-  const minSeverity = oneOf(
-    'replay',
-    'min-severity',
-    values['min-severity'],
-    SEVERITY_VALUES,
-    'LOW',
-  );
-  const failOn =
-    values['fail-on'] === undefined
-      ? undefined
-      : oneOf('replay', 'fail-on', values['fail-on'], SEVERITY_VALUES, 'HIGH');
+  const output = findingsOutput('replay', values);
 
   const policy = await loadPolicy(values.policy);
   // A bad state file is fatal (exit 2): found before any input problem is reported.
@@ -100,15 +87,12 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     state,
     onProblem: (p) => report(p.location, p.reason),
   });
-  const shown: Finding[] = result.findings.filter((f) => isAtLeast(f.severity, minSeverity));
-  io.stdout.write(renderFindings(shown, format, wantsColour(io)));
+  const shown = printFindings(io, result.findings, output);
   // Saved after printing, so that a state file that cannot be written loses no findings.
   if (values.state) await saveStateFile(values.state, result.state);
   const s = result.summary;
   io.stderr.write(
-    `ecr-tag-auditor: read ${s.read} input item(s): ${s.applied} event(s) applied, ${s.skipped} skipped, ${problemLines.length} malformed; ${s.findings} finding(s), ${shown.length} at ${minSeverity} or above\n`,
+    `ecr-tag-auditor: read ${s.read} input item(s): ${s.applied} event(s) applied, ${s.skipped} skipped, ${problemLines.length} malformed; ${s.findings} finding(s), ${shown.length} at ${output.minSeverity} or above\n`,
   );
-  if (problemLines.length > 0) return EXIT.INPUT;
-  if (failOn && result.findings.some((f) => isAtLeast(f.severity, failOn))) return EXIT.FINDINGS;
-  return EXIT.OK;
+  return findingsExitCode(result.findings, output, problemLines.length > 0);
 }

@@ -1,5 +1,5 @@
 /**
- * A worker thread of replay's intake (lib/replay.ts `readInParts`): reads one part of a large
+ * A worker thread of replay's intake (workers.ts `readInParts`): reads one part of a large
  * NDJSON file exactly as replay reads a file, into held events of its own, and sends them back
  * with what it counted. Built into dist/replay-worker.mjs beside the CLI (scripts/build.mjs).
  *

@@ -22,7 +22,6 @@ import {
   pushFinding,
 } from './decide.ts';
 import type { Ledger } from './ledger.ts';
-import type { TagRecord } from './records.ts';
 
 /** Ledger writes of one repository made at once by a reconciliation (a first scan seeds every tag). */
 export const LEDGER_WRITE_CONCURRENCY = 16;
@@ -63,37 +62,6 @@ export interface Auditor {
 }
 
 const list = (found: Found | null): Found[] => (found ? [found] : []);
-
-/**
- * True when a push of `digest` (event id `eventId`, at any time) to a tag whose record is `prev`
- * would neither change the record nor yield a finding: the tag points at that digest already and
- * is not deleted, and the push is not a redelivery of the event that moved the tag there. Such a
- * push — a duplicate delivery, the same push seen through ECR and CloudTrail, an identical
- * re-push: most pushes of a long replay — can be passed over without applying it.
- *
- * It restates what `pushTransition` and `pushFinding` (decide.ts) do in that case; a property
- * test (test/engine/replay-fast-paths.test.ts) checks that they agree.
- */
-export function isInertPush(
-  prev: TagRecord | undefined,
-  digest: string,
-  eventId: string | null,
-): boolean {
-  return (
-    prev !== undefined &&
-    !prev.deleted &&
-    prev.digest === digest &&
-    (eventId === null || prev.eventId !== eventId || prev.movedFrom === null)
-  );
-}
-
-/**
- * True when {@link isInertPush} gives the same answer whatever the push's event id, given the
- * tag's record: the id matters only where the record names the event that moved the tag.
- */
-export function inertPushIgnoresEventId(prev: TagRecord | undefined): boolean {
-  return prev === undefined || prev.movedFrom === null || prev.eventId === null;
-}
 
 /** Creates an auditor for `policy` over `ledger`. */
 export function createAuditor(policy: Policy, ledger: Ledger): Auditor {

@@ -9,7 +9,7 @@ import { BLOCKED_OVERWRITE_ERROR_CODE } from '../model/assumptions.ts';
 import { FILTERS_KEY, MODE_KEY, type MutabilityConfig } from '../model/config.ts';
 import { isRecord, typeName } from '../model/json.ts';
 import { quote, shorten } from '../model/text.ts';
-import { awsTimeMs, canonicalAwsTime, canonicalTime } from '../model/time.ts';
+import { canonicalAwsTime, canonicalTime } from '../model/time.ts';
 import { normalizeRepositoryConfig } from '../semantics/validate.ts';
 import {
   AUDITED_API_CALLS,
@@ -42,10 +42,10 @@ import {
   root,
   TAG,
   TEMPLATE_PREFIX,
-  type TextRule,
   TIME,
   text,
 } from './fields.ts';
+import { satisfies } from './satisfies.ts';
 import type { DomainEvent, EventBase, EventOrigin, NormalizeResult } from './types.ts';
 
 /** What a mapper gets: the parts of a CloudTrail record it may read, and the common fields. */
@@ -124,11 +124,6 @@ export function normalizeEventGenerally(raw: unknown): NormalizeResult {
   }
 }
 
-/** True when `value` is a string that satisfies `rule` (what {@link text} accepts). */
-function satisfies(value: unknown, rule: TextRule): value is string {
-  return typeof value === 'string' && value.length <= rule.maxLength && rule.test(value);
-}
-
 /** The canonical time of a valid {@link TIME} value, else undefined. */
 function validTime(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
@@ -142,9 +137,18 @@ function validTime(value: unknown): string | undefined {
  * `SUCCESS`. Gives exactly the events that {@link fromEventBridge} gives for such an event, without
  * building field paths that only a reason would need; for anything else (another detail-type, a
  * skip, any field missing or invalid) it gives undefined and the general path decides, with its
- * reasons. Replay normalizes every line, so this is the hot path of the intake.
+ * reasons. Replay normalizes every line, so this is the hot path of the intake. Exported so that
+ * tests can see that it is taken (test/events/fast-paths.test.ts); the intake calls
+ * {@link normalizeEvent}.
+ *
+ * @example
+ * ```ts
+ * imageActionFastPath(push)?.kind; // 'events' for a valid ECR Image Action PUSH
+ * ```
  */
-function imageActionFastPath(raw: Readonly<Record<string, unknown>>): NormalizeResult | undefined {
+export function imageActionFastPath(
+  raw: Readonly<Record<string, unknown>>,
+): NormalizeResult | undefined {
   // Each read is written out (own property, then value) rather than through `own`, so that every
   // site sees one object shape and stays fast.
   const hasOwn = Object.hasOwn;
@@ -192,58 +196,6 @@ function imageActionFastPath(raw: Readonly<Record<string, unknown>>): NormalizeR
   const digestOrNull = digest ?? null;
   if (tagOrNull === null && digestOrNull === null) return undefined;
   return events([{ type: 'delete', ...common, digest: digestOrNull }]);
-}
-
-/** Receives the fields of a push of a tag (see {@link takeImageActionPush}). */
-export interface TaggedPushSink {
-  push(
-    account: string,
-    region: string,
-    repository: string,
-    tag: string,
-    digest: string,
-    timeMs: number,
-    eventId: string | null,
-  ): void;
-}
-
-/**
- * For a valid `ECR Image Action` PUSH of a tag with result SUCCESS and its time in AWS's own form
- * (`2019-11-16T01:54:34Z`): hands the fields of the push event that {@link normalizeEvent} gives
- * for it to `sink` — its time as epoch milliseconds — and returns true. For anything else returns
- * false and hands nothing. Replay takes most of its input this way, without a domain event.
- */
-export function takeImageActionPush(raw: unknown, sink: TaggedPushSink): boolean {
-  if (!isRecord(raw)) return false;
-  const hasOwn = Object.hasOwn;
-  if (!hasOwn(raw, 'detail-type') || raw['detail-type'] !== IMAGE_ACTION_DETAIL_TYPE) return false;
-  if (!hasOwn(raw, 'source') || raw.source !== ECR_SOURCE) return false;
-  const detail = hasOwn(raw, 'detail') ? raw.detail : undefined;
-  if (!isRecord(detail)) return false;
-  if (!hasOwn(detail, 'result') || detail.result !== IMAGE_ACTION_SUCCESS) return false;
-  if (!hasOwn(detail, 'action-type') || detail['action-type'] !== 'PUSH') return false;
-  const time = hasOwn(raw, 'time') ? raw.time : undefined;
-  if (typeof time !== 'string') return false;
-  const timeMs = awsTimeMs(time);
-  const account = hasOwn(raw, 'account') ? raw.account : undefined;
-  const region = hasOwn(raw, 'region') ? raw.region : undefined;
-  const id = hasOwn(raw, 'id') ? raw.id : undefined;
-  const repository = hasOwn(detail, 'repository-name') ? detail['repository-name'] : undefined;
-  const tag = hasOwn(detail, 'image-tag') ? detail['image-tag'] : undefined;
-  const digest = hasOwn(detail, 'image-digest') ? detail['image-digest'] : undefined;
-  if (
-    Number.isNaN(timeMs) ||
-    !satisfies(account, ACCOUNT) ||
-    !satisfies(region, REGION) ||
-    !(id === undefined || id === null || satisfies(id, EVENT_ID)) ||
-    !satisfies(repository, REPOSITORY) ||
-    !satisfies(tag, TAG) ||
-    !satisfies(digest, DIGEST)
-  ) {
-    return false;
-  }
-  sink.push(account, region, repository, tag, digest, timeMs, id ?? null);
-  return true;
 }
 
 function fromEventBridge(event: Field): NormalizeResult {

@@ -1,7 +1,7 @@
 /**
  * Sealing a validated policy: a deeply frozen copy with its globs compiled. The resolvers cache
  * compiled globs and results per policy object, which is only sound while the policy cannot
- * change. Both ways a policy comes to exist go through here: read from a file (`load.ts`), and
+ * change. Both ways a policy comes to exist go through here: read from a file (lib/io/policy/parse.ts), and
  * inlined into the Lambda bundles as the JSON of a policy validated at build time.
  *
  * @module

@@ -6,6 +6,7 @@
  */
 export { formatPolicyIssue, PolicyError, type PolicyIssue } from '../../core/policy/errors.ts';
 export { compileRepositoryGlob, type RepositoryMatcher } from '../../core/policy/glob.ts';
+export { POLICY_LIMITS } from '../../core/policy/limits.ts';
 export {
   describePolicySource,
   preparePolicy,
@@ -14,4 +15,5 @@ export {
 } from '../../core/policy/resolve.ts';
 export { sealPolicy } from '../../core/policy/seal.ts';
 export type { Policy, PolicyResolution, PolicyRule } from '../../core/policy/types.ts';
-export { loadPolicy, POLICY_LIMITS, parsePolicy } from './load.ts';
+export { loadPolicy } from './load.ts';
+export { parsePolicy } from './parse.ts';
