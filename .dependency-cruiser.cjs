@@ -97,6 +97,6 @@ module.exports = {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default'],
     },
-    exclude: { path: '^(dist|node_modules|coverage|\\.serverless)/' },
+    exclude: { path: '^(dist|coverage|\\.serverless)/' },
   },
 };

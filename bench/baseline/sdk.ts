@@ -24,7 +24,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 
 type Item = Record<string, AttributeValue>;
 
-// The handlers' client settings (lib/runtime/lambda.ts, CLIENT_TIMEOUTS).
+// The handlers' client settings (lib/aws/clients.ts, CLIENT_TIMEOUTS).
 export const dynamo = new DynamoDBClient({
   requestHandler: { connectionTimeout: 2_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
 });

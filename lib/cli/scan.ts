@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ECRClient } from '@aws-sdk/client-ecr';
+import { createScanEcrClient } from '../aws/clients.ts';
 import { createEcrRegistry } from '../aws/ecr-registry.ts';
 import { createAuditor } from '../core/engine/auditor.ts';
 import { createMemoryLedger } from '../core/engine/memory-ledger.ts';
@@ -69,11 +69,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
 
   const policy = await loadPolicy(values.policy);
   const ledger = createMemoryLedger(values.state ? await loadStateFile(values.state) : undefined);
-  const ecr = new ECRClient({
-    ...(values.region ? { region: values.region } : {}),
-    retryMode: 'adaptive',
-    maxAttempts: 10,
-  });
+  const ecr = createScanEcrClient(values.region ? { region: values.region } : {});
   let region: string;
   try {
     region = await ecr.config.region();

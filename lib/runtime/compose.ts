@@ -4,8 +4,7 @@
  *
  * @module
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SNSClient } from '@aws-sdk/client-sns';
+import type { LedgerAndAlertClients } from '../aws/clients.ts';
 import { createDynamoLedger } from '../aws/dynamodb-ledger.ts';
 import { createPendingScope, type PendingScope } from '../aws/pending.ts';
 import { createAuditor } from '../core/engine/auditor.ts';
@@ -16,9 +15,7 @@ import type { AuditDeps } from './audit-event.ts';
 import type { RuntimeSettings } from './settings.ts';
 
 /** Clients and telemetry a handler brings. */
-export interface RuntimeClients {
-  readonly dynamo: DynamoDBClient;
-  readonly sns: SNSClient;
+export interface RuntimeClients extends LedgerAndAlertClients {
   readonly log: RuntimeLog;
   readonly metrics: RuntimeMetrics;
 }

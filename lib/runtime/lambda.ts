@@ -10,12 +10,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { publishMessage } from '../aws/alerts.ts';
+import { createFunctionClients, createScanEcrClient } from '../aws/clients.ts';
 import { createEcrRegistry } from '../aws/ecr-registry.ts';
 import { runScan, type ScanDeps } from '../core/scan/scan.ts';
 import type { RuntimeLog, RuntimeMetrics } from '../core/telemetry.ts';
@@ -23,20 +21,6 @@ import { renderScanSummary } from '../render/summary.ts';
 import { auditEvent, deliver } from './audit-event.ts';
 import { type Composition, compose } from './compose.ts';
 import { loadRuntimePolicy, readSettings } from './settings.ts';
-
-/**
- * Timeouts of the functions' AWS clients. Without them a request that hangs lasts until Lambda
- * kills the invocation, and the code that keeps an undelivered alert (lib/aws/pending.ts) never
- * runs; with them a hang is a `TimeoutError` the SDK retries, then an error the runtime handles.
- * Every attempt of a DynamoDB item operation answers in milliseconds, an SNS Publish in tens of
- * them; three attempts of each still end well within the functions' 30 s timeout.
- */
-export const CLIENT_TIMEOUTS = {
-  dynamodb: { connectionTimeout: 2_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
-  sns: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
-  /** A page of 1000 images can take a while; the scan runs for up to 15 minutes. */
-  ecr: { connectionTimeout: 2_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
-} as const;
 
 /** Powertools telemetry of one function. */
 export function createTelemetry(serviceName: string) {
@@ -65,8 +49,7 @@ export function composeOnce(
     const settings = readSettings(env);
     const policy = await loadRuntimePolicy(settings);
     return compose(settings, policy, {
-      dynamo: new DynamoDBClient({ requestHandler: CLIENT_TIMEOUTS.dynamodb }),
-      sns: new SNSClient({ requestHandler: CLIENT_TIMEOUTS.sns }),
+      ...createFunctionClients(),
       log: telemetry.log,
       metrics: telemetry.metrics,
     });
@@ -119,12 +102,7 @@ export function accountOf(invokedFunctionArn: string): string {
 export function createScanHandler(serviceName: string) {
   const telemetry = createTelemetry(serviceName);
   const deps = composeOnce(telemetry);
-  // Adaptive retries pace the scan to ECR's throttling instead of failing on it.
-  const ecr = new ECRClient({
-    retryMode: 'adaptive',
-    maxAttempts: 10,
-    requestHandler: CLIENT_TIMEOUTS.ecr,
-  });
+  const ecr = createScanEcrClient({ timeouts: true });
   return middy()
     .use(injectLambdaContext(telemetry.logger, LOGGER_OPTIONS))
     .use(logMetrics(telemetry.powertoolsMetrics))
