@@ -8,7 +8,7 @@
  */
 import { writeSync } from 'node:fs';
 import type { Mutability, MutabilityConfig } from '../../lib/core/model/config.ts';
-import { compareConfigs } from '../../lib/core/semantics/index.ts';
+import { compareConfigs } from '../../lib/core/semantics/compare.ts';
 import { prng } from '../lib/prng.ts';
 
 const [iterationsArg, candidatesArg, searchArg] = process.argv.slice(2);

@@ -25,7 +25,7 @@ import { createMemoryLedger } from '../../lib/core/engine/memory-ledger.ts';
 import { EMPTY_CONFIG_RECORD } from '../../lib/core/engine/records.ts';
 import { runScan } from '../../lib/core/scan/scan.ts';
 import { SILENT } from '../../lib/core/telemetry.ts';
-import { loadPolicy } from '../../lib/io/policy/index.ts';
+import { loadPolicy } from '../../lib/io/policy/load.ts';
 
 const CREDENTIALS = { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-key' };
 const report = (value: unknown) => writeSync(3, `${JSON.stringify(value)}\n`);

@@ -127,8 +127,3 @@ export function shippedBytes(entry: string): number {
     .filter((f) => f === `${name}.mjs` || (f.startsWith(`${name}.chunk-`) && f.endsWith('.mjs')))
     .reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 }
-
-/** Size of a file in bytes. */
-export function bytesOf(path: string): number {
-  return statSync(path).size;
-}

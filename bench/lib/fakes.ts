@@ -18,7 +18,7 @@ import { FakeSns } from '../../test/fakes/sns.ts';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
-export const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:ecr-tag-auditor-alerts`;
+const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:ecr-tag-auditor-alerts`;
 /** The handlers' table, and a second one for the baselines (so neither sees the other's items). */
 export const TABLE = 'bench-ledger';
 export const BASELINE_TABLE = 'bench-baseline';

@@ -24,7 +24,7 @@ import { alertKey } from './table-layout.ts';
 export const ALERT_LOG_TTL_SECONDS = 30 * 24 * 3600;
 
 /** Pauses before writing the alert log again when it failed after a message was published. */
-export const LOG_RETRY_DELAYS_MS: readonly number[] = [100, 400];
+const LOG_RETRY_DELAYS_MS: readonly number[] = [100, 400];
 
 /** What the alert log's steps need. */
 export interface AlertLogDeps {

@@ -14,7 +14,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
  * Every attempt of a DynamoDB item operation answers in milliseconds, an SNS Publish in tens of
  * them; three attempts of each still end well within the functions' 30 s timeout.
  */
-export const CLIENT_TIMEOUTS = {
+const CLIENT_TIMEOUTS = {
   dynamodb: { connectionTimeout: 2_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
   sns: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
   /** A page of 1000 images can take a while; the scan runs for up to 15 minutes. */

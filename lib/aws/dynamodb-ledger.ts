@@ -66,7 +66,7 @@ export function keyItem(key: LedgerKey): Item {
 }
 
 /** Partition key of a repository's items. */
-export function repositoryPk(ref: RepositoryRef): string {
+function repositoryPk(ref: RepositoryRef): string {
   return repositoryPartition(ref.account, ref.region, ref.repository);
 }
 
@@ -88,7 +88,7 @@ const str = (value: AttributeValue | undefined): string | null => value?.S ?? nu
  * Reads a tag item. `prevDigest`/`prevDeleted` hold what the last write replaced (DynamoDB
  * copies them in the same update), from which the last move is derived.
  */
-export function tagRecordOf(item: Item): TagRecord {
+function tagRecordOf(item: Item): TagRecord {
   const digest = str(item.digest) ?? '';
   const prevDigest = str(item.prevDigest);
   const moved = prevDigest !== null && prevDigest !== digest;

@@ -14,7 +14,7 @@ import {
 import type { Registry, RegistryTemplatePage } from '../core/scan/registry.ts';
 
 /** ECR's largest page (DescribeRepositories, DescribeImages: `maxResults` 1–1000). */
-export const ECR_PAGE_SIZE = 1000;
+const ECR_PAGE_SIZE = 1000;
 
 /**
  * A registry read through `ecr` (its account and region).

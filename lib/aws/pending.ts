@@ -30,7 +30,7 @@ import {
 } from './table-layout.ts';
 
 /** The name prefix of pending-alert attributes on ledger items. */
-export const PENDING_PREFIX = 'pending#';
+const PENDING_PREFIX = 'pending#';
 
 /**
  * The attribute holding when (epoch ms, wall clock) the ledger last applied a write to a tag or
@@ -92,7 +92,7 @@ function isFinding(value: unknown): value is Finding {
 }
 
 /** The pending alerts stored on a ledger item (unreadable entries are skipped). */
-export function pendingIn(item: Item | undefined): PendingAlert[] {
+function pendingIn(item: Item | undefined): PendingAlert[] {
   if (!item) return [];
   const pk = item.pk?.S;
   const sk = item.sk?.S;

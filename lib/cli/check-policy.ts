@@ -4,12 +4,12 @@
  * @module
  */
 import { describeConfig } from '../core/model/config.ts';
-import { loadPolicy } from '../io/policy/index.ts';
+import { loadPolicy } from '../io/policy/load.ts';
 import { parseCommandArgs } from './args.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
 
 /** Help text of `check-policy`. */
-export const CHECK_POLICY_HELP = `Usage: ecr-tag-auditor check-policy [--json] FILE
+const CHECK_POLICY_HELP = `Usage: ecr-tag-auditor check-policy [--json] FILE
 
 Validates a policy file (YAML or JSON) exactly as ECR validates each configuration.
 Prints a summary when the policy is valid; otherwise one FILE:LINE:COL: message line

@@ -5,19 +5,17 @@
  * @module
  */
 import { describeConfig, type MutabilityConfig } from '../core/model/config.ts';
-import {
-  compareConfigs,
-  explainTag,
-  isValidTag,
-  TAG_GRAMMAR,
-  validateMutabilityConfig,
-} from '../core/semantics/index.ts';
-import { describePolicySource, loadPolicy, resolveRepository } from '../io/policy/index.ts';
+import { describePolicySource, resolveRepository } from '../core/policy/resolve.ts';
+import { compareConfigs } from '../core/semantics/compare.ts';
+import { explainTag } from '../core/semantics/match.ts';
+import { isValidTag, TAG_GRAMMAR } from '../core/semantics/tags.ts';
+import { validateMutabilityConfig } from '../core/semantics/validate.ts';
+import { loadPolicy } from '../io/policy/load.ts';
 import { parseCommandArgs } from './args.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
 
 /** Help text of `explain`. */
-export const EXPLAIN_HELP = `Usage: ecr-tag-auditor explain --policy FILE --repository NAME [--tag TAG]
+const EXPLAIN_HELP = `Usage: ecr-tag-auditor explain --policy FILE --repository NAME [--tag TAG]
                               [--actual-mode MODE [--actual-filter FILTER]...]
 
 Says which policy rule applies to a repository and the configuration it expects. With --tag,

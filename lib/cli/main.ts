@@ -6,7 +6,7 @@
  */
 
 import { oneLine } from '../core/model/text.ts';
-import { PolicyError } from '../io/policy/index.ts';
+import { PolicyError } from '../core/policy/errors.ts';
 import { StateFileError } from '../io/state-file.ts';
 import { checkPolicyCommand } from './check-policy.ts';
 import { explainCommand } from './explain.ts';

@@ -11,7 +11,7 @@ import { createMemoryLedger } from '../core/engine/memory-ledger.ts';
 import { findingsOf } from '../core/model/delivery.ts';
 import { runScan } from '../core/scan/scan.ts';
 import { SILENT } from '../core/telemetry.ts';
-import { loadPolicy } from '../io/policy/index.ts';
+import { loadPolicy } from '../io/policy/load.ts';
 import { loadStateFile, saveStateFile } from '../io/state-file.ts';
 import { parseCommandArgs } from './args.ts';
 import {

@@ -82,7 +82,7 @@ export interface StateDocument {
 }
 
 /** Converts a state to its JSON form. */
-export function serializeState(state: LedgerState): StateDocument {
+function serializeState(state: LedgerState): StateDocument {
   return {
     version: 1,
     repositories: [...state.repositories.values()].map(({ ref, record, tags }) => ({
@@ -95,7 +95,7 @@ export function serializeState(state: LedgerState): StateDocument {
 }
 
 /** Reads a state from its JSON form; `file` names it in errors. */
-export function deserializeState(json: unknown, file: string): LedgerState {
+function deserializeState(json: unknown, file: string): LedgerState {
   const parsed = v.safeParse(StateSchema, json);
   if (!parsed.success) {
     const issue = parsed.issues[0];

@@ -80,7 +80,7 @@ function withoutControls(text: string): string {
  * `_x_` would be italic) and line breaks are replaced by harmless look-alikes, so names stay
  * readable and nothing is active. (Exclusion filters hold `*`; tags and repository names `_`.)
  */
-export function chatPlain(text: string, max: number): string {
+function chatPlain(text: string, max: number): string {
   return withoutControls(
     truncate(text, max).replace(/[<>[\]`*~\r\n\u2028\u2029]/g, (c) => PLAIN[c] ?? ' '),
   ).replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\u02cd');

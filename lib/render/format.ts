@@ -51,7 +51,7 @@ function isUnsafe(code: number): boolean {
 }
 
 /** Where a finding is: the repository, or `template:PREFIX`. */
-export function findingSubject(finding: Finding): string {
+function findingSubject(finding: Finding): string {
   return finding.repository ?? `template:${finding.templatePrefix ?? ''}`;
 }
 

@@ -30,7 +30,7 @@ const ApiCall = v.object({
 });
 
 /** The schema of an event an ECR handler accepts. */
-export const EcrEventEnvelope = v.union([ImageAction, ApiCall]);
+const EcrEventEnvelope = v.union([ImageAction, ApiCall]);
 
 /**
  * Null when `raw` is an ECR EventBridge event; otherwise why it is not, naming what it is (its

@@ -73,7 +73,7 @@ export function composeOnce(
  * user agents, session details and manifests): never log them, whatever
  * `POWERTOOLS_LOGGER_LOG_EVENT` says (this option wins over the variable).
  */
-export const LOGGER_OPTIONS = { logEvent: false, resetKeys: true } as const;
+const LOGGER_OPTIONS = { logEvent: false, resetKeys: true } as const;
 
 /**
  * The handler of the event functions (`image-action`, `api-call`): composes once at module scope,
@@ -91,7 +91,7 @@ export function createAuditHandler(serviceName: string) {
 }
 
 /** The account id of a Lambda function, from its ARN (no STS call needed). */
-export function accountOf(invokedFunctionArn: string): string {
+function accountOf(invokedFunctionArn: string): string {
   return invokedFunctionArn.split(':')[4] ?? '';
 }
 

@@ -10,7 +10,7 @@ import { sealPolicy } from '../core/policy/seal.ts';
 import type { Policy } from '../core/policy/types.ts';
 
 /** A setting is missing or wrong: the function cannot run. */
-export class ConfigurationError extends Error {
+class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
 

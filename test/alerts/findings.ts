@@ -16,14 +16,14 @@ import { digest } from '../support/digest.ts';
 
 export const REGION = 'eu-west-1';
 
-export const IMMUTABLE_EXCEPT_DEV: MutabilityConfig = {
+const IMMUTABLE_EXCEPT_DEV: MutabilityConfig = {
   imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
   imageTagMutabilityExclusionFilters: [
     { filterType: 'WILDCARD', filter: 'dev-*' },
     { filterType: 'WILDCARD', filter: 'sha256-*' },
   ],
 };
-export const MUTABLE: MutabilityConfig = {
+const MUTABLE: MutabilityConfig = {
   imageTagMutability: 'MUTABLE',
   imageTagMutabilityExclusionFilters: [],
 };
@@ -61,7 +61,7 @@ export function sampleFinding(
 }
 
 /** Pieces of text that try to format, link, mention or break out of a code span. */
-export const HOSTILE_FRAGMENTS = [
+const HOSTILE_FRAGMENTS = [
   '<!channel>',
   '<!here>',
   '<@U123>',

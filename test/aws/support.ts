@@ -4,8 +4,9 @@
  */
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../infra/table.ts';
+import type { Policy } from '../../lib/core/policy/types.ts';
 import type { MetricName, RuntimeLog, RuntimeMetrics } from '../../lib/core/telemetry.ts';
-import { type Policy, parsePolicy } from '../../lib/io/policy/index.ts';
+import { parsePolicy } from '../../lib/io/policy/parse.ts';
 import { dynamoDbClient, type FakeClientOptions } from '../fakes/clients.ts';
 import { FakeDynamoDb } from '../fakes/dynamodb.ts';
 import type { StartedServer } from '../fakes/http.ts';

@@ -4,7 +4,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPolicy, resolveRepository, sealPolicy } from '../../lib/io/policy/index.ts';
+import { resolveRepository } from '../../lib/core/policy/resolve.ts';
+import { sealPolicy } from '../../lib/core/policy/seal.ts';
+import { loadPolicy } from '../../lib/io/policy/load.ts';
 import { linesOf, reEscape, runCli, specPolicy, tempDir, write } from './support.ts';
 
 describe('check-policy', () => {

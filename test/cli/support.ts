@@ -129,7 +129,7 @@ export function specPolicy(dir: string): string {
 export const REGION = 'us-east-2';
 
 /** AWS's time form (`2025-07-24T00:05:00Z`), `minutes` after a fixed start. */
-export function time(minutes: number): string {
+function time(minutes: number): string {
   return new Date(Date.UTC(2025, 6, 24) + minutes * 60_000).toISOString().replace('.000Z', 'Z');
 }
 

@@ -5,7 +5,7 @@ import { createMemoryLedger } from '../../lib/core/engine/memory-ledger.ts';
 import type { DomainEvent } from '../../lib/core/intake/types.ts';
 import { findingsOf } from '../../lib/core/model/delivery.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
-import { parsePolicy } from '../../lib/io/policy/index.ts';
+import { parsePolicy } from '../../lib/io/policy/parse.ts';
 import { config } from '../support/config.ts';
 import { digest } from '../support/digest.ts';
 import { blocked, configChange, del, push } from '../support/events.ts';

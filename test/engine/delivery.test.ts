@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createAuditor } from '../../lib/core/engine/auditor.ts';
 import { createMemoryLedger } from '../../lib/core/engine/memory-ledger.ts';
 import type { Found } from '../../lib/core/model/delivery.ts';
-import { parsePolicy } from '../../lib/io/policy/index.ts';
+import { parsePolicy } from '../../lib/io/policy/parse.ts';
 import { ACCOUNT } from '../support/account.ts';
 import { config } from '../support/config.ts';
 import { at, blocked, configChange, push, REGION } from '../support/events.ts';

@@ -19,7 +19,7 @@ import type { DomainEvent } from '../../lib/core/intake/types.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
 import { canonicalTimeMs } from '../../lib/core/model/time.ts';
 import { readInputs } from '../../lib/io/events/read.ts';
-import { parsePolicy } from '../../lib/io/policy/index.ts';
+import { parsePolicy } from '../../lib/io/policy/parse.ts';
 import { ACCOUNT } from '../support/account.ts';
 import { digest } from '../support/digest.ts';
 import { at, REGION } from '../support/events.ts';

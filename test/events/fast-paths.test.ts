@@ -23,7 +23,7 @@ import {
 import type { DomainEvent } from '../../lib/core/intake/types.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
 import { awsTimeMs, canonicalTime } from '../../lib/core/model/time.ts';
-import { parsePolicy } from '../../lib/io/policy/index.ts';
+import { parsePolicy } from '../../lib/io/policy/parse.ts';
 
 const chars = fc.constantFrom(...'abcxyzAZ0189._-/_:*+=é \u0000~!\u007f'.split(''));
 const strings = fc.string({ unit: chars, maxLength: 140 });

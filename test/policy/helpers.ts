@@ -4,7 +4,7 @@
  * @module
  */
 import { expect } from 'vitest';
-import { PolicyError } from '../../lib/io/policy/index.ts';
+import { PolicyError } from '../../lib/core/policy/errors.ts';
 
 /** Runs `act`, asserts that it throws a PolicyError, and returns it. */
 export function policyErrorOf(act: () => unknown): PolicyError {

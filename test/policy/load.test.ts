@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  loadPolicy,
-  POLICY_LIMITS,
-  PolicyError,
-  parsePolicy,
-  resolveRepository,
-} from '../../lib/io/policy/index.ts';
+import { PolicyError } from '../../lib/core/policy/errors.ts';
+import { POLICY_LIMITS } from '../../lib/core/policy/limits.ts';
+import { resolveRepository } from '../../lib/core/policy/resolve.ts';
+import { loadPolicy } from '../../lib/io/policy/load.ts';
+import { parsePolicy } from '../../lib/io/policy/parse.ts';
 import { EXAMPLE_POLICY } from '../support/policies.ts';
 import { policyErrorOf, policyErrorOfAsync, positions } from './helpers.ts';
 

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { MutabilityConfig } from '../../lib/core/model/config.ts';
 import {
   describePolicySource,
-  type Policy,
-  parsePolicy,
   resolveRepository,
   resolveTemplate,
-} from '../../lib/io/policy/index.ts';
+} from '../../lib/core/policy/resolve.ts';
+import type { Policy } from '../../lib/core/policy/types.ts';
+import { parsePolicy } from '../../lib/io/policy/parse.ts';
 
 const POLICY = parsePolicy(
   `version: 1

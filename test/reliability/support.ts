@@ -6,7 +6,7 @@
  */
 import { CreateTableCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput } from '../../infra/table.ts';
-import type { Policy } from '../../lib/io/policy/index.ts';
+import type { Policy } from '../../lib/core/policy/types.ts';
 import { type AuditOutcome, auditEvent } from '../../lib/runtime/audit-event.ts';
 import { type Composition, compose } from '../../lib/runtime/compose.ts';
 import { readSettings } from '../../lib/runtime/settings.ts';

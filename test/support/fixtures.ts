@@ -13,7 +13,7 @@ import type { Json } from './json.ts';
  * const text = readFileSync(new URL('ecr-image-action-push.json', AWS_DOCS_FIXTURES), 'utf8');
  * ```
  */
-export const AWS_DOCS_FIXTURES = new URL('../fixtures/aws-docs/', import.meta.url);
+const AWS_DOCS_FIXTURES = new URL('../fixtures/aws-docs/', import.meta.url);
 
 /** The file names (without `.json`) of the AWS documentation samples. */
 export type SampleName =

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseRepositorySnapshot, type SnapshotEntry } from '../../core/intake/snapshot.ts';
-import { loadPolicy } from '../../io/policy/index.ts';
+import { loadPolicy } from '../../io/policy/load.ts';
 import { loadStateFile, saveStateFile } from '../../io/state-file.ts';
 import { parseCommandArgs } from '../args.ts';
 import {

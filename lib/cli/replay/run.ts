@@ -27,7 +27,6 @@ import type {
 } from './types.ts';
 import { readInParts } from './workers.ts';
 
-export { PARALLEL_MIN_BYTES } from './split.ts';
 export type * from './types.ts';
 
 /**

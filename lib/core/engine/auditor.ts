@@ -24,7 +24,7 @@ import {
 import type { Ledger } from './ledger.ts';
 
 /** Ledger writes of one repository made at once by a reconciliation (a first scan seeds every tag). */
-export const LEDGER_WRITE_CONCURRENCY = 16;
+const LEDGER_WRITE_CONCURRENCY = 16;
 
 /** How a scan's listing of one repository is reconciled with the ledger. */
 export interface TagListing {

@@ -17,7 +17,8 @@ import {
 import type { RepositoryRef, TemplateRef } from '../model/refs.ts';
 import { resolveRepository, resolveTemplate } from '../policy/resolve.ts';
 import type { Policy } from '../policy/types.ts';
-import { compareConfigs, configKey, isTagImmutable } from '../semantics/index.ts';
+import { compareConfigs, configKey } from '../semantics/compare.ts';
+import { isTagImmutable } from '../semantics/match.ts';
 import { type ConfigRecord, type DriftRecord, RECENT_DIGESTS, type TagRecord } from './records.ts';
 
 /** Who did it and when, as far as the source tells. */
@@ -55,7 +56,7 @@ function written(at: Provenance): Delivery {
 }
 
 /** `sha256:0123456789ab` — enough of a digest for a person to recognise it. */
-export function shortDigest(digest: string): string {
+function shortDigest(digest: string): string {
   const colon = digest.indexOf(':');
   return digest.slice(0, colon + 13);
 }

@@ -8,7 +8,7 @@
 import type { MutabilityConfig } from '../model/config.ts';
 import { isRecord } from '../model/json.ts';
 import type { RepositoryRef } from '../model/refs.ts';
-import { normalizeRepositoryConfig } from '../semantics/index.ts';
+import { normalizeRepositoryConfig } from '../semantics/validate.ts';
 import { REPOSITORY } from './fields.ts';
 
 /** One repository of a snapshot. */

@@ -60,7 +60,7 @@ export interface Finding {
 }
 
 /** Rank of a severity, for comparisons (`INFO` = 0 … `HIGH` = 3). */
-export function severityRank(severity: Severity): number {
+function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }
 

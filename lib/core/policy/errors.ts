@@ -24,7 +24,7 @@ export interface PolicyIssue {
  * @param issue - the issue to format.
  * @returns one line of text.
  */
-export function formatPolicyIssue(issue: PolicyIssue): string {
+function formatPolicyIssue(issue: PolicyIssue): string {
   return issue.line > 0
     ? `${issue.file}:${issue.line}:${issue.column}: ${issue.message}`
     : `${issue.file}: ${issue.message}`;

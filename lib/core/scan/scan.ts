@@ -25,7 +25,7 @@ export const TEMPLATES_FAILURE = 'repository creation templates';
  * How far back a scan looks again at moves that earlier scans recorded, to deliver alerts an
  * interrupted run may have lost. Shorter than the alert log's retention, so nothing is re-sent.
  */
-export const SCAN_RECHECK_MS = 7 * 24 * 3600 * 1000;
+const SCAN_RECHECK_MS = 7 * 24 * 3600 * 1000;
 
 /** The side effects of a scan. */
 export interface ScanDeps {

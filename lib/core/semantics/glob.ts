@@ -8,13 +8,13 @@
 import { FILTER_MATCH_IS_CASE_SENSITIVE, WILDCARD_MATCHES_EMPTY } from '../model/assumptions.ts';
 
 /** Token for `*`: any run of characters (zero or more, see {@link WILDCARD_MATCHES_EMPTY}). */
-export const STAR = -1;
+const STAR = -1;
 
 /**
  * Token for exactly one arbitrary character. No filter syntax produces it directly; it lets a
  * `*` that must match at least one character be compiled as "one character, then `*`".
  */
-export const ANY = -2;
+const ANY = -2;
 
 /**
  * The character code that literal comparisons use. Folding happens on both sides (filter and

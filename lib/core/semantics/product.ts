@@ -30,7 +30,7 @@ import { isTagFirstChar, TAG_CHARS } from './tags.ts';
 /** The id of the empty string. */
 export const START = 0;
 /** Difference flag of a state: the tags leading there have the same mutability under E and A. */
-export const SAME = 0;
+const SAME = 0;
 /** Difference flag: immutable under E, mutable under A (A loosened them). */
 export const LOOSE = 1;
 /** Difference flag: mutable under E, immutable under A (A tightened them). */
