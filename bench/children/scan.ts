@@ -1,5 +1,5 @@
 /**
- * Row 6: one scheduled scan (lib/runtime/scan.ts `runScan`) of the fake registry, over the
+ * Row 6: one scheduled scan (lib/core/scan/scan.ts `runScan`) of the fake registry, over the
  * in-memory ledger, with the ECR client of lib/runtime/lambda.ts (retry mode and attempts from
  * the arguments). Reports on fd 3: duration, what was scanned, failures, peak RSS.
  *

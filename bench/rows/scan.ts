@@ -27,7 +27,7 @@ export interface ScanSetting {
   readonly ledger: 'outside' | 'memory';
 }
 
-/** What lib/runtime/lambda.ts and lib/runtime/scan.ts use today. */
+/** What lib/runtime/lambda.ts and lib/core/scan/scan.ts use today. */
 export const CURRENT_SETTING: ScanSetting = {
   concurrency: 4,
   retryMode: 'adaptive',
