@@ -27,11 +27,29 @@ const auditor = () => createAuditor(policy, createMemoryLedger());
 const decisions = (found: readonly Found[]) => found.map((f) => [f.finding.kind, f.delivery]);
 
 /** A scan's listing of `tags` at `minutes`, looking again at every move earlier scans recorded. */
-const listing = (tags: Record<string, string>, minutes: number) => ({
-  tags: new Map(Object.entries(tags)),
-  at: { time: at(minutes), eventId: null, actor: null, detectedBy: 'scan' as const },
-  recheckFrom: 0,
+const scanAt = (minutes: number) => ({
+  time: at(minutes),
+  eventId: null,
+  actor: null,
+  detectedBy: 'scan' as const,
 });
+
+/** Reconciles a listing of `tags` with the ledger, as a scan at `minutes` does; its findings. */
+async function reconcile(
+  audit: ReturnType<typeof auditor>,
+  tags: Record<string, string>,
+  minutes: number,
+): Promise<Found[]> {
+  const found: Found[] = [];
+  await audit.reconcileTags(ref, {
+    tags: new Map(Object.entries(tags)),
+    known: await audit.knownTags(ref),
+    at: scanAt(minutes),
+    recheckFrom: 0,
+    report: (f) => found.push(f),
+  });
+  return found;
+}
 
 const ref = { account: ACCOUNT, region: REGION, repository: 'web' };
 
@@ -76,13 +94,15 @@ describe('delivery decisions', () => {
   it('marks what a scan finds recurring, and a move an earlier scan recorded redelivered', async () => {
     // Prepare
     const audit = auditor();
-    await audit.reconcileTags(ref, listing({ v1: 'sha256:a' }, 0));
+    await reconcile(audit, { v1: 'sha256:a' }, 0);
     // Act
-    const moved = await audit.reconcileTags(ref, listing({ v1: 'sha256:b' }, 60));
-    const rechecked = await audit.reconcileTags(ref, listing({ v1: 'sha256:b' }, 120));
-    const drift = await audit.observeConfig({ kind: 'repository', ref }, config('MUTABLE'), {
-      ...listing({}, 120).at,
-    });
+    const moved = await reconcile(audit, { v1: 'sha256:b' }, 60);
+    const rechecked = await reconcile(audit, { v1: 'sha256:b' }, 120);
+    const drift = await audit.observeConfig(
+      { kind: 'repository', ref },
+      config('MUTABLE'),
+      scanAt(120),
+    );
     // Assess
     expect(decisions(moved)).toEqual([['TAG_OVERWRITE_VIOLATION', 'recurring']]);
     expect(decisions(rechecked)).toEqual([['TAG_OVERWRITE_VIOLATION', 'redelivered']]);

@@ -22,14 +22,17 @@ import {
   pushFinding,
 } from './decide.ts';
 import type { Ledger } from './ledger.ts';
+import type { TagRecord } from './records.ts';
 
 /** Ledger writes of one repository made at once by a reconciliation (a first scan seeds every tag). */
 const LEDGER_WRITE_CONCURRENCY = 16;
 
 /** How a scan's listing of one repository is reconciled with the ledger. */
 export interface TagListing {
-  /** The tag → digest map ECR listed (a promise: the ledger is read while ECR is listed). */
-  readonly tags: ReadonlyMap<string, string> | Promise<ReadonlyMap<string, string>>;
+  /** The tag → digest map ECR listed. */
+  readonly tags: ReadonlyMap<string, string>;
+  /** What the ledger held of the repository's tags ({@link Auditor.knownTags}), read meanwhile. */
+  readonly known: ReadonlyMap<string, TagRecord>;
   /** When, how and by whom it was seen (a scan: no event id, no actor). */
   readonly at: Provenance & { readonly time: string };
   /**
@@ -37,6 +40,11 @@ export interface TagListing {
    * that an alert an interrupted run lost is still delivered (the alert log drops the copies).
    */
   readonly recheckFrom: number;
+  /**
+   * Told of each finding as soon as the write that made it applied, so that a write failing later
+   * in the same repository loses none of the findings already made.
+   */
+  readonly report: (found: Found) => void;
 }
 
 /** An auditor over one policy and one ledger. */
@@ -58,7 +66,9 @@ export interface Auditor {
    * ledger's was moved without an event reaching us (an overwrite finding), unseen tags seed the
    * ledger, and tags the ledger holds that ECR no longer lists are tombstoned.
    */
-  reconcileTags(ref: RepositoryRef, listing: TagListing): Promise<Found[]>;
+  reconcileTags(ref: RepositoryRef, listing: TagListing): Promise<void>;
+  /** Every tag the ledger knows in a repository (what {@link TagListing.known} needs). */
+  knownTags(ref: RepositoryRef): Promise<ReadonlyMap<string, TagRecord>>;
 }
 
 const list = (found: Found | null): Found[] => (found ? [found] : []);
@@ -116,10 +126,8 @@ export function createAuditor(policy: Policy, ledger: Ledger): Auditor {
     }
   };
 
-  const reconcileTags = async (ref: RepositoryRef, listing: TagListing): Promise<Found[]> => {
-    const { at, recheckFrom } = listing;
-    const [current, known] = await Promise.all([listing.tags, ledger.tags(ref)]);
-    const findings: Found[] = [];
+  const reconcileTags = async (ref: RepositoryRef, listing: TagListing): Promise<void> => {
+    const { tags: current, known, at, recheckFrom, report } = listing;
     const writes: (() => Promise<void>)[] = [];
     for (const [tag, digest] of current) {
       const record = known.get(tag);
@@ -128,14 +136,14 @@ export function createAuditor(policy: Policy, ledger: Ledger): Auditor {
         // failed after the write. The alert log says whether it was sent.
         if (record.eventId === null && Date.parse(record.time) >= recheckFrom) {
           const found = lastMoveFinding(policy, ref, tag, record, at);
-          if (found) findings.push(found);
+          if (found) report(found);
         }
         continue;
       }
       writes.push(async () => {
         const prev = await ledger.recordPush(ref, tag, digest, at);
         const found = pushFinding(policy, ref, prev, tag, digest, at);
-        if (found) findings.push(found);
+        if (found) report(found);
       });
     }
     for (const [tag, record] of known) {
@@ -144,8 +152,7 @@ export function createAuditor(policy: Policy, ledger: Ledger): Auditor {
       }
     }
     await forEachLimited(writes, LEDGER_WRITE_CONCURRENCY, (write) => write());
-    return findings;
   };
 
-  return { apply, observeConfig, reconcileTags };
+  return { apply, observeConfig, reconcileTags, knownTags: (ref) => ledger.tags(ref) };
 }

@@ -130,21 +130,18 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
       if (typeof config === 'string') throw new Error(config);
       judge = (tags?: Iterable<string>) =>
         deps.auditor.observeConfig({ kind: 'repository', ref }, config, at, tags);
-      const listed = deps.registry.listTags(name);
-      // Counted once listed, also when a ledger write fails afterwards.
-      listed.then(
-        (tags) => {
-          tagCount += tags.size;
-        },
-        () => {},
-      );
-      const moved = await deps.auditor.reconcileTags(ref, {
-        tags: listed,
+      const [current, known] = await Promise.all([
+        deps.registry.listTags(name),
+        deps.auditor.knownTags(ref),
+      ]);
+      tagCount += current.size;
+      await deps.auditor.reconcileTags(ref, {
+        tags: current,
+        known,
         at,
         recheckFrom,
+        report: (found) => findings.push(found),
       });
-      findings.push(...moved);
-      const current = await listed;
       // Judged with the tags just listed (no second read of the ledger), so that witnesses name
       // real tags first.
       judged = true;
