@@ -84,10 +84,7 @@ function record(over: Partial<TagRecord> = {}): TagRecord {
   };
 }
 
-function at(
-  s: number,
-  over: Partial<Provenance> = {},
-): Provenance & Change & { readonly time: string } {
+function at(s: number, over: Partial<Provenance & Change> = {}): Provenance & Change {
   return { time: t(s), eventId: `e-${s}`, actor: 'alice', detectedBy: 'event', ...over };
 }
 
@@ -538,7 +535,7 @@ describe('decideConfig', () => {
     kind: 'template',
     ref: { account: '123456789012', region: 'eu-west-1', templatePrefix: prefix },
   });
-  const ev = (s: number, over: Partial<Provenance> = {}): Provenance => at(s, over);
+  const ev = (s: number, over: Partial<Provenance> = {}): Provenance => ({ ...at(s), ...over });
 
   /** Runs observations in order from an empty record; returns each decision's finding. */
   function episode(target: ConfigTarget, steps: [MutabilityConfig, Provenance][]) {
