@@ -781,4 +781,76 @@ describe('decideConfig', () => {
     expect(d.next?.configTime).toBe(t(10));
     expect(d.next?.config).toEqual(MUTABLE);
   });
+
+  it('returns no finding again for a redelivery of an event that had none', () => {
+    // Prepare
+    const rec = decideConfig(policy, repo('payments'), EMPTY_CONFIG_RECORD, IMMUTABLE, [], ev(10))
+      .next as ConfigRecord;
+    // Act / Assess
+    expect(decideConfig(policy, repo('payments'), rec, IMMUTABLE, [], ev(10))).toEqual({
+      next: null,
+      finding: null,
+    });
+  });
+
+  it('reports the drift again when the policy changes within an episode, even by events', () => {
+    // Prepare: the policy now wants `payments` immutable but dev-*; it stays MUTABLE.
+    const stricter: Policy = {
+      ...policy,
+      rules: [{ repositories: ['payments'], config: DEV_MUTABLE, index: 0, line: 5 }],
+    };
+    const first = decideConfig(policy, repo('payments'), EMPTY_CONFIG_RECORD, MUTABLE, [], ev(10));
+    // Act
+    const next = decideConfig(
+      stricter,
+      repo('payments'),
+      first.next as ConfigRecord,
+      MUTABLE,
+      [],
+      ev(20),
+    );
+    // Assess
+    expect(next.finding).toMatchObject({ kind: 'CONFIG_DRIFT', expected: DEV_MUTABLE });
+    expect(next.finding?.id).not.toBe(first.finding?.id);
+    expect(next.next?.drift).toMatchObject({ since: t(10), changes: 1 });
+  });
+
+  it('gives a resolved drift an id of its episode: same episode same id, another one another', () => {
+    // Prepare
+    const resolvedAfter = (target: ConfigTarget, s: number) => {
+      const open = decideConfig(policy, target, EMPTY_CONFIG_RECORD, MUTABLE, [], ev(s));
+      return decideConfig(policy, target, open.next as ConfigRecord, IMMUTABLE, [], ev(s + 5))
+        .finding;
+    };
+    // Act
+    const a = resolvedAfter(repo('payments'), 10);
+    const ids = [
+      a?.id,
+      resolvedAfter(repo('payments'), 11)?.id,
+      resolvedAfter({ kind: 'repository', ref: { ...ref('payments'), region: 'us-east-1' } }, 10)
+        ?.id,
+      resolvedAfter(
+        { kind: 'repository', ref: { ...ref('payments'), account: '999999999999' } },
+        10,
+      )?.id,
+    ];
+    // Assess
+    expect(a?.kind).toBe('CONFIG_DRIFT_RESOLVED');
+    expect(a?.id).toMatch(/^config-drift-resolved-[0-9a-f]{20}$/);
+    expect(resolvedAfter(repo('payments'), 10)?.id).toBe(a?.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('findings in an ignored repository', () => {
+  it('reports no late push there', () => {
+    const prev = record({ eventId: 'e-stored' });
+    expect(pushFinding(policy, ref('cache/x'), prev, 'v1', dg(9), at(50))).toBeNull();
+  });
+
+  it('reports no redelivered move there', () => {
+    const moved = record({ movedFrom: dg(0), eventId: 'e-100' });
+    expect(pushFinding(policy, ref('cache/x'), moved, 'v1', dg(1), at(100))).toBeNull();
+    expect(lastMoveFinding(policy, ref('cache/x'), 'v1', moved, at(100))).toBeNull();
+  });
 });
