@@ -208,6 +208,11 @@ describe('createMemoryLedger', () => {
     expect(ledger.state).toBe(state);
     expect(state.repositories.size).toBe(2);
     expect(state.templates.get(stateKey(ref.account, ref.region, 'p'))?.record).toEqual(marked(1));
+    expect(state.templates.get(stateKey(ref.account, ref.region, 'p'))?.ref).toEqual({
+      account: ref.account,
+      region: ref.region,
+      templatePrefix: 'p',
+    });
     expect(
       state.repositories.get(stateKey(ref.account, ref.region, 'web'))?.tags.get('v1'),
     ).toMatchObject({
