@@ -1,0 +1,245 @@
+/**
+ * The in-memory ledger (lib/core/engine/memory-ledger.ts) against a plain model: one map of tag
+ * records per (account, region, repository), changed by the pure transitions of decide.ts, and
+ * one config record per repository and template. Its lookup caches (by name, by ref object)
+ * must never make it answer differently from the model — whether callers pass the same ref
+ * object each time or a fresh copy, and across `forget`.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type ConfigTarget,
+  deleteTransition,
+  pushTransition,
+} from '../../lib/core/engine/decide.ts';
+import {
+  createMemoryLedger,
+  emptyState,
+  type LedgerState,
+  stateKey,
+} from '../../lib/core/engine/memory-ledger.ts';
+import {
+  type ConfigRecord,
+  EMPTY_CONFIG_RECORD,
+  type TagRecord,
+} from '../../lib/core/engine/records.ts';
+import type { RepositoryRef } from '../../lib/core/model/refs.ts';
+
+const dg = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
+const t = (s: number) => new Date(Date.UTC(2026, 0, 1) + s * 1000).toISOString();
+
+/** Repositories that differ in one part only, so that a key mixing parts up shows. */
+const REFS: RepositoryRef[] = [
+  { account: '111111111111', region: 'eu-west-1', repository: 'web' },
+  { account: '222222222222', region: 'eu-west-1', repository: 'web' },
+  { account: '111111111111', region: 'us-east-1', repository: 'web' },
+  { account: '111111111111', region: 'eu-west-1', repository: 'api' },
+];
+const TAGS = ['v1', 'v2', 'latest'];
+
+type Op =
+  | { op: 'push'; repo: number; tag: number; digest: number; fresh: boolean }
+  | { op: 'delete'; repo: number; tag: number | null; digest: number | null; fresh: boolean }
+  | { op: 'forget'; repo: number; fresh: boolean }
+  | { op: 'config'; repo: number; template: boolean; mark: number }
+  | { op: 'forgetTemplate'; repo: number };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      op: fc.constant('push' as const),
+      repo: fc.nat(3),
+      tag: fc.nat(2),
+      digest: fc.integer({ min: 1, max: 4 }),
+      fresh: fc.boolean(),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('delete' as const),
+      repo: fc.nat(3),
+      tag: fc.option(fc.nat(2)),
+      digest: fc.option(fc.integer({ min: 1, max: 4 })),
+      fresh: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('forget' as const),
+      repo: fc.nat(3),
+      fresh: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('config' as const),
+      repo: fc.nat(3),
+      template: fc.boolean(),
+      mark: fc.nat(9),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('forgetTemplate' as const), repo: fc.nat(3) }),
+  },
+);
+
+/** A config record that tells which observation wrote it. */
+const marked = (mark: number): ConfigRecord => ({ ...EMPTY_CONFIG_RECORD, eventId: `m${mark}` });
+
+function targetOf(repo: number, template: boolean): ConfigTarget {
+  const r = REFS[repo] as RepositoryRef;
+  return template
+    ? {
+        kind: 'template',
+        ref: { account: r.account, region: r.region, templatePrefix: r.repository },
+      }
+    : { kind: 'repository', ref: r };
+}
+
+describe('createMemoryLedger', () => {
+  it('behaves as a map of records changed by the decisions (model), with shared or fresh refs', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { maxLength: 40 }), async (ops) => {
+        // Prepare
+        const ledger = createMemoryLedger();
+        const tags = new Map<string, Map<string, TagRecord>>();
+        const configs = new Map<string, ConfigRecord>();
+        const key = (r: RepositoryRef) => JSON.stringify([r.account, r.region, r.repository]);
+        const cKey = (tg: ConfigTarget) =>
+          JSON.stringify([
+            tg.kind,
+            tg.ref.account,
+            tg.ref.region,
+            'repository' in tg.ref ? tg.ref.repository : tg.ref.templatePrefix,
+          ]);
+        const refOf = (repo: number, fresh: boolean) =>
+          fresh ? { ...(REFS[repo] as RepositoryRef) } : (REFS[repo] as RepositoryRef);
+        // Act / Assess, one operation at a time
+        for (const [i, o] of ops.entries()) {
+          const change = { time: t(i), eventId: `e${i}` };
+          if (o.op === 'push') {
+            const ref = refOf(o.repo, o.fresh);
+            const tag = TAGS[o.tag] as string;
+            const model = tags.get(key(ref)) ?? new Map<string, TagRecord>();
+            tags.set(key(ref), model);
+            const prev = model.get(tag);
+            const next = pushTransition(prev, dg(o.digest), change);
+            if (next) model.set(tag, next);
+            expect(await ledger.recordPush(ref, tag, dg(o.digest), change)).toEqual(prev);
+          } else if (o.op === 'delete') {
+            const ref = refOf(o.repo, o.fresh);
+            const tag = o.tag === null ? null : (TAGS[o.tag] as string);
+            const digest = o.digest === null ? null : dg(o.digest);
+            const model = tags.get(key(ref)) ?? new Map<string, TagRecord>();
+            tags.set(key(ref), model);
+            // A delete without a tag removes every live tag on that digest.
+            const targets =
+              tag !== null
+                ? [tag]
+                : [...model].filter(([, r]) => !r.deleted && r.digest === digest).map(([k]) => k);
+            for (const k of targets) {
+              const next = deleteTransition(model.get(k), digest, change);
+              if (next) model.set(k, next);
+            }
+            await ledger.recordDelete(ref, tag, digest, change);
+          } else if (o.op === 'forget') {
+            const ref = refOf(o.repo, o.fresh);
+            tags.delete(key(ref));
+            configs.delete(cKey({ kind: 'repository', ref }));
+            await ledger.forget({ kind: 'repository', ref });
+          } else if (o.op === 'config') {
+            const target = targetOf(o.repo, o.template);
+            const prev = configs.get(cKey(target)) ?? EMPTY_CONFIG_RECORD;
+            let seen: ConfigRecord | undefined;
+            const finding = await ledger.updateConfig(target, (p) => {
+              seen = p;
+              return { next: o.mark === 0 ? null : marked(o.mark), finding: null };
+            });
+            expect(seen).toEqual(prev);
+            expect(finding).toBeNull();
+            if (o.mark !== 0) configs.set(cKey(target), marked(o.mark));
+          } else {
+            const target = targetOf(o.repo, true);
+            configs.delete(cKey(target));
+            await ledger.forget(target);
+          }
+          // Every repository reads as the model says, through both lookups.
+          for (const [r, ref] of REFS.entries()) {
+            const model = tags.get(key(ref)) ?? new Map();
+            expect(new Map(await ledger.tags({ ...ref }))).toEqual(model);
+            for (const tag of TAGS) {
+              expect(ledger.peekTag(REFS[r] as RepositoryRef, tag)).toEqual(model.get(tag));
+              expect(ledger.peekTag({ ...ref }, tag)).toEqual(model.get(tag));
+            }
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('reads a state it was given, and writes into it', async () => {
+    // Prepare
+    const ref = REFS[0] as RepositoryRef;
+    const rec = pushTransition(undefined, dg(1), { time: t(1), eventId: 'e1' }) as TagRecord;
+    const state: LedgerState = emptyState();
+    state.repositories.set(stateKey(ref.account, ref.region, ref.repository), {
+      ref,
+      record: EMPTY_CONFIG_RECORD,
+      tags: new Map([['v1', rec]]),
+    });
+    const ledger = createMemoryLedger(state);
+    // Act
+    const peeked = ledger.peekTag({ ...ref }, 'v1');
+    const prev = await ledger.recordPush({ ...ref }, 'v1', dg(2), { time: t(2), eventId: 'e2' });
+    await ledger.recordPush(REFS[1] as RepositoryRef, 'v9', dg(3), { time: t(3), eventId: 'e3' });
+    await ledger.updateConfig({ kind: 'template', ref: { ...ref, templatePrefix: 'p' } }, () => ({
+      next: marked(1),
+      finding: null,
+    }));
+    // Assess
+    expect(peeked).toEqual(rec);
+    expect(prev).toEqual(rec);
+    expect(ledger.state).toBe(state);
+    expect(state.repositories.size).toBe(2);
+    expect(state.templates.get(stateKey(ref.account, ref.region, 'p'))?.record).toEqual(marked(1));
+    expect(state.templates.get(stateKey(ref.account, ref.region, 'p'))?.ref).toEqual({
+      account: ref.account,
+      region: ref.region,
+      templatePrefix: 'p',
+    });
+    expect(
+      state.repositories.get(stateKey(ref.account, ref.region, 'web'))?.tags.get('v1'),
+    ).toMatchObject({
+      digest: dg(2),
+      movedFrom: dg(1),
+    });
+  });
+
+  it('returns the finding of a config decision, and stores its record with the ref it was given', async () => {
+    // Prepare
+    const ledger = createMemoryLedger();
+    const ref = REFS[2] as RepositoryRef;
+    const finding = { id: 'f' } as never;
+    // Act
+    const got = await ledger.updateConfig({ kind: 'repository', ref }, () => ({
+      next: marked(3),
+      finding,
+    }));
+    // Assess
+    expect(got).toBe(finding);
+    const entry = ledger.state.repositories.get(stateKey(ref.account, ref.region, ref.repository));
+    expect(entry?.ref).toEqual(ref);
+    expect(entry?.record).toEqual(marked(3));
+  });
+
+  it('keeps state keys of different parts apart', () => {
+    expect(stateKey('a', 'bc', 'd')).not.toBe(stateKey('ab', 'c', 'd'));
+    expect(stateKey('a', 'b', 'cd')).not.toBe(stateKey('a', 'bc', 'd'));
+  });
+});
