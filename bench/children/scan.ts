@@ -91,6 +91,7 @@ if (args[0] === '--ledger-writes') {
     account: '123456789012',
     region: 'us-east-1',
     concurrency: Number(concurrency),
+    now: () => new Date(),
     log: SILENT.log,
     metrics: SILENT.metrics,
   });

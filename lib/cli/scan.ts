@@ -85,6 +85,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
       auditor: createAuditor(policy, ledger),
       region,
       concurrency,
+      now: () => new Date(),
       ...SILENT,
       onProgress: progress
         ? (done, total) => io.stderr.write(`\rScanning repositories: ${done}/${total}`)

@@ -12,6 +12,8 @@ import { type AlertMessage, chatLiteral, SNS_LIMITS, snsSubject } from './chat.t
 /** Room left in a message for everything but the description lines. */
 const ENVELOPE_BYTES = 16 * 1024;
 
+const UTF8 = new TextEncoder();
+
 /**
  * Bytes a description line (with its line break) takes in the SNS message, where it is escaped
  * twice: the description is a JSON string in the notification, itself a JSON string in the
@@ -19,7 +21,7 @@ const ENVELOPE_BYTES = 16 * 1024;
  */
 function escapedBytes(line: string): number {
   // Less the quotes the two encodings add around it: `"` outside, `\"` inside.
-  return Buffer.byteLength(JSON.stringify(JSON.stringify(`${line}\n`)), 'utf8') - 6;
+  return UTF8.encode(JSON.stringify(JSON.stringify(`${line}\n`))).length - 6;
 }
 
 /** Renders the summary of a scan as one or more SNS messages, each under the SNS limit. */

@@ -130,11 +130,13 @@ export interface ScheduledScanResult {
  */
 export async function scheduledScan(
   composition: Composition,
-  target: Pick<ScanDeps, 'registry' | 'account' | 'region' | 'now' | 'concurrency'>,
+  target: Pick<ScanDeps, 'registry' | 'account' | 'region' | 'concurrency'> &
+    Partial<Pick<ScanDeps, 'now'>>,
 ): Promise<ScheduledScanResult> {
   const { log, metrics } = composition;
   const { value: report, reads } = await composition.pending.run(() =>
     runScan({
+      now: () => new Date(),
       ...target,
       policy: composition.policy,
       auditor: composition.auditor,

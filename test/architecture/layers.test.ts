@@ -48,7 +48,7 @@ function check(dir: string): { status: number | null; output: string } {
     process.execPath,
     [
       DEPCRUISE,
-      ...['lib', 'handlers', 'infra'].filter((folder) => existsSync(join(dir, folder))),
+      ...['lib', 'handlers', 'infra', 'bin'].filter((folder) => existsSync(join(dir, folder))),
       '--config',
       CONFIG,
     ],
@@ -137,6 +137,36 @@ describe('.dependency-cruiser.cjs', () => {
       'infra imports the CLI',
       { 'lib/cli/g.ts': LEAF, 'infra/i.ts': use('../lib/cli/g.ts') },
       'infra-reads-contracts-only',
+    ],
+    [
+      'the core reaches a package by a relative path',
+      {
+        'lib/core/engine/b.ts':
+          "import { parse } from '../../../node_modules/yaml/dist/index.js';\nexport const y = parse;\n",
+      },
+      'core-is-pure',
+    ],
+    [
+      'the core reads a file at the root',
+      {
+        'package.json': '{"name": "tree"}\n',
+        'lib/core/engine/b.ts':
+          "import pkg from '../../../package.json' with { type: 'json' };\nexport const y = pkg;\n",
+      },
+      'core-is-pure',
+    ],
+    [
+      'rendering imports a package',
+      { 'lib/render/e.ts': "import { parse } from 'yaml';\nexport const y = parse;\n" },
+      'render-is-pure',
+    ],
+    [
+      'the CLI entry imports the AWS SDK',
+      {
+        'bin/cli.ts':
+          "import { ECRClient } from '@aws-sdk/client-ecr';\nexport const y = ECRClient;\n",
+      },
+      'sdk-only-in-adapters',
     ],
     [
       'two core files import each other',

@@ -38,7 +38,8 @@ export interface ScanDeps {
   readonly region: string;
   /** Repositories scanned at once. */
   readonly concurrency?: number;
-  readonly now?: () => Date;
+  /** The clock (the core reads none of its own). */
+  readonly now: () => Date;
   readonly log: RuntimeLog;
   readonly metrics: RuntimeMetrics;
   /** Called after each repository, for a progress indicator. */
@@ -68,7 +69,7 @@ export interface ScanReport {
 
 /** Scans the registry; see the module comment. */
 export async function runScan(deps: ScanDeps): Promise<ScanReport> {
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now;
   const startedAt = now().toISOString();
   const recheckFrom = Date.parse(startedAt) - SCAN_RECHECK_MS;
   const at: Provenance & { time: string } = {
