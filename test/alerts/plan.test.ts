@@ -16,7 +16,7 @@ import {
   routeAlert,
   toDefer,
 } from '../../lib/core/delivery/plan.ts';
-import { DELIVERIES, type Delivery, type Found } from '../../lib/core/model/delivery.ts';
+import type { Delivery, Found } from '../../lib/core/model/delivery.ts';
 import {
   type Finding,
   isAtLeast,
@@ -24,6 +24,9 @@ import {
   type Severity,
 } from '../../lib/core/model/findings.ts';
 import { sampleFinding } from './findings.ts';
+
+/** The delivery decisions docs/delivery.md defines, written out (not read from the code). */
+const DELIVERIES: readonly Delivery[] = ['fresh', 'redelivered', 'late', 'recurring'];
 
 const NOW = Date.UTC(2025, 6, 24, 12);
 

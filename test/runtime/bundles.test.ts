@@ -271,7 +271,7 @@ describe('the policy in the bundles', () => {
     }
     return [...seen].map((file) => readFileSync(join(dir, file), 'utf8'));
   }
-  // A message of the policy reader (lib/policy/load.ts), which holds the YAML parser.
+  // A message of the policy reader (lib/io/policy/alias-guard.ts), whose module graph holds the YAML parser.
   const READER = 'alias bombs are refused';
 
   it.each(['image-action', 'api-call', 'scheduled-scan'])(

@@ -24,9 +24,6 @@ import type { Finding } from './findings.ts';
  */
 export type Delivery = 'fresh' | 'redelivered' | 'late' | 'recurring';
 
-/** Every delivery decision, in the order of {@link Delivery}. */
-export const DELIVERIES: readonly Delivery[] = ['fresh', 'redelivered', 'late', 'recurring'];
-
 /**
  * A finding with its delivery decision, as the decisions and the auditor return it.
  *
