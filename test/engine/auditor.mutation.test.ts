@@ -6,17 +6,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  createAuditor,
-  inertPushIgnoresEventId,
-  isInertPush,
-  type TagListing,
-} from '../../lib/core/engine/auditor.ts';
-import { isRedelivered, pushFinding, pushTransition } from '../../lib/core/engine/decide.ts';
+import { type Auditor, createAuditor } from '../../lib/core/engine/auditor.ts';
+import { pushFinding, pushTransition } from '../../lib/core/engine/decide.ts';
+import { inertPushIgnoresEventId, isInertPush } from '../../lib/core/engine/inert-push.ts';
 import { createMemoryLedger } from '../../lib/core/engine/memory-ledger.ts';
 import type { TagRecord } from '../../lib/core/engine/records.ts';
 import type { DomainEvent } from '../../lib/core/intake/types.ts';
 import type { MutabilityConfig } from '../../lib/core/model/config.ts';
+import type { Found } from '../../lib/core/model/delivery.ts';
 import type { RepositoryRef } from '../../lib/core/model/refs.ts';
 import type { Policy } from '../../lib/core/policy/types.ts';
 
@@ -53,13 +50,26 @@ const push = (tag: string | null, d: number, s: number): DomainEvent => ({
   digest: dg(d),
 });
 
-/** A scan's listing at `s` seconds, rechecking moves recorded from `recheckFrom` seconds on. */
-function listing(tags: [string, number][], s: number, recheckFrom = s): TagListing {
-  return {
-    tags: Promise.resolve(new Map(tags.map(([tag, d]) => [tag, dg(d)]))),
+/**
+ * Reconciles a scan's listing of `tags` in `ref` at `s` seconds with the ledger, rechecking moves
+ * recorded from `recheckFrom` seconds on; the findings it reports.
+ */
+async function reconcile(
+  auditor: Auditor,
+  ref: RepositoryRef,
+  tags: [string, number][],
+  s: number,
+  recheckFrom = s,
+): Promise<Found[]> {
+  const found: Found[] = [];
+  await auditor.reconcileTags(ref, {
+    tags: new Map(tags.map(([tag, d]) => [tag, dg(d)])),
+    known: await auditor.knownTags(ref),
     at: { time: t(s), eventId: null, actor: null, detectedBy: 'scan' },
     recheckFrom: Date.parse(t(recheckFrom)),
-  };
+    report: (f) => found.push(f),
+  });
+  return found;
 }
 
 describe('reconcileTags', () => {
@@ -70,31 +80,29 @@ describe('reconcileTags', () => {
     await auditor.apply(push('v1', 1, 10));
     await auditor.apply(push('v2', 2, 10));
     // Act
-    const first = await auditor.reconcileTags(
+    const first = await reconcile(
+      auditor,
       WEB,
-      listing(
-        [
-          ['v1', 3],
-          ['v2', 2],
-          ['v3', 4],
-        ],
-        100,
-      ),
+      [
+        ['v1', 3],
+        ['v2', 2],
+        ['v3', 4],
+      ],
+      100,
     );
-    const again = await auditor.reconcileTags(
+    const again = await reconcile(
+      auditor,
       WEB,
-      listing(
-        [
-          ['v1', 3],
-          ['v2', 2],
-          ['v3', 4],
-        ],
-        200,
-      ),
+      [
+        ['v1', 3],
+        ['v2', 2],
+        ['v3', 4],
+      ],
+      200,
     );
     // Assess
     expect(first).toHaveLength(1);
-    expect(first[0]).toMatchObject({
+    expect(first[0]?.finding).toMatchObject({
       kind: 'TAG_OVERWRITE_VIOLATION',
       tag: 'v1',
       previousDigest: dg(1),
@@ -114,17 +122,16 @@ describe('reconcileTags', () => {
     await auditor.apply(push('v1', 1, 10));
     await auditor.apply(push('v2', 2, 10));
     // Act
-    const findings = await auditor.reconcileTags(WEB, listing([['v2', 2]], 100));
-    const gone = await auditor.reconcileTags(WEB, listing([['v2', 2]], 150));
-    const back = await auditor.reconcileTags(
+    const findings = await reconcile(auditor, WEB, [['v2', 2]], 100);
+    const gone = await reconcile(auditor, WEB, [['v2', 2]], 150);
+    const back = await reconcile(
+      auditor,
       WEB,
-      listing(
-        [
-          ['v1', 5],
-          ['v2', 2],
-        ],
-        200,
-      ),
+      [
+        ['v1', 5],
+        ['v2', 2],
+      ],
+      200,
     );
     // Assess
     expect(findings).toEqual([]);
@@ -132,7 +139,7 @@ describe('reconcileTags', () => {
     expect(ledger.peekTag(WEB, 'v1')).toMatchObject({ digest: dg(5), movedFrom: dg(1) });
     expect(ledger.peekTag(WEB, 'v2')).toMatchObject({ digest: dg(2), deleted: false });
     expect(back).toHaveLength(1);
-    expect(back[0]).toMatchObject({
+    expect(back[0]?.finding).toMatchObject({
       tag: 'v1',
       previousDigest: dg(1),
       digest: dg(5),
@@ -145,14 +152,14 @@ describe('reconcileTags', () => {
     const ledger = createMemoryLedger();
     const auditor = createAuditor(policy, ledger);
     await auditor.apply(push('v1', 1, 10));
-    const [moved] = await auditor.reconcileTags(WEB, listing([['v1', 2]], 100));
+    const [moved] = await reconcile(auditor, WEB, [['v1', 2]], 100);
     // Act
-    const recheck = await auditor.reconcileTags(WEB, listing([['v1', 2]], 200, 100));
-    const later = await auditor.reconcileTags(WEB, listing([['v1', 2]], 200, 101));
+    const recheck = await reconcile(auditor, WEB, [['v1', 2]], 200, 100);
+    const later = await reconcile(auditor, WEB, [['v1', 2]], 200, 101);
     // Assess
     expect(recheck).toHaveLength(1);
-    expect(recheck[0]?.id).toBe(moved?.id);
-    expect(recheck[0] && isRedelivered(recheck[0])).toBe(true);
+    expect(recheck[0]?.finding.id).toBe(moved?.finding.id);
+    expect(recheck[0]?.delivery).toBe('redelivered');
     expect(later).toEqual([]);
   });
 
@@ -160,7 +167,7 @@ describe('reconcileTags', () => {
     const auditor = createAuditor(policy, createMemoryLedger());
     await auditor.apply(push('v1', 1, 10));
     await auditor.apply(push('v1', 2, 20));
-    expect(await auditor.reconcileTags(WEB, listing([['v1', 2]], 200, 0))).toEqual([]);
+    expect(await reconcile(auditor, WEB, [['v1', 2]], 200, 0)).toEqual([]);
   });
 
   it('reports nothing for tags of an ignored repository, but still records them', async () => {
@@ -168,10 +175,10 @@ describe('reconcileTags', () => {
     const ledger = createMemoryLedger();
     const auditor = createAuditor(policy, ledger);
     const cache = { ...WEB, repository: 'cache/x' };
-    await auditor.reconcileTags(cache, listing([['v1', 1]], 10));
+    await reconcile(auditor, cache, [['v1', 1]], 10);
     // Act
-    const findings = await auditor.reconcileTags(cache, listing([['v1', 2]], 20, 0));
-    const recheck = await auditor.reconcileTags(cache, listing([['v1', 2]], 30, 0));
+    const findings = await reconcile(auditor, cache, [['v1', 2]], 20, 0);
+    const recheck = await reconcile(auditor, cache, [['v1', 2]], 30, 0);
     // Assess
     expect(findings).toEqual([]);
     expect(recheck).toEqual([]);
@@ -183,17 +190,16 @@ describe('reconcileTags', () => {
     const ledger = createMemoryLedger();
     const auditor = createAuditor(policy, ledger);
     const tags = Array.from({ length: 40 }, (_, i): [string, number] => [`t${i}`, i + 1]);
-    await auditor.reconcileTags(WEB, listing(tags, 10));
+    await reconcile(auditor, WEB, tags, 10);
     // Act
-    const moved = await auditor.reconcileTags(
+    const moved = await reconcile(
+      auditor,
       WEB,
-      listing(
-        tags.map(([tag, d]) => [tag, d + 100]),
-        20,
-      ),
+      tags.map(([tag, d]) => [tag, d + 100]),
+      20,
     );
     // Assess
-    expect(moved.map((f) => f.tag).sort()).toEqual(tags.map(([tag]) => tag).sort());
+    expect(moved.map((f) => f.finding.tag).sort()).toEqual(tags.map(([tag]) => tag).sort());
   });
 });
 
@@ -228,15 +234,15 @@ describe('apply and observeConfig', () => {
     });
     const [reopened] = await auditor.apply(template(40));
     // Assess
-    expect(drift).toMatchObject({
+    expect(drift?.finding).toMatchObject({
       kind: 'TEMPLATE_DRIFT',
       templatePrefix: 'team',
       repository: null,
     });
     expect(same).toEqual([]);
     expect(deleted).toEqual([]);
-    expect(reopened?.kind).toBe('TEMPLATE_DRIFT');
-    expect(reopened?.id).not.toBe(drift?.id);
+    expect(reopened?.finding.kind).toBe('TEMPLATE_DRIFT');
+    expect(reopened?.finding.id).not.toBe(drift?.finding.id);
   });
 
   it('names the repository tags it knows first among the witnesses, unless told other tags', async () => {
@@ -254,10 +260,10 @@ describe('apply and observeConfig', () => {
       at,
     );
     // Assess
-    expect(fromLedger?.witnesses[0]).toBe('zz-known');
+    expect(fromLedger?.finding.witnesses[0]).toBe('zz-known');
     expect(told).toBeUndefined();
-    expect(template?.witnesses).not.toContain('zz-known');
-    expect(template?.witnesses.length).toBeGreaterThan(0);
+    expect(template?.finding.witnesses).not.toContain('zz-known');
+    expect(template?.finding.witnesses.length).toBeGreaterThan(0);
   });
 
   it('uses the tags it is told rather than the ledger', async () => {
@@ -267,8 +273,8 @@ describe('apply and observeConfig', () => {
     const [f] = await auditor.observeConfig({ kind: 'repository', ref: WEB }, MUTABLE, at, [
       'told',
     ]);
-    expect(f?.witnesses[0]).toBe('told');
-    expect(f?.witnesses).not.toContain('zz-known');
+    expect(f?.finding.witnesses[0]).toBe('told');
+    expect(f?.finding.witnesses).not.toContain('zz-known');
   });
 });
 

@@ -11,14 +11,11 @@ import {
   type ConfigTarget,
   decideConfig,
   deleteTransition,
-  isLatePush,
-  isRedelivered,
   lastMoveFinding,
   type Provenance,
   predatesPrevious,
   pushFinding,
   pushTransition,
-  shortDigest,
 } from '../../lib/core/engine/decide.ts';
 import {
   type ConfigRecord,
@@ -27,7 +24,6 @@ import {
   type TagRecord,
 } from '../../lib/core/engine/records.ts';
 import type { MutabilityConfig } from '../../lib/core/model/config.ts';
-import type { Finding } from '../../lib/core/model/findings.ts';
 import type { RepositoryRef } from '../../lib/core/model/refs.ts';
 import type { Policy } from '../../lib/core/policy/types.ts';
 
@@ -92,14 +88,27 @@ function at(s: number, over: Partial<Provenance & Change> = {}): Provenance & Ch
 const digests = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => dg(from + i));
 
-describe('shortDigest', () => {
+/** The shortened form of `dg(n)` for a small `n`, as finding messages show it. */
+const SHORT_DG = 'sha256:000000000000';
+
+/** The message of the overwrite of tag `dev-1` in `web` from `from` to `to`: both shortened. */
+const moveMessage = (from: string, to: string) =>
+  pushFinding(policy, WEB, record({ digest: from }), 'dev-1', to, at(200))?.finding.message;
+
+describe('short digests in messages', () => {
   it('keeps the algorithm and the first 12 hex digits', () => {
-    expect(shortDigest(`sha256:${'0123456789abcdef'.repeat(4)}`)).toBe('sha256:0123456789ab');
-    expect(shortDigest('sha512:abcdefabcdefabcdef')).toBe('sha512:abcdefabcdef');
+    expect(moveMessage(`sha256:${'0123456789abcdef'.repeat(4)}`, dg(2))).toBe(
+      `Tag dev-1 in web moved from sha256:0123456789ab to ${SHORT_DG}; the policy allows it.`,
+    );
+    expect(moveMessage(dg(2), 'sha512:abcdefabcdefabcdef')).toBe(
+      `Tag dev-1 in web moved from ${SHORT_DG} to sha512:abcdefabcdef; the policy allows it.`,
+    );
   });
 
   it('keeps the first 12 characters of a digest without an algorithm', () => {
-    expect(shortDigest('0123456789abcdef')).toBe('0123456789ab');
+    expect(moveMessage('0123456789abcdef', dg(2))).toBe(
+      `Tag dev-1 in web moved from 0123456789ab to ${SHORT_DG}; the policy allows it.`,
+    );
   });
 });
 
@@ -302,7 +311,7 @@ describe('pushFinding', () => {
     // Act
     const f = pushFinding(policy, WEB, record(), 'v1', dg(2), at(200));
     // Assess
-    expect(f).toMatchObject({
+    expect(f?.finding).toMatchObject({
       kind: 'TAG_OVERWRITE_VIOLATION',
       severity: 'HIGH',
       account: WEB.account,
@@ -318,24 +327,24 @@ describe('pushFinding', () => {
       eventTime: t(200),
       detectedBy: 'event',
     });
-    expect(f?.message).toBe(
-      `Tag v1 in web moved from ${shortDigest(dg(1))} to ${shortDigest(dg(2))}; ` +
+    expect(f?.finding.message).toBe(
+      `Tag v1 in web moved from ${SHORT_DG} to ${SHORT_DG}; ` +
         'the policy makes it immutable (IMMUTABLE_WITH_EXCLUSION [dev-*]).',
     );
-    expect(f && isLatePush(f)).toBe(false);
-    expect(f && isRedelivered(f)).toBe(false);
+    expect(f?.delivery).not.toBe('late');
+    expect(f?.delivery).not.toBe('redelivered');
   });
 
   it('reports an overwrite the policy allows as INFO and says so', () => {
     const f = pushFinding(policy, WEB, record(), 'dev-1', dg(2), at(200));
-    expect(f).toMatchObject({ kind: 'TAG_OVERWRITE_ALLOWED', severity: 'INFO' });
-    expect(f?.message).toMatch(/; the policy allows it\.$/);
+    expect(f?.finding).toMatchObject({ kind: 'TAG_OVERWRITE_ALLOWED', severity: 'INFO' });
+    expect(f?.finding.message).toMatch(/; the policy allows it\.$/);
   });
 
   it('says when the tag was deleted and pushed again', () => {
     const f = pushFinding(policy, WEB, record({ deleted: true }), 'v1', dg(2), at(200));
-    expect(f).toMatchObject({ viaDelete: true, previousDigest: dg(1), digest: dg(2) });
-    expect(f?.message).toContain(`to ${shortDigest(dg(2))} (deleted and pushed again);`);
+    expect(f?.finding).toMatchObject({ viaDelete: true, previousDigest: dg(1), digest: dg(2) });
+    expect(f?.finding.message).toContain(`to ${SHORT_DG} (deleted and pushed again);`);
   });
 
   it('reports nothing in an ignored repository', () => {
@@ -350,8 +359,12 @@ describe('pushFinding', () => {
     const again = pushFinding(policy, WEB, moved, 'v1', dg(1), at(100));
     // Assess
     expect(other).toBeNull();
-    expect(again).toMatchObject({ previousDigest: dg(0), digest: dg(1), eventTime: t(100) });
-    expect(again && isRedelivered(again)).toBe(true);
+    expect(again?.finding).toMatchObject({
+      previousDigest: dg(0),
+      digest: dg(1),
+      eventTime: t(100),
+    });
+    expect(again?.delivery).toBe('redelivered');
   });
 
   it('does not take two events without ids for the same event', () => {
@@ -370,7 +383,7 @@ describe('pushFinding', () => {
     // Act
     const f = pushFinding(policy, WEB, prev, 'v1', dg(9), at(50, { detectedBy: 'scan' }));
     // Assess
-    expect(f).toMatchObject({
+    expect(f?.finding).toMatchObject({
       kind: 'TAG_OVERWRITE_VIOLATION',
       previousDigest: dg(9),
       digest: dg(1),
@@ -380,7 +393,7 @@ describe('pushFinding', () => {
       actor: null,
       detectedBy: 'scan',
     });
-    expect(f && isLatePush(f)).toBe(true);
+    expect(f?.delivery).toBe('late');
   });
 
   it('has the same id for the late reveal and the in-order overwrite', () => {
@@ -391,8 +404,8 @@ describe('pushFinding', () => {
     // Act: 1 at t(100) first, then the late 9 at t(50).
     const late = pushFinding(policy, WEB, record({ eventId: 'e-100' }), 'v1', dg(9), at(50));
     // Assess
-    expect(late?.id).toBeDefined();
-    expect(late?.id).toBe(inOrder?.id);
+    expect(late?.finding.id).toBeDefined();
+    expect(late?.finding.id).toBe(inOrder?.finding.id);
   });
 
   it('reports nothing for a late push of a tombstone, of the current digest or of a remembered one', () => {
@@ -410,12 +423,12 @@ describe('pushFinding', () => {
 
   it('judges a push at exactly the stored time as current', () => {
     const f = pushFinding(policy, WEB, record(), 'v1', dg(2), at(100));
-    expect(f).toMatchObject({ previousDigest: dg(1), digest: dg(2), eventTime: t(100) });
+    expect(f?.finding).toMatchObject({ previousDigest: dg(1), digest: dg(2), eventTime: t(100) });
   });
 
   it('gives an overwrite an id from its facts only, not from how it was detected', () => {
     // Prepare
-    const base = pushFinding(policy, WEB, record(), 'v1', dg(2), at(200))?.id;
+    const base = pushFinding(policy, WEB, record(), 'v1', dg(2), at(200))?.finding.id;
     const variants: [string, string | undefined][] = [
       [
         'source',
@@ -424,17 +437,19 @@ describe('pushFinding', () => {
           eventId: 'other',
           actor: 'bob',
           detectedBy: 'scan',
-        })?.id,
+        })?.finding.id,
       ],
     ];
     const changes: (string | undefined)[] = [
-      pushFinding(policy, { ...WEB, account: '999999999999' }, record(), 'v1', dg(2), at(200))?.id,
-      pushFinding(policy, { ...WEB, region: 'us-east-1' }, record(), 'v1', dg(2), at(200))?.id,
-      pushFinding(policy, ref('api'), record(), 'v1', dg(2), at(200))?.id,
-      pushFinding(policy, WEB, record(), 'v2', dg(2), at(200))?.id,
-      pushFinding(policy, WEB, record({ digest: dg(3) }), 'v1', dg(2), at(200))?.id,
-      pushFinding(policy, WEB, record(), 'v1', dg(4), at(200))?.id,
-      pushFinding(policy, WEB, record(), 'v1', dg(2), at(201))?.id,
+      pushFinding(policy, { ...WEB, account: '999999999999' }, record(), 'v1', dg(2), at(200))
+        ?.finding.id,
+      pushFinding(policy, { ...WEB, region: 'us-east-1' }, record(), 'v1', dg(2), at(200))?.finding
+        .id,
+      pushFinding(policy, ref('api'), record(), 'v1', dg(2), at(200))?.finding.id,
+      pushFinding(policy, WEB, record(), 'v2', dg(2), at(200))?.finding.id,
+      pushFinding(policy, WEB, record({ digest: dg(3) }), 'v1', dg(2), at(200))?.finding.id,
+      pushFinding(policy, WEB, record(), 'v1', dg(4), at(200))?.finding.id,
+      pushFinding(policy, WEB, record(), 'v1', dg(2), at(201))?.finding.id,
     ];
     // Assess
     expect(base).toMatch(/^tag-overwrite-violation-[0-9a-f]{20}$/);
@@ -455,7 +470,7 @@ describe('lastMoveFinding', () => {
       detectedBy: 'scan',
     });
     // Assess
-    expect(f).toMatchObject({
+    expect(f?.finding).toMatchObject({
       kind: 'TAG_OVERWRITE_VIOLATION',
       previousDigest: dg(0),
       digest: dg(1),
@@ -464,7 +479,7 @@ describe('lastMoveFinding', () => {
       eventId: 'scan-1',
       detectedBy: 'scan',
     });
-    expect(f && isRedelivered(f)).toBe(true);
+    expect(f?.delivery).toBe('redelivered');
   });
 
   it('reports nothing for a tombstone or a record whose last change was no move', () => {
@@ -479,7 +494,7 @@ describe('lastMoveFinding', () => {
 describe('blockedFinding', () => {
   it('is LOW when ECR refused to move a tag the policy wants immutable', () => {
     const f = blockedFinding(policy, ref('payments'), 'v1', dg(2), at(10));
-    expect(f).toMatchObject({
+    expect(f?.finding).toMatchObject({
       kind: 'OVERWRITE_BLOCKED',
       severity: 'LOW',
       repository: 'payments',
@@ -491,15 +506,15 @@ describe('blockedFinding', () => {
       eventTime: t(10),
       detectedBy: 'event',
     });
-    expect(f?.message).toBe(
+    expect(f?.finding.message).toBe(
       'ECR refused to overwrite immutable tag v1 in payments, as the policy intends.',
     );
   });
 
   it('is MEDIUM when the policy wants the tag mutable', () => {
     const f = blockedFinding(policy, ref('sandbox/a'), 'v1', null, at(10));
-    expect(f).toMatchObject({ severity: 'MEDIUM', digest: null });
-    expect(f?.message).toBe(
+    expect(f?.finding).toMatchObject({ severity: 'MEDIUM', digest: null });
+    expect(f?.finding.message).toBe(
       'ECR refused to overwrite tag v1 in sandbox/a, but the policy says it should be mutable (MUTABLE).',
     );
   });
@@ -511,7 +526,7 @@ describe('blockedFinding', () => {
   it('takes its id from the event id, or from the time when there is none', () => {
     // Act
     const id = (s: number, eventId: string | null, tag = 'v1', r = WEB) =>
-      blockedFinding(policy, r, tag, dg(2), at(s, { eventId }))?.id;
+      blockedFinding(policy, r, tag, dg(2), at(s, { eventId }))?.finding.id;
     // Assess
     expect(id(10, 'e')).toBe(id(20, 'e'));
     expect(id(10, 'e')).not.toBe(id(10, 'f'));
@@ -543,7 +558,7 @@ describe('decideConfig', () => {
     return steps.map(([actual, p]) => {
       const d = decideConfig(policy, target, rec, actual, [], p);
       rec = d.next ?? rec;
-      return d.finding;
+      return d.found?.finding ?? null;
     });
   }
 
@@ -551,7 +566,7 @@ describe('decideConfig', () => {
     const d = decideConfig(policy, repo('payments'), EMPTY_CONFIG_RECORD, IMMUTABLE, [], ev(10));
     expect(d).toEqual({
       next: { config: IMMUTABLE, configTime: t(10), drift: null, eventId: 'e-10', finding: null },
-      finding: null,
+      found: null,
     });
   });
 
@@ -566,8 +581,8 @@ describe('decideConfig', () => {
       changes: 0,
     });
     expect(d.next?.drift?.actualKey).not.toBe(d.next?.drift?.expectedKey);
-    expect(d.next?.finding).toBe(d.finding);
-    expect(d.finding).toMatchObject({
+    expect(d.next?.finding).toBe(d.found?.finding);
+    expect(d.found?.finding).toMatchObject({
       kind: 'CONFIG_DRIFT',
       severity: 'HIGH',
       repository: 'payments',
@@ -580,16 +595,16 @@ describe('decideConfig', () => {
       eventTime: t(10),
       detectedBy: 'event',
     });
-    expect(d.finding?.witnesses.length).toBeGreaterThan(0);
-    expect(d.finding?.message).toBe(
-      `Repository payments is loosened: MUTABLE instead of IMMUTABLE; now mutable: ${d.finding?.witnesses.join(', ')}.`,
+    expect(d.found?.finding.witnesses.length).toBeGreaterThan(0);
+    expect(d.found?.finding.message).toBe(
+      `Repository payments is loosened: MUTABLE instead of IMMUTABLE; now mutable: ${d.found?.finding.witnesses.join(', ')}.`,
     );
   });
 
   it('reports tightening as LOW and lists the tags now immutable', () => {
     const d = decideConfig(policy, repo('sandbox/a'), EMPTY_CONFIG_RECORD, IMMUTABLE, [], ev(10));
-    expect(d.finding).toMatchObject({ direction: 'TIGHTENED', severity: 'LOW' });
-    expect(d.finding?.message).toContain(
+    expect(d.found?.finding).toMatchObject({ direction: 'TIGHTENED', severity: 'LOW' });
+    expect(d.found?.finding.message).toContain(
       'is tightened: IMMUTABLE instead of MUTABLE; now immutable: ',
     );
   });
@@ -606,9 +621,9 @@ describe('decideConfig', () => {
       ev(10),
     );
     // Assess
-    expect(d.finding).toMatchObject({ direction: 'CHANGED', severity: 'HIGH' });
-    expect(d.finding?.witnesses.slice(0, 2)).toEqual(['rel-1', 'dev-1']);
-    expect(d.finding?.message).toContain(
+    expect(d.found?.finding).toMatchObject({ direction: 'CHANGED', severity: 'HIGH' });
+    expect(d.found?.finding.witnesses.slice(0, 2)).toEqual(['rel-1', 'dev-1']);
+    expect(d.found?.finding.message).toContain(
       'is changed: IMMUTABLE_WITH_EXCLUSION [rel-*] instead of IMMUTABLE_WITH_EXCLUSION [dev-*]; mutability differs for: rel-1, dev-1',
     );
   });
@@ -675,12 +690,16 @@ describe('decideConfig', () => {
     const d = decideConfig(policy, repo('payments'), EMPTY_CONFIG_RECORD, MUTABLE, [], snap);
     expect(d.next?.drift?.since).toBeNull();
     expect(d.next?.configTime).toBeNull();
-    expect(d.finding).toMatchObject({ eventTime: null, eventId: null, detectedBy: 'snapshot' });
+    expect(d.found?.finding).toMatchObject({
+      eventTime: null,
+      eventId: null,
+      detectedBy: 'snapshot',
+    });
   });
 
   it('gives a drift id from its facts: account, region, repository, configurations', () => {
     const id = (target: ConfigTarget, actual = MUTABLE) =>
-      decideConfig(policy, target, EMPTY_CONFIG_RECORD, actual, [], ev(10)).finding?.id;
+      decideConfig(policy, target, EMPTY_CONFIG_RECORD, actual, [], ev(10)).found?.finding.id;
     const other = (over: Partial<RepositoryRef>): ConfigTarget => ({
       kind: 'repository',
       ref: { ...ref('payments'), ...over },
@@ -726,17 +745,17 @@ describe('decideConfig', () => {
     const b = drift('team-b');
     // Assess
     expect(a.next?.drift).toEqual(b.next?.drift);
-    expect(a.finding?.id).not.toBe(b.finding?.id);
+    expect(a.found?.finding.id).not.toBe(b.found?.finding.id);
   });
 
   it('records but never judges an ignored repository or template', () => {
     const d = decideConfig(policy, repo('cache/a'), EMPTY_CONFIG_RECORD, MUTABLE, [], ev(10));
     expect(d).toEqual({
       next: { config: MUTABLE, configTime: t(10), drift: null, eventId: 'e-10', finding: null },
-      finding: null,
+      found: null,
     });
     const tp = decideConfig(policy, template('cache/x'), EMPTY_CONFIG_RECORD, MUTABLE, [], ev(10));
-    expect(tp.finding).toBeNull();
+    expect(tp.found).toBeNull();
   });
 
   it('returns the stored finding again for a redelivery of the same event, storing nothing', () => {
@@ -747,8 +766,8 @@ describe('decideConfig', () => {
     const again = decideConfig(policy, repo('payments'), rec, MUTABLE, [], ev(10));
     // Assess
     expect(again.next).toBeNull();
-    expect(again.finding).toBe(first.finding);
-    expect(isRedelivered(first.finding as Finding)).toBe(true);
+    expect(again.found?.finding).toBe(first.found?.finding);
+    expect(again.found?.delivery).toBe('redelivered');
   });
 
   it('does not take observations without event ids for a redelivery', () => {
@@ -766,7 +785,7 @@ describe('decideConfig', () => {
     // Act / Assess
     expect(decideConfig(policy, repo('payments'), rec, MUTABLE, [], ev(9))).toEqual({
       next: null,
-      finding: null,
+      found: null,
     });
     expect(
       decideConfig(policy, repo('payments'), rec, MUTABLE, [], ev(10, { eventId: 'x' })).next,
@@ -789,7 +808,7 @@ describe('decideConfig', () => {
     // Act / Assess
     expect(decideConfig(policy, repo('payments'), rec, IMMUTABLE, [], ev(10))).toEqual({
       next: null,
-      finding: null,
+      found: null,
     });
   });
 
@@ -810,8 +829,8 @@ describe('decideConfig', () => {
       ev(20),
     );
     // Assess
-    expect(next.finding).toMatchObject({ kind: 'CONFIG_DRIFT', expected: DEV_MUTABLE });
-    expect(next.finding?.id).not.toBe(first.finding?.id);
+    expect(next.found?.finding).toMatchObject({ kind: 'CONFIG_DRIFT', expected: DEV_MUTABLE });
+    expect(next.found?.finding.id).not.toBe(first.found?.finding.id);
     expect(next.next?.drift).toMatchObject({ since: t(10), changes: 1 });
   });
 
@@ -819,8 +838,8 @@ describe('decideConfig', () => {
     // Prepare
     const resolvedAfter = (target: ConfigTarget, s: number) => {
       const open = decideConfig(policy, target, EMPTY_CONFIG_RECORD, MUTABLE, [], ev(s));
-      return decideConfig(policy, target, open.next as ConfigRecord, IMMUTABLE, [], ev(s + 5))
-        .finding;
+      return decideConfig(policy, target, open.next as ConfigRecord, IMMUTABLE, [], ev(s + 5)).found
+        ?.finding;
     };
     // Act
     const a = resolvedAfter(repo('payments'), 10);

@@ -23,6 +23,7 @@ import {
   EMPTY_CONFIG_RECORD,
   type TagRecord,
 } from '../../lib/core/engine/records.ts';
+import type { Found } from '../../lib/core/model/delivery.ts';
 import type { RepositoryRef } from '../../lib/core/model/refs.ts';
 
 const dg = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
@@ -156,12 +157,12 @@ describe('createMemoryLedger', () => {
             const target = targetOf(o.repo, o.template);
             const prev = configs.get(cKey(target)) ?? EMPTY_CONFIG_RECORD;
             let seen: ConfigRecord | undefined;
-            const finding = await ledger.updateConfig(target, (p) => {
+            const found = await ledger.updateConfig(target, (p) => {
               seen = p;
-              return { next: o.mark === 0 ? null : marked(o.mark), finding: null };
+              return { next: o.mark === 0 ? null : marked(o.mark), found: null };
             });
             expect(seen).toEqual(prev);
-            expect(finding).toBeNull();
+            expect(found).toBeNull();
             if (o.mark !== 0) configs.set(cKey(target), marked(o.mark));
           } else {
             const target = targetOf(o.repo, true);
@@ -200,7 +201,7 @@ describe('createMemoryLedger', () => {
     await ledger.recordPush(REFS[1] as RepositoryRef, 'v9', dg(3), { time: t(3), eventId: 'e3' });
     await ledger.updateConfig({ kind: 'template', ref: { ...ref, templatePrefix: 'p' } }, () => ({
       next: marked(1),
-      finding: null,
+      found: null,
     }));
     // Assess
     expect(peeked).toEqual(rec);
@@ -225,14 +226,14 @@ describe('createMemoryLedger', () => {
     // Prepare
     const ledger = createMemoryLedger();
     const ref = REFS[2] as RepositoryRef;
-    const finding = { id: 'f' } as never;
+    const found: Found = { finding: { id: 'f' } as never, delivery: 'fresh' };
     // Act
     const got = await ledger.updateConfig({ kind: 'repository', ref }, () => ({
       next: marked(3),
-      finding,
+      found,
     }));
     // Assess
-    expect(got).toBe(finding);
+    expect(got).toBe(found);
     const entry = ledger.state.repositories.get(stateKey(ref.account, ref.region, ref.repository));
     expect(entry?.ref).toEqual(ref);
     expect(entry?.record).toEqual(marked(3));
