@@ -46,7 +46,7 @@ describe('outsideReferences', () => {
       `const ${SHARED}Arb = 1;`,
       `new URL('../fixtures/aws-docs/', import.meta.url)`,
       `../${SHARED}-nothing/x`,
-      'specPolicy(dir); OCI distribution spec; INSPECT',
+      `specPolicy(dir); OCI distribution spec; IN${OUTSIDE_DOC}T`,
     ].join('\n');
 
     // Act

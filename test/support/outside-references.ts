@@ -13,7 +13,7 @@ const PARENT_SHARED = new RegExp(`(?:\\.\\.[/\\\\])+${SHARED}(?![\\w-])`, 'g');
 /** An absolute path to the folder on the machine this project was written on. */
 const ABSOLUTE_SHARED = new RegExp(`/work/${SHARED}(?![\\w-])`, 'g');
 /** The outside specification, by its name (`…`, `….md`), in capitals as it was cited. */
-const OUTSIDE_SPEC = new RegExp(`(?<![\\w-])${OUTSIDE_DOCUMENT}(?:\\.md)?(?![\\w-])`, 'g');
+const OUTSIDE_DOCUMENT_NAME = new RegExp(`(?<![\\w-])${OUTSIDE_DOCUMENT}(?:\\.md)?(?![\\w-])`, 'g');
 
 /**
  * The outside references in `text`, each as the text matched.
@@ -24,7 +24,7 @@ const OUTSIDE_SPEC = new RegExp(`(?<![\\w-])${OUTSIDE_DOCUMENT}(?:\\.md)?(?![\\w
  * ```
  */
 export function outsideReferences(text: string): string[] {
-  return [PARENT_SHARED, ABSOLUTE_SHARED, OUTSIDE_SPEC].flatMap((pattern) =>
+  return [PARENT_SHARED, ABSOLUTE_SHARED, OUTSIDE_DOCUMENT_NAME].flatMap((pattern) =>
     [...text.matchAll(pattern)].map((match) => match[0]),
   );
 }
