@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay } from '../../lib/cli/replay/run.ts';
-import { createAuditor } from '../../lib/core/engine/auditor.ts';
 import { pushFinding, pushTransition } from '../../lib/core/engine/decide.ts';
 import { inertPushIgnoresEventId, isInertPush } from '../../lib/core/engine/inert-push.ts';
 import { createMemoryLedger, emptyState, stateKey } from '../../lib/core/engine/memory-ledger.ts';
@@ -23,6 +22,7 @@ import { parsePolicy } from '../../lib/io/policy/parse.ts';
 import { ACCOUNT } from '../support/account.ts';
 import { digest } from '../support/digest.ts';
 import { at, REGION } from '../support/events.ts';
+import { referenceReplay } from '../support/reference-replay.ts';
 
 const policy = parsePolicy(
   `version: 1
@@ -195,23 +195,12 @@ function deleteRepository(repository: string, second: number, id: string) {
 
 /** The replay algorithm without its shortcuts: every event held as is, sorted, applied. */
 async function plainReplay(path: string): Promise<{ findings: Finding[]; state: unknown }> {
-  const ledger = createMemoryLedger();
-  const auditor = createAuditor(policy, ledger);
   const events: DomainEvent[] = [];
   for await (const item of readInputs([path])) {
     if (item.result.kind === 'events') events.push(...item.result.events);
   }
-  events.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
-  const findings: Finding[] = [];
-  const seen = new Set<string>();
-  for (const event of events) {
-    for (const { finding: f } of await auditor.apply(event)) {
-      if (seen.has(f.id)) continue;
-      seen.add(f.id);
-      findings.push(f);
-    }
-  }
-  return { findings, state: ledger.state };
+  const { findings, state } = await referenceReplay(policy, events);
+  return { findings, state };
 }
 
 describe('replay', () => {

@@ -12,8 +12,6 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay } from '../../lib/cli/replay/run.ts';
 import { takeImageActionPush } from '../../lib/cli/replay/take-push.ts';
-import { createAuditor } from '../../lib/core/engine/auditor.ts';
-import { createMemoryLedger } from '../../lib/core/engine/memory-ledger.ts';
 import { REPOSITORY, TAG, TIME } from '../../lib/core/intake/fields.ts';
 import {
   imageActionFastPath,
@@ -21,9 +19,9 @@ import {
   normalizeEventGenerally,
 } from '../../lib/core/intake/normalize.ts';
 import type { DomainEvent } from '../../lib/core/intake/types.ts';
-import type { Finding } from '../../lib/core/model/findings.ts';
 import { awsTimeMs, canonicalTime } from '../../lib/core/model/time.ts';
 import { parsePolicy } from '../../lib/io/policy/parse.ts';
+import { referenceReplay } from '../support/reference-replay.ts';
 
 const chars = fc.constantFrom(...'abcxyzAZ0189._-/_:*+=é \u0000~!\u007f'.split(''));
 const strings = fc.string({ unit: chars, maxLength: 140 });
@@ -203,24 +201,12 @@ describe('replay takes its fast path', () => {
 
   /** Replay by the general path: every line through normalizeEventGenerally, sorted, applied. */
   async function generalReplay(lines: readonly unknown[]) {
-    const ledger = createMemoryLedger();
-    const auditor = createAuditor(policy, ledger);
     const events: DomainEvent[] = [];
     for (const raw of lines) {
       const result = normalizeEventGenerally(raw);
       if (result.kind === 'events') events.push(...result.events);
     }
-    events.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
-    const findings: Finding[] = [];
-    const seen = new Set<string>();
-    for (const e of events) {
-      for (const { finding: f } of await auditor.apply(e)) {
-        if (seen.has(f.id)) continue;
-        seen.add(f.id);
-        findings.push(f);
-      }
-    }
-    return { findings, state: ledger.state, applied: events.length };
+    return referenceReplay(policy, events);
   }
 
   /** A valid ECR Image Action push of `tag` at second `second`: what the fast path takes. */
