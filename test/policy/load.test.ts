@@ -355,7 +355,9 @@ ignore: ["Cache/**", "", "a?b", "${'x'.repeat(257)}*"]
 });
 
 describe('parsePolicy: hostile or malformed input', () => {
-  it('refuses an alias bomb quickly, with a position', () => {
+  // No clock here (speed is measured in bench/): expanding 10^9 nodes would not finish within the
+  // test's timeout, refusing the bomb takes milliseconds.
+  it('refuses an alias bomb before expanding it, with a position', () => {
     // Prepare: nine levels of ten aliases each expand to 10^9 nodes.
     const levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
     for (let i = 1; i < 10; i += 1) {
@@ -363,11 +365,9 @@ describe('parsePolicy: hostile or malformed input', () => {
       const name = String.fromCharCode(97 + i);
       levels.push(`${name}: &${name} [${Array(10).fill(`*${prev}`).join(', ')}]`);
     }
-    const started = performance.now();
     // Act
     const error = policyErrorOf(() => parsePolicy(`${levels.join('\n')}\n`, 'bomb.yml'));
     // Assess
-    expect(performance.now() - started).toBeLessThan(1_000);
     expect(error.errors).toHaveLength(1);
     expect(error.message).toMatch(
       /^bomb\.yml:\d+:\d+: YAML aliases expand to more than 10000 nodes; alias bombs are refused$/,
