@@ -15,6 +15,8 @@ export default defineConfig({
       'test/events/**/*.test.ts',
       'test/model/**/*.test.ts',
       'test/scan/**/*.test.ts',
+      // The alert protocol's plan is pure (lib/core/delivery); its tests are with the alerts'.
+      'test/alerts/plan.test.ts',
     ],
     exclude: [
       // MUTATE_WITHOUT_ORACLE=1: leave out the brute-force oracle of compareConfigs, which takes
