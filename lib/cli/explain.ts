@@ -4,7 +4,11 @@
  *
  * @module
  */
+
+import { REPOSITORY } from '../core/intake/fields.ts';
+import { satisfies } from '../core/intake/satisfies.ts';
 import { describeConfig, type MutabilityConfig } from '../core/model/config.ts';
+import { REPOSITORY_NAME_MAX_LENGTH } from '../core/model/repository-name.ts';
 import { describePolicySource, resolveRepository } from '../core/policy/resolve.ts';
 import { compareConfigs } from '../core/semantics/compare.ts';
 import { explainTag } from '../core/semantics/match.ts';
@@ -25,7 +29,7 @@ whose mutability differs.
 
 Options:
   --policy FILE            the policy (YAML or JSON); required
-  --repository NAME        the repository name; required
+  --repository NAME        the repository name, as ECR spells it (checked); required
   --tag TAG                a tag to explain
   --actual-mode MODE       MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION
   --actual-filter FILTER   an exclusion filter of the actual configuration (repeatable)
@@ -51,6 +55,13 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
     throw new UsageError(`explain: unexpected argument "${positionals[0]}"`);
   if (!values.policy) throw new UsageError('explain: --policy FILE is required');
   if (!values.repository) throw new UsageError('explain: --repository NAME is required');
+  // Checked as ECR checks it (the intake's rule): `Prod/API` names no repository, and would
+  // otherwise be answered with whatever rule its spelling happens to miss.
+  if (!satisfies(values.repository, REPOSITORY)) {
+    throw new UsageError(
+      `explain: --repository "${values.repository}" is not a valid ECR repository name (lower-case letters and digits, with single . _ - or / between them, at most ${REPOSITORY_NAME_MAX_LENGTH} characters)`,
+    );
+  }
   if (values.tag !== undefined && !isValidTag(values.tag)) {
     throw new UsageError(
       `explain: --tag "${values.tag}" is not a valid image tag (${TAG_GRAMMAR})`,

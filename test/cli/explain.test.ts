@@ -88,6 +88,40 @@ describe('explain --tag', () => {
       expect(lines[0]).toContain('not a valid image tag');
     },
   );
+  it.each([
+    'Prod/API',
+    'prod//api',
+    '/prod',
+    'prod/',
+    'prod..api',
+    '-api',
+    'api_',
+    'a'.repeat(257),
+    'prod api',
+  ])(
+    'an invalid repository name %j is exit 2 with one line, never a default answer',
+    async (name) => {
+      // Act
+      const run = await explain(`--repository=${name}`);
+      // Assess
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      const lines = linesOf(run.stderr);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('not a valid ECR repository name');
+    },
+  );
+
+  it.each(['prod/api', 'a', 'a.b_c-d/e-f', 'a'.repeat(256)])(
+    'a valid repository name %j is answered',
+    async (name) => {
+      // Act
+      const run = await explain(`--repository=${name}`);
+      // Assess
+      expect(run.code).toBe(0);
+      expect(run.lines[0]).toBe(`Repository: ${name}`);
+    },
+  );
 });
 
 describe('explain --actual-mode/--actual-filter', () => {
