@@ -16,18 +16,14 @@ import type { MutabilityConfig } from '../../lib/core/model/config.ts';
 import type { Found } from '../../lib/core/model/delivery.ts';
 import type { RepositoryRef } from '../../lib/core/model/refs.ts';
 import type { Policy } from '../../lib/core/policy/types.ts';
+import { config } from '../support/config.ts';
+import { digest } from '../support/digest.ts';
 
-const dg = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
+const dg = digest;
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1) + s * 1000).toISOString();
 
-const IMMUTABLE: MutabilityConfig = {
-  imageTagMutability: 'IMMUTABLE',
-  imageTagMutabilityExclusionFilters: [],
-};
-const MUTABLE: MutabilityConfig = {
-  imageTagMutability: 'MUTABLE',
-  imageTagMutabilityExclusionFilters: [],
-};
+const IMMUTABLE: MutabilityConfig = config('IMMUTABLE');
+const MUTABLE: MutabilityConfig = config('MUTABLE');
 /** Immutable everywhere; `cache/**` ignored. */
 const policy: Policy = { file: 'p.yml', default: IMMUTABLE, rules: [], ignore: ['cache/**'] };
 const ACCOUNT = '123456789012';

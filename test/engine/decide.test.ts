@@ -26,19 +26,15 @@ import {
 import type { MutabilityConfig } from '../../lib/core/model/config.ts';
 import type { RepositoryRef } from '../../lib/core/model/refs.ts';
 import type { Policy } from '../../lib/core/policy/types.ts';
+import { config } from '../support/config.ts';
+import { digest } from '../support/digest.ts';
 
-const dg = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
+const dg = digest;
 /** ISO time `s` seconds after a fixed start; lexical order is time order. */
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1) + s * 1000).toISOString();
 
-const IMMUTABLE: MutabilityConfig = {
-  imageTagMutability: 'IMMUTABLE',
-  imageTagMutabilityExclusionFilters: [],
-};
-const MUTABLE: MutabilityConfig = {
-  imageTagMutability: 'MUTABLE',
-  imageTagMutabilityExclusionFilters: [],
-};
+const IMMUTABLE: MutabilityConfig = config('IMMUTABLE');
+const MUTABLE: MutabilityConfig = config('MUTABLE');
 const DEV_MUTABLE: MutabilityConfig = {
   imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
   imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'dev-*' }],
