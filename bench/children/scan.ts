@@ -23,6 +23,7 @@ import { createAuditor } from '../../lib/core/engine/auditor.ts';
 import type { Ledger } from '../../lib/core/engine/ledger.ts';
 import { createMemoryLedger } from '../../lib/core/engine/memory-ledger.ts';
 import { EMPTY_CONFIG_RECORD } from '../../lib/core/engine/records.ts';
+import { observeTag } from '../../lib/core/engine/tag-history.ts';
 import { runScan } from '../../lib/core/scan/scan.ts';
 import { SILENT } from '../../lib/core/telemetry.ts';
 import { loadPolicy } from '../../lib/io/policy/load.ts';
@@ -44,7 +45,11 @@ if (args[0] === '--ledger-writes') {
     Array.from({ length: 16 }, async () => {
       while (next < n) {
         const i = next++;
-        await ledger.recordPush(ref, `t${i}`, `sha256:${i.toString(16).padStart(64, '0')}`, at);
+        const digest = `sha256:${i.toString(16).padStart(64, '0')}`;
+        await ledger.updateTag(ref, `t${i}`, (prev) => ({
+          next: observeTag(prev, { kind: 'push', digest, ...at }),
+          found: [],
+        }));
       }
     }),
   );
@@ -68,19 +73,17 @@ if (args[0] === '--ledger-writes') {
   const memory = kind === 'memory' ? createMemoryLedger() : undefined;
   const counted = { repositories: new Set<string>(), pushes: 0 };
   const outside: Ledger = {
-    async recordPush(ref) {
+    async updateTag(ref) {
       counted.repositories.add(ref.repository);
       counted.pushes++;
-      return undefined;
+      return [];
     },
-    async recordDelete() {},
     async tags() {
       return new Map();
     },
     async updateConfig(_target, decide) {
       return decide(EMPTY_CONFIG_RECORD).found;
     },
-    async forget() {},
   };
   const ledger = memory ?? outside;
   const started = performance.now();

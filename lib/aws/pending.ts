@@ -126,15 +126,11 @@ export interface PendingDeps {
 }
 
 /**
- * A configuration item is replaced whole by a conditional write on its version (`ver`): changing
- * its pending alerts bumps the version too, so that a concurrent replacement reads them again
- * instead of dropping them.
+ * Tag and configuration items are replaced whole by a conditional write on their version (`ver`):
+ * changing an item's pending alerts bumps the version too, so that a concurrent replacement reads
+ * them again instead of dropping them.
  */
-function versionBump(key: LedgerKey): { expression: string; values: Item } {
-  return key.sk === CONFIG_SORT_KEY
-    ? { expression: ' ADD ver :one', values: { ':one': { N: '1' } } }
-    : { expression: '', values: {} };
-}
+const VERSION_BUMP = { expression: ' ADD ver :one', values: { ':one': { N: '1' } } };
 
 /**
  * Stores a finding on its item as pending. False when it has no item, or the item is gone (a
@@ -143,7 +139,7 @@ function versionBump(key: LedgerKey): { expression: string; values: Item } {
 export async function storePending(finding: Finding, deps: PendingDeps): Promise<boolean> {
   const key = homeKey(finding);
   if (key === null) return false;
-  const bump = versionBump(key);
+  const bump = VERSION_BUMP;
   try {
     await deps.dynamo.send(
       new UpdateItemCommand({
@@ -164,7 +160,7 @@ export async function storePending(finding: Finding, deps: PendingDeps): Promise
 
 /** Removes a delivered (or already delivered) pending alert from its item. */
 export async function clearPending(pending: PendingAlert, deps: PendingDeps): Promise<void> {
-  const bump = versionBump(pending.key);
+  const bump = VERSION_BUMP;
   try {
     await deps.dynamo.send(
       new UpdateItemCommand({

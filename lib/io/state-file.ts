@@ -41,41 +41,72 @@ const RecordFields = {
   finding: v.nullable(v.custom<Finding>(isRecord)),
 };
 
-const TagSchema = v.strictObject({
-  digest: v.string(),
-  deleted: v.boolean(),
+const MoveSchema = v.strictObject({
+  to: v.string(),
+  since: v.string(),
   time: v.string(),
-  recent: v.array(v.string()),
   eventId: v.nullable(v.string()),
-  movedFrom: v.nullable(v.string()),
   viaDelete: v.boolean(),
-  prevTime: v.optional(v.nullable(v.string()), null),
+  by: v.nullable(v.string()),
 });
 
-const StateSchema = v.strictObject({
-  version: v.literal(1),
-  repositories: v.array(
+const TagSchema = v.strictObject({
+  entries: v.array(
     v.strictObject({
-      account: v.string(),
-      region: v.string(),
-      repository: v.string(),
-      ...RecordFields,
-      tags: v.record(v.string(), TagSchema),
+      kind: v.picklist(['push', 'delete']),
+      digest: v.nullable(v.string()),
+      time: v.string(),
+      eventId: v.nullable(v.string()),
+      superseded: v.nullable(MoveSchema),
     }),
   ),
-  templates: v.array(
-    v.strictObject({
-      account: v.string(),
-      region: v.string(),
-      templatePrefix: v.string(),
-      ...RecordFields,
-    }),
-  ),
+  floor: v.nullable(v.string()),
 });
+
+/** A tag as version 1 files hold it (before tag histories): read as its current content. */
+const TagSchemaV1 = v.pipe(
+  v.object({
+    digest: v.string(),
+    deleted: v.boolean(),
+    time: v.string(),
+    eventId: v.nullable(v.string()),
+  }),
+  v.transform(
+    ({ digest, deleted, time, eventId }): TagRecord => ({
+      entries: [{ kind: deleted ? 'delete' : 'push', digest, time, eventId, superseded: null }],
+      floor: null,
+    }),
+  ),
+);
+
+const stateSchema = <T extends v.GenericSchema<unknown, TagRecord>>(version: 1 | 2, tag: T) =>
+  v.strictObject({
+    version: v.literal(version),
+    repositories: v.array(
+      v.strictObject({
+        account: v.string(),
+        region: v.string(),
+        repository: v.string(),
+        ...RecordFields,
+        tags: v.record(v.string(), tag),
+      }),
+    ),
+    templates: v.array(
+      v.strictObject({
+        account: v.string(),
+        region: v.string(),
+        templatePrefix: v.string(),
+        ...RecordFields,
+      }),
+    ),
+  });
+
+/** Version 2 (tag histories); version 1 files are still read. */
+const StateSchema = v.union([stateSchema(2, TagSchema), stateSchema(1, TagSchemaV1)]);
 
 /** The JSON form of an {@link LedgerState}. */
 export interface StateDocument {
-  readonly version: 1;
+  readonly version: 2;
   readonly repositories: readonly (RepositoryRef &
     ConfigRecord & { readonly tags: Record<string, TagRecord> })[];
   readonly templates: readonly (TemplateRef & ConfigRecord)[];
@@ -84,7 +115,7 @@ export interface StateDocument {
 /** Converts a state to its JSON form. */
 function serializeState(state: LedgerState): StateDocument {
   return {
-    version: 1,
+    version: 2,
     repositories: [...state.repositories.values()].map(({ ref, record, tags }) => ({
       ...ref,
       ...record,

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AlertDeliveryError } from '../../lib/aws/alerts.ts';
 import { ALERT_LEASE_MS } from '../../lib/core/delivery/plan.ts';
+import { EMPTY_TAG_RECORD, recordedMoves, tagState } from '../../lib/core/engine/tag-history.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
 import { auditEvent } from '../../lib/runtime/audit-event.ts';
 import type { Composition } from '../../lib/runtime/compose.ts';
@@ -103,7 +104,11 @@ async function expectConsistent(repository: string, id: string): Promise<void> {
     region: SAMPLE.region,
     repository,
   });
-  expect(tags.get('v1')).toMatchObject({ digest: digest(2), deleted: false, movedFrom: digest(1) });
+  const record = tags.get('v1');
+  expect(tagState(record)).toEqual({ digest: digest(2), live: true });
+  expect(
+    recordedMoves(record ?? EMPTY_TAG_RECORD).map(({ from, move }) => [from, move.to]),
+  ).toEqual([[digest(1), digest(2)]]);
   const tagItem = await rawItem(
     h,
     `REPO#${SAMPLE.account}#${SAMPLE.region}#${repository}`,
@@ -218,7 +223,7 @@ describe('SNS failing during the first invocation, then Lambda retrying', () => 
           `REPO#${SAMPLE.account}#${SAMPLE.region}#${repository}`,
           'TAG#v1',
         );
-        expect(item?.digest?.S).toBe(digest(2));
+        expect(tagState(JSON.parse(item?.rec?.S ?? '{}')).digest).toBe(digest(2));
         expect(pendingNames(item)).toHaveLength(1);
       });
       expect(run.attempts).toBe(2);

@@ -10,6 +10,7 @@ import type { ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AlertDeliveryError } from '../../lib/aws/alerts.ts';
 import { createEcrRegistry } from '../../lib/aws/ecr-registry.ts';
+import { tagState } from '../../lib/core/engine/tag-history.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
 import { auditEvent } from '../../lib/runtime/audit-event.ts';
 import { scheduledScan } from '../../lib/runtime/lambda.ts';
@@ -18,6 +19,7 @@ import { ecrClient } from '../fakes/clients.ts';
 import { FakeEcr } from '../fakes/ecr.ts';
 import { type Fault, fault, type StartedServer } from '../fakes/http.ts';
 import { digest } from '../support/digest.ts';
+import { seedPush } from '../support/ledger.ts';
 import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
 import {
   type Harness,
@@ -60,7 +62,8 @@ async function registry(options: { requestTimeoutMs?: number } = {}) {
   }
   ecr.addRepository('broken', { imageTagMutability: 'MUTABLE' });
   ecr.pushImage('broken', 'v1', digest(2));
-  await h.runtime.ledger.recordPush(
+  await seedPush(
+    h.runtime.ledger,
     { account, region: REGION, repository: 'broken' },
     'v1',
     digest(1),
@@ -139,10 +142,10 @@ describe('a repository whose scan fails every time', () => {
       ]);
       for (const name of ['alpha', 'gamma']) {
         const tags = await h.runtime.ledger.tags({ account, region: REGION, repository: name });
-        expect(tags.get('v1')?.digest).toBe(digest(1));
+        expect(tagState(tags.get('v1')).digest).toBe(digest(1));
       }
       const ref = { account, region: REGION, repository: 'broken' };
-      expect((await h.runtime.ledger.tags(ref)).get('v1')?.digest).toBe(digest(1));
+      expect(tagState((await h.runtime.ledger.tags(ref)).get('v1')).digest).toBe(digest(1));
 
       // The fault goes away: the next scan reads its tags and finds the overwrite no event told
       // (alerted once); the drift, still the same episode, is not alerted again.
@@ -162,7 +165,7 @@ describe('a repository whose scan fails every time', () => {
       ]);
       expect(summaries()[0]?.content.title).toContain('0 failure(s)');
       expect(h.telemetry.count('ScanRepositoryFailures')).toBe(0);
-      expect((await h.runtime.ledger.tags(ref)).get('v1')?.digest).toBe(digest(2));
+      expect(tagState((await h.runtime.ledger.tags(ref)).get('v1')).digest).toBe(digest(2));
     });
   }
 

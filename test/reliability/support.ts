@@ -234,7 +234,7 @@ export function stepOf(operation: string, body: unknown): string {
   if (operation === 'GetItem' && pk.startsWith('ALERT#')) return 'lookUp';
   if (operation === 'UpdateItem' && update.startsWith('SET #p')) return 'storePending';
   if (operation === 'UpdateItem' && update.startsWith('REMOVE #p')) return 'clearPending';
-  if (operation === 'UpdateItem' && (b.Key?.sk?.S ?? '').startsWith('TAG#')) return 'ledger';
+  if (operation === 'PutItem' && (b.Item?.sk?.S ?? '').startsWith('TAG#')) return 'ledger';
   return operation;
 }
 

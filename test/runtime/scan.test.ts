@@ -5,6 +5,7 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createEcrRegistry } from '../../lib/aws/ecr-registry.ts';
+import { tagState } from '../../lib/core/engine/tag-history.ts';
 import { findingsOf } from '../../lib/core/model/delivery.ts';
 import type { RepositoryRef } from '../../lib/core/model/refs.ts';
 import { runScan, type ScanReport, TEMPLATES_FAILURE } from '../../lib/core/scan/scan.ts';
@@ -234,7 +235,7 @@ describe('runScan', () => {
     ]);
     expect(report.tags).toBe(2);
     for (const name of ['alpha', 'gamma']) {
-      expect((await runtime.ledger.tags(ref(account, name))).get('v1')?.digest).toBe(
+      expect(tagState((await runtime.ledger.tags(ref(account, name))).get('v1')).digest).toBe(
         digest(name.length),
       );
     }
@@ -287,7 +288,9 @@ describe('runScan', () => {
     expect(faults.filter((f) => f === 'DescribeImages:throttle')).toHaveLength(2);
     expect(faults.filter((f) => f === 'DescribeImages:ok')).toHaveLength(2);
     for (const name of ['one', 'two']) {
-      expect((await runtime.ledger.tags(ref(account, name))).get('v1')?.digest).toBe(digest(7));
+      expect(tagState((await runtime.ledger.tags(ref(account, name))).get('v1')).digest).toBe(
+        digest(7),
+      );
     }
   });
 });

@@ -29,14 +29,14 @@ function registry(tags: Record<string, number>): Registry {
   };
 }
 
-/** `ledger`, with `recordPush` failing for the tags in `failing` once `armed()` says so. */
+/** `ledger`, with tag writes failing for the tags in `failing` once `armed()` says so. */
 function failingFor(ledger: Ledger, failing: string[], armed: () => boolean): Ledger {
   return {
     ...ledger,
-    recordPush: (ref, tag, dig, change) =>
+    updateTag: (ref, tag, decide) =>
       armed() && failing.includes(tag)
         ? Promise.reject(new Error(`DynamoDB unavailable for ${tag}`))
-        : ledger.recordPush(ref, tag, dig, change),
+        : ledger.updateTag(ref, tag, decide),
     tags: (ref) => ledger.tags(ref),
   };
 }

@@ -52,7 +52,7 @@ export async function applyHeld(
       // A push that would change nothing is passed over without building it (see isInertPush,
       // which reads the event id only where the record names the event that moved the tag).
       const eventId = inertPushIgnoresEventId(prev) ? null : held.eventId(i);
-      if (isInertPush(prev, held.digest(i), eventId)) {
+      if (isInertPush(prev, held.digest(i), held.timeMs(i), eventId)) {
         passedOver++;
         continue;
       }

@@ -286,6 +286,12 @@ export class HeldEvents implements TaggedPushSink {
     return this.#pair[2 * i] as number;
   }
 
+  /** Event time of event `i`, epoch ms. */
+  timeMs(i: number): number {
+    return this.#time[i] as number;
+  }
+
+  /** Digest of the push `i`. */
   digest(i: number): string {
     return this.#digests[this.#pair[2 * i + 1] as number] as string;
   }

@@ -15,14 +15,17 @@ import type { RepositoryRef } from '../model/refs.ts';
 import type { Policy } from '../policy/types.ts';
 import {
   blockedFinding,
+  type Change,
   type ConfigTarget,
   decideConfig,
-  lastMoveFinding,
+  decideTag,
+  forgetConfigBefore,
   type Provenance,
-  pushFinding,
+  recheckedMoves,
 } from './decide.ts';
 import type { Ledger } from './ledger.ts';
 import type { TagRecord } from './records.ts';
+import { forgetTagBefore, type TagObservation, tagState } from './tag-history.ts';
 
 /** Ledger writes of one repository made at once by a reconciliation (a first scan seeds every tag). */
 const LEDGER_WRITE_CONCURRENCY = 16;
@@ -33,7 +36,11 @@ export interface TagListing {
   readonly tags: ReadonlyMap<string, string>;
   /** What the ledger held of the repository's tags ({@link Auditor.knownTags}), read meanwhile. */
   readonly known: ReadonlyMap<string, TagRecord>;
-  /** When, how and by whom it was seen (a scan: no event id, no actor). */
+  /**
+   * When, how and by whom it was seen (a scan: no event id, no actor). The time is when the
+   * listing of the repository began: what it shows cannot be older, and a push it did not show
+   * cannot be older either (docs/ledger.md#the-scans-reconciliation).
+   */
   readonly at: Provenance & { readonly time: string };
   /**
    * Moves that earlier scans recorded at or after this instant (epoch ms) are reported again, so
@@ -90,6 +97,47 @@ export function createAuditor(policy: Policy, ledger: Ledger): Auditor {
     );
   };
 
+  const observeTag = async (
+    ref: RepositoryRef,
+    tag: string,
+    observation: TagObservation,
+    at: Provenance,
+  ): Promise<Found[]> => [
+    ...(await ledger.updateTag(ref, tag, (prev) =>
+      decideTag(policy, ref, tag, prev, observation, at),
+    )),
+  ];
+
+  /** A delete by digest: every tag that may have pointed at it then (the decision checks). */
+  const deleteByDigest = async (
+    ref: RepositoryRef,
+    digest: string,
+    change: Change,
+    at: Provenance,
+  ) => {
+    const found: Found[] = [];
+    for (const [tag, record] of await ledger.tags(ref)) {
+      if (!record.entries.some((entry) => entry.digest === digest)) continue;
+      const observation = { kind: 'delete', digest, ...change, onlyIfAt: true } as const;
+      found.push(...(await observeTag(ref, tag, observation, at)));
+    }
+    return found;
+  };
+
+  /** A repository deleted: what the ledger holds of it from before the delete is forgotten. */
+  const forgetRepository = async (ref: RepositoryRef, change: Change): Promise<Found[]> => {
+    for (const tag of (await ledger.tags(ref)).keys()) {
+      await ledger.updateTag(ref, tag, (prev) => ({
+        next: forgetTagBefore(prev, change.time),
+        found: [],
+      }));
+    }
+    await ledger.updateConfig({ kind: 'repository', ref }, (prev) =>
+      forgetConfigBefore(prev, change),
+    );
+    return [];
+  };
+
   const apply = async (event: DomainEvent): Promise<Found[]> => {
     const at = {
       time: event.time,
@@ -97,59 +145,63 @@ export function createAuditor(policy: Policy, ledger: Ledger): Auditor {
       actor: event.actor,
       detectedBy: 'event' as const,
     };
+    const change = { time: event.time, eventId: event.eventId };
     const { account, region } = event;
     if (event.type === 'template-config' || event.type === 'template-deleted') {
       const target: ConfigTarget = {
         kind: 'template',
         ref: { account, region, templatePrefix: event.templatePrefix },
       };
-      if (event.type === 'template-deleted') return ledger.forget(target).then(() => []);
+      if (event.type === 'template-deleted') {
+        await ledger.updateConfig(target, (prev) => forgetConfigBefore(prev, change));
+        return [];
+      }
       return observeConfig(target, event.config, at);
     }
     const ref = { account, region, repository: event.repository };
     switch (event.type) {
-      case 'push': {
+      case 'push':
         if (event.tag === null) return [];
-        const prev = await ledger.recordPush(ref, event.tag, event.digest, at);
-        return list(pushFinding(policy, ref, prev, event.tag, event.digest, at));
-      }
+        return observeTag(ref, event.tag, { kind: 'push', digest: event.digest, ...change }, at);
       case 'delete':
-        await ledger.recordDelete(ref, event.tag, event.digest, at);
-        return [];
+        if (event.tag !== null) {
+          const observation = { kind: 'delete', digest: event.digest, ...change } as const;
+          return observeTag(ref, event.tag, observation, at);
+        }
+        return event.digest === null ? [] : deleteByDigest(ref, event.digest, change, at);
       case 'overwrite-blocked':
         return list(blockedFinding(policy, ref, event.tag, event.digest, at));
       case 'repository-config':
         return observeConfig({ kind: 'repository', ref }, event.config, at);
       case 'repository-deleted':
-        await ledger.forget({ kind: 'repository', ref });
-        return [];
+        return forgetRepository(ref, change);
     }
   };
 
   const reconcileTags = async (ref: RepositoryRef, listing: TagListing): Promise<void> => {
     const { tags: current, known, at, recheckFrom, report } = listing;
+    const change = { time: at.time, eventId: null };
     const writes: (() => Promise<void>)[] = [];
+    const observe = (tag: string, observation: TagObservation) =>
+      writes.push(async () => {
+        for (const found of await observeTag(ref, tag, observation, at)) report(found);
+      });
     for (const [tag, digest] of current) {
       const record = known.get(tag);
-      if (record && !record.deleted && record.digest === digest) {
-        // A move that an earlier scan recorded: its alert may have been lost if that run
-        // failed after the write. The alert log says whether it was sent.
-        if (record.eventId === null && Date.parse(record.time) >= recheckFrom) {
-          const found = lastMoveFinding(policy, ref, tag, record, at);
-          if (found) report(found);
-        }
+      const state = tagState(record);
+      if (record && state.live && state.digest === digest) {
+        // Moves that an earlier scan recorded: their alerts may have been lost if that run
+        // failed after the write. The alert log says whether they were sent.
+        for (const found of recheckedMoves(policy, ref, tag, record, at, recheckFrom))
+          report(found);
         continue;
       }
-      writes.push(async () => {
-        const prev = await ledger.recordPush(ref, tag, digest, at);
-        const found = pushFinding(policy, ref, prev, tag, digest, at);
-        if (found) report(found);
-      });
+      observe(tag, { kind: 'push', digest, ...change });
     }
     for (const [tag, record] of known) {
-      if (!record.deleted && !current.has(tag)) {
-        writes.push(() => ledger.recordDelete(ref, tag, record.digest, at));
-      }
+      // Gone from ECR: deleted at some time before the listing, content not named.
+      if (tagState(record).live && !current.has(tag))
+        observe(tag, { kind: 'delete', digest: null, ...change });
     }
     await forEachLimited(writes, LEDGER_WRITE_CONCURRENCY, (write) => write());
   };

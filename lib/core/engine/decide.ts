@@ -15,11 +15,19 @@ import {
   makeFinding,
 } from '../model/findings.ts';
 import type { RepositoryRef, TemplateRef } from '../model/refs.ts';
+import { canonicalTimeMs } from '../model/time.ts';
 import { resolveRepository, resolveTemplate } from '../policy/resolve.ts';
 import type { Policy } from '../policy/types.ts';
 import { compareConfigs, configKey } from '../semantics/compare.ts';
 import { isTagImmutable } from '../semantics/match.ts';
-import { type ConfigRecord, type DriftRecord, RECENT_DIGESTS, type TagRecord } from './records.ts';
+import type { ConfigRecord, DriftRecord, TagMove, TagRecord } from './records.ts';
+import {
+  type NewMove,
+  observeTag,
+  recordedMoves,
+  recordMoves,
+  type TagObservation,
+} from './tag-history.ts';
 
 /** Who did it and when, as far as the source tells. */
 export interface Provenance {
@@ -61,119 +69,94 @@ function shortDigest(digest: string): string {
   return digest.slice(0, colon + 13);
 }
 
-function withRecent(recent: readonly string[], digest: string): string[] {
-  return [digest, ...recent.filter((d) => d !== digest)].slice(0, RECENT_DIGESTS);
-}
-
 /** Event time and id of an observation that changes the ledger. */
 export interface Change {
   readonly time: string;
   readonly eventId: string | null;
 }
 
-/**
- * True when a late push may be an old duplicate whose digest the record no longer remembers:
- * the recent digests are full (older ones were dropped) and the push is older than the version
- * before the stored one. Such a push is ignored rather than reported as a move it may not be.
- * While nothing was dropped, an unknown digest is certainly a version not seen yet.
- */
-export function predatesPrevious(prev: TagRecord, time: string): boolean {
-  return prev.recent.length >= RECENT_DIGESTS && prev.prevTime !== null && time <= prev.prevTime;
+/** A tag decision: the record to store (null: leave it) and the findings, each with its delivery. */
+export interface TagDecision {
+  readonly next: TagRecord | null;
+  readonly found: readonly Found[];
 }
 
 /**
- * The ledger transition of a push (docs/ledger.md): the record to store, or null to leave the stored
- * one. A push older than the stored record never moves the tag back; at most it adds its
- * digest to the tag's recent digests (a late push of content not seen yet).
+ * Judges one observation of a tag (docs/ledger.md#tag-history): the record it leads to and the
+ * overwrites it reveals — each version superseded by a later one is reported once, whatever the
+ * order the pushes and deletes arrive in (`fresh` from an event, `recurring` from a scan). A
+ * redelivery of an event that recorded moves yields their findings again (same ids,
+ * `redelivered`), so that an alert that failed can still be delivered.
+ *
+ * @example
+ * ```ts
+ * const { next, found } = decideTag(policy, ref, 'v1', prev, { kind: 'push', digest, ...change }, at);
+ * ```
  */
-export function pushTransition(
-  prev: TagRecord | undefined,
-  digest: string,
-  change: Change,
-): TagRecord | null {
-  if (prev && change.time < prev.time) {
-    if (
-      prev.digest === digest ||
-      prev.recent.includes(digest) ||
-      predatesPrevious(prev, change.time)
-    ) {
-      return null;
-    }
-    return { ...prev, recent: withRecent(prev.recent, digest) };
-  }
-  if (prev && !prev.deleted && prev.digest === digest) return null;
-  const moved = prev !== undefined && prev.digest !== digest;
-  return {
-    digest,
-    deleted: false,
-    time: change.time,
-    recent: prev ? withRecent(prev.recent, prev.digest) : [],
-    eventId: change.eventId,
-    movedFrom: moved ? prev.digest : null,
-    viaDelete: moved && prev.deleted,
-    prevTime: prev ? prev.time : null,
-  };
-}
-
-/**
- * The finding of a push, judged from the record the ledger held before it, with its delivery
- * decision. None for a first push or the same digest (duplicate deliveries, ECR and CloudTrail
- * reporting the same push); an overwrite otherwise (`fresh` from an event, `recurring` from a
- * scan). A redelivery of the very event that moved the tag yields the same finding again (same
- * id, `redelivered`), so that an alert that failed can still be delivered; consumers
- * de-duplicate by id. A push older than the record reveals the move from its digest to the
- * stored one, reported as in-order processing would have reported it (`late`: its copies race).
- */
-export function pushFinding(
+export function decideTag(
   policy: Policy,
   ref: RepositoryRef,
-  prev: TagRecord | undefined,
   tag: string,
-  digest: string,
-  at: Provenance & Change,
-): Found | null {
-  if (!prev) return null;
-  if (at.time < prev.time) {
-    if (
-      prev.deleted ||
-      prev.digest === digest ||
-      prev.recent.includes(digest) ||
-      predatesPrevious(prev, at.time)
-    ) {
-      return null;
-    }
-    const late = { time: prev.time, eventId: prev.eventId, actor: null, detectedBy: at.detectedBy };
-    return found(overwriteFinding(policy, ref, tag, digest, prev.digest, false, late), 'late');
+  prev: TagRecord | undefined,
+  observation: TagObservation,
+  at: Provenance,
+): TagDecision {
+  const observed = observeTag(prev, observation);
+  const base = observed ?? prev;
+  if (!base) return { next: null, found: [] };
+  const { record, moves } = recordMoves(base, at.eventId);
+  if (observed === null && moves.length === 0) {
+    if (at.eventId === null) return { next: null, found: [] };
+    const again = recordedMoves(base).filter(({ move }) => move.by === at.eventId);
+    return { next: null, found: movesFound(policy, ref, tag, again, at, 'redelivered') };
   }
-  if (prev.digest === digest && !prev.deleted) {
-    const isSameEvent = at.eventId !== null && prev.eventId === at.eventId;
-    return isSameEvent ? lastMoveFinding(policy, ref, tag, prev, at) : null;
-  }
-  if (prev.digest === digest) return null;
-  return found(
-    overwriteFinding(policy, ref, tag, prev.digest, digest, prev.deleted, at),
-    written(at),
-  );
+  return { next: record, found: movesFound(policy, ref, tag, moves, at, written(at)) };
 }
 
 /**
- * The overwrite finding of the move a tag record holds (its last change, if that moved the tag),
- * `redelivered` (possibly alerted already): for a redelivered event, and for a scan that finds
- * the move an earlier, interrupted scan made.
+ * The moves a scan recorded at or after `fromMs` (epoch ms), reported again (`redelivered`): an
+ * earlier run may have failed after its write and lost the alert; the alert log drops copies.
+ *
+ * @example
+ * ```ts
+ * for (const f of recheckedMoves(policy, ref, tag, record, at, Date.now() - WEEK)) report(f);
+ * ```
  */
-export function lastMoveFinding(
+export function recheckedMoves(
   policy: Policy,
   ref: RepositoryRef,
   tag: string,
   record: TagRecord,
   at: Provenance,
-): Found | null {
-  if (record.deleted || record.movedFrom === null) return null;
-  const move = { ...at, time: record.time };
-  return found(
-    overwriteFinding(policy, ref, tag, record.movedFrom, record.digest, record.viaDelete, move),
-    'redelivered',
+  fromMs: number,
+): Found[] {
+  const again = recordedMoves(record).filter(
+    ({ move }) => move.by === null && canonicalTimeMs(move.time) >= fromMs,
   );
+  return movesFound(policy, ref, tag, again, at, 'redelivered');
+}
+
+function movesFound(
+  policy: Policy,
+  ref: RepositoryRef,
+  tag: string,
+  moves: readonly NewMove[],
+  at: Provenance,
+  delivery: Delivery,
+): Found[] {
+  const out: Found[] = [];
+  for (const { from, move } of moves) {
+    const provenance: Provenance = {
+      time: move.time,
+      eventId: move.eventId,
+      // The actor of this observation did the move only when it is the move's own event.
+      actor: move.eventId !== null && move.eventId === at.eventId ? at.actor : null,
+      detectedBy: at.detectedBy,
+    };
+    const f = found(overwriteFinding(policy, ref, tag, from, move, provenance), delivery);
+    if (f) out.push(f);
+  }
+  return out;
 }
 
 function overwriteFinding(
@@ -181,8 +164,7 @@ function overwriteFinding(
   ref: RepositoryRef,
   tag: string,
   previousDigest: string,
-  digest: string,
-  viaDelete: boolean,
+  { to: digest, viaDelete, since }: TagMove,
   at: Provenance,
 ): Finding | null {
   const expectation = resolveRepository(policy, ref.repository);
@@ -203,6 +185,7 @@ function overwriteFinding(
       previousDigest,
       digest,
       at.time,
+      since,
     ]),
     kind,
     severity: violation ? 'HIGH' : 'INFO',
@@ -218,36 +201,6 @@ function overwriteFinding(
     detectedBy: at.detectedBy,
     message: `Tag ${tag} in ${ref.repository} moved from ${shortDigest(previousDigest)} to ${shortDigest(digest)}${how}; ${verdict}.`,
   });
-}
-
-/**
- * A delete of a tag (docs/ledger.md): the record becomes a tombstone that keeps the digest, so that a
- * later push of other content under the same tag is seen as an overwrite. A delete older than
- * the stored record is ignored.
- */
-export function deleteTransition(
-  prev: TagRecord | undefined,
-  digest: string | null,
-  change: Change,
-): TagRecord | null {
-  if (prev && change.time < prev.time) return null;
-  const deletedDigest = digest ?? prev?.digest;
-  if (deletedDigest === undefined) return null;
-  if (prev?.deleted && prev.digest === deletedDigest) return null;
-  const recent =
-    prev && prev.digest !== deletedDigest
-      ? withRecent(prev.recent, prev.digest)
-      : (prev?.recent ?? []);
-  return {
-    digest: deletedDigest,
-    deleted: true,
-    time: change.time,
-    recent,
-    eventId: change.eventId,
-    movedFrom: null,
-    viaDelete: false,
-    prevTime: prev ? prev.time : null,
-  };
 }
 
 /**
@@ -323,6 +276,31 @@ export function decideConfig(
     finding: judged.finding,
   };
   return { next, found: found(judged.finding, written(at)) };
+}
+
+/**
+ * A repository or template delete at `change.time` (docs/ledger.md#repository-and-template-deletes):
+ * a configuration reported before it is forgotten, and the record keeps the delete's time, so that
+ * late reports about the deleted one are ignored as older; one reported at or after it belongs to
+ * the one created again, and stays.
+ *
+ * @example
+ * ```ts
+ * await ledger.updateConfig(target, (prev) => forgetConfigBefore(prev, change));
+ * ```
+ */
+export function forgetConfigBefore(prev: ConfigRecord, change: Change): Decision<ConfigRecord> {
+  if (prev.configTime !== null && prev.configTime >= change.time) return NOTHING;
+  return {
+    next: {
+      config: null,
+      configTime: change.time,
+      drift: null,
+      eventId: change.eventId,
+      finding: null,
+    },
+    found: null,
+  };
 }
 
 function judgeConfig(

@@ -4,39 +4,43 @@
  *
  * @module
  */
+import { canonicalTimeMs } from '../model/time.ts';
 import type { TagRecord } from './records.ts';
+import { COPY_SKEW_MS } from './tag-history.ts';
 
 /**
- * True when a push of `digest` (event id `eventId`, at any time) to a tag whose record is `prev`
- * would neither change the record nor yield a finding: the tag points at that digest already and
- * is not deleted, and the push is not a redelivery of the event that moved the tag there. Such a
- * push — a duplicate delivery, the same push seen through ECR and CloudTrail, an identical
- * re-push: most pushes of a long replay — can be passed over without applying it.
+ * True when a push of `digest` at `timeMs` (epoch ms) with event id `eventId` to a tag whose
+ * record is `prev` would neither change the record nor yield a finding: it is a copy of the last
+ * entry — a push of that digest stamped at most {@link COPY_SKEW_MS} later — and not the
+ * redelivery of an event that recorded a move. Such a push — a duplicate delivery, the same push
+ * seen through ECR and CloudTrail: most pushes of a long replay — can be passed over without
+ * applying it.
  *
- * It restates what `pushTransition` and `pushFinding` (decide.ts) do in that case; a property
- * test (test/engine/replay-fast-paths.test.ts) checks that they agree.
+ * It restates what `decideTag` (decide.ts) does in that case; a property test
+ * (test/engine/replay-fast-paths.test.ts) checks that they agree.
  *
  * @example
  * ```ts
- * if (isInertPush(ledger.peekTag(ref, tag), digest, eventId)) continue; // nothing to apply
+ * if (isInertPush(ledger.peekTag(ref, tag), digest, timeMs, eventId)) continue; // nothing to apply
  * ```
  */
 export function isInertPush(
   prev: TagRecord | undefined,
   digest: string,
+  timeMs: number,
   eventId: string | null,
 ): boolean {
-  return (
-    prev !== undefined &&
-    !prev.deleted &&
-    prev.digest === digest &&
-    (eventId === null || prev.eventId !== eventId || prev.movedFrom === null)
-  );
+  const last = prev?.entries[prev.entries.length - 1];
+  if (!last || last.kind !== 'push' || last.digest !== digest) return false;
+  // A copy of the last push (ECR's and CloudTrail's reports of one push), never an earlier stamp.
+  const after = timeMs - canonicalTimeMs(last.time);
+  if (after < 0 || after > COPY_SKEW_MS) return false;
+  return eventId === null || !prev?.entries.some((e) => e.superseded?.by === eventId);
 }
 
 /**
  * True when {@link isInertPush} gives the same answer whatever the push's event id, given the
- * tag's record: the id matters only where the record names the event that moved the tag.
+ * tag's record: the id matters only where an event recorded a move of the tag.
  *
  * @example
  * ```ts
@@ -44,5 +48,5 @@ export function isInertPush(
  * ```
  */
 export function inertPushIgnoresEventId(prev: TagRecord | undefined): boolean {
-  return prev === undefined || prev.movedFrom === null || prev.eventId === null;
+  return prev === undefined || prev.entries.every((e) => e.superseded?.by == null);
 }

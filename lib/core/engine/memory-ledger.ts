@@ -5,7 +5,6 @@
  */
 
 import type { RepositoryRef, TemplateRef } from '../model/refs.ts';
-import { deleteTransition, pushTransition } from './decide.ts';
 import type { Ledger } from './ledger.ts';
 import { type ConfigRecord, EMPTY_CONFIG_RECORD, type TagRecord } from './records.ts';
 
@@ -66,7 +65,7 @@ export function createMemoryLedger(state: LedgerState = emptyState()): MemoryLed
   };
   // And by the ref object itself, for callers that pass the same object for a repository each
   // time (replay does). Replaced when a repository is forgotten.
-  let byRef = new WeakMap<RepositoryRef, RepositoryState>();
+  const byRef = new WeakMap<RepositoryRef, RepositoryState>();
   const known = (ref: RepositoryRef): RepositoryState | undefined => {
     const cached = byRef.get(ref);
     if (cached) return cached;
@@ -111,23 +110,11 @@ export function createMemoryLedger(state: LedgerState = emptyState()): MemoryLed
       }
       return entry.tags.get(tag);
     },
-    async recordPush(ref, tag, digest, change) {
+    async updateTag(ref, tag, decide) {
       const { tags } = repository(ref);
-      const prev = tags.get(tag);
-      const next = pushTransition(prev, digest, change);
+      const { next, found } = decide(tags.get(tag));
       if (next) tags.set(tag, next);
-      return prev;
-    },
-    async recordDelete(ref, tag, digest, change) {
-      const { tags } = repository(ref);
-      const targets =
-        tag !== null
-          ? [tag]
-          : [...tags].filter(([, r]) => !r.deleted && r.digest === digest).map(([t]) => t);
-      for (const t of targets) {
-        const next = deleteTransition(tags.get(t), digest, change);
-        if (next) tags.set(t, next);
-      }
+      return found;
     },
     async tags(ref) {
       return new Map(known(ref)?.tags);
@@ -137,14 +124,6 @@ export function createMemoryLedger(state: LedgerState = emptyState()): MemoryLed
       const { next, found } = decide(entry.record);
       if (next) entry.record = next;
       return found;
-    },
-    async forget(target) {
-      const { account, region } = target.ref;
-      if (target.kind === 'repository') {
-        state.repositories.delete(stateKey(account, region, target.ref.repository));
-        index.get(account)?.get(region)?.delete(target.ref.repository);
-        byRef = new WeakMap();
-      } else state.templates.delete(stateKey(account, region, target.ref.templatePrefix));
     },
   };
 }

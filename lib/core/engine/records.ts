@@ -8,30 +8,58 @@
 import type { MutabilityConfig } from '../model/config.ts';
 import type { Finding } from '../model/findings.ts';
 
-/** How many earlier digests of a tag are remembered to recognise late duplicates. */
-export const RECENT_DIGESTS = 8;
+/** How many entries a tag's history keeps; older ones are dropped and the floor rises. */
+export const TAG_HISTORY_LIMIT = 12;
 
-/** The ledger entry of one tag. */
-export interface TagRecord {
-  /** The digest the tag points at; for a tombstone, the digest it pointed at. */
-  readonly digest: string;
-  /** True when the tag was deleted (a tombstone). */
-  readonly deleted: boolean;
-  /** Event time of the last change. */
-  readonly time: string;
-  /** Earlier digests of this tag, newest first, at most {@link RECENT_DIGESTS}. */
-  readonly recent: readonly string[];
-  /** Id of the event that made the last change, so a redelivery of it can be recognised. */
-  readonly eventId: string | null;
-  /** When the last change moved the tag to other content: the digest it moved from. */
-  readonly movedFrom: string | null;
-  /** True when that move was a push after a delete. */
-  readonly viaDelete: boolean;
+/**
+ * The move that superseded a version of a tag, as the ledger recorded (and alerted) it: stored on
+ * the version's first entry, so that each version is reported superseded once, and the finding can
+ * be made again, identical, for a redelivery or a scan's re-check.
+ */
+export interface TagMove {
+  /** The digest the tag moved to. */
+  readonly to: string;
   /**
-   * When the version before this one began (null: none known). A late push older than it cannot
-   * be the version just before the current one: it is an old duplicate, never a reveal.
+   * When the version superseded began, as known when the move was recorded: part of the finding
+   * id, so that two versions with the same content never share an alert.
    */
-  readonly prevTime: string | null;
+  readonly since: string;
+  /** When: the time of the first entry of the version moved to. */
+  readonly time: string;
+  /** The event of that entry (null: a scan). */
+  readonly eventId: string | null;
+  /** A delete came between the two versions. */
+  readonly viaDelete: boolean;
+  /** The observation whose write recorded the move: an event id, or null for a scan. */
+  readonly by: string | null;
+}
+
+/** One thing the ledger knows happened to a tag. */
+export interface TagEntry {
+  /** `push`: the tag pointed at `digest` from `time` on (a push, or a scan that saw it). `delete`: the tag was deleted at `time`. */
+  readonly kind: 'push' | 'delete';
+  /** The digest pushed; for a delete, the digest deleted when the source names it, else null. */
+  readonly digest: string | null;
+  /** Event time (canonical UTC); for a scan, when it began listing the repository. */
+  readonly time: string;
+  /** The event that reported it first (null: a scan), to recognise its redelivery. */
+  readonly eventId: string | null;
+  /** Set on the first entry of a version once a later version superseded it. */
+  readonly superseded: TagMove | null;
+}
+
+/**
+ * The ledger entry of one tag: what happened to it, in time order, whatever order the events
+ * arrived in (docs/ledger.md).
+ */
+export interface TagRecord {
+  /** Oldest first, at most {@link TAG_HISTORY_LIMIT}. */
+  readonly entries: readonly TagEntry[];
+  /**
+   * Nothing older than this is known: entries dropped from a full history, or a repository
+   * delete. Observations older than the floor are ignored. Null: nothing was dropped.
+   */
+  readonly floor: string | null;
 }
 
 /** A drift episode: from the first non-equal configuration until it is equal again. */

@@ -131,6 +131,9 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
       if (typeof config === 'string') throw new Error(config);
       judge = (tags?: Iterable<string>) =>
         deps.auditor.observeConfig({ kind: 'repository', ref }, config, at, tags);
+      // What the listing shows is recorded as of when it began, not when the scan began: a
+      // push between the two is in the listing, and its event must not look newer than it.
+      const listedAt = now().toISOString();
       const [current, known] = await Promise.all([
         deps.registry.listTags(name),
         deps.auditor.knownTags(ref),
@@ -139,7 +142,7 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
       await deps.auditor.reconcileTags(ref, {
         tags: current,
         known,
-        at,
+        at: { ...at, time: listedAt },
         recheckFrom,
         report: (found) => findings.push(found),
       });
