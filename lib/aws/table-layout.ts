@@ -15,6 +15,7 @@
  * | repository configuration | `REPO#<account>#<region>#<repository>` | `CONFIG` | actual config; pending findings as on tags |
  * | creation template | `TEMPLATE#<account>#<region>#<prefix>` | `CONFIG` | actual config |
  * | alert log | `ALERT#<findingId>` | `ALERT` | `sentAt`, `expiresAt`; `owner`/`lease` while claimed |
+ * | scan cursor | `SCAN#<account>#<region>` | `CURSOR` | `after`: where the next scheduled scan continues (lib/aws/scan-cursor.ts) |
  *
  * A repository's items are one `Query` on its partition (`pk = REPO#…`); tag items are told apart
  * by the `TAG#` sort-key prefix. Forgetting a repository (`DeleteRepository`) is that `Query` and
@@ -78,4 +79,17 @@ export function templateConfigKey(account: string, region: string, prefix: strin
 /** The key of an alert de-duplication item (written with `expiresAt`). */
 export function alertKey(findingId: string): LedgerKey {
   return { pk: `ALERT#${findingId}`, sk: 'ALERT' };
+}
+
+/**
+ * The key of the scheduled scan's cursor of one registry: where the next run continues after a
+ * run the time budget cut short (lib/aws/scan-cursor.ts).
+ *
+ * @example
+ * ```ts
+ * scanCursorKey('123456789012', 'eu-west-1'); // { pk: 'SCAN#123456789012#eu-west-1', sk: 'CURSOR' }
+ * ```
+ */
+export function scanCursorKey(account: string, region: string): LedgerKey {
+  return { pk: `SCAN#${account}#${region}`, sk: 'CURSOR' };
 }

@@ -31,6 +31,8 @@ export type MetricName =
   | 'AlertDeliveryFailures'
   | 'AlertLogFailures'
   | 'ScanRepositories'
+  | 'ScanRepositoriesRemaining'
+  | 'ScanIncomplete'
   | 'ScanRepositoryFailures'
   | 'ScanTags';
 

@@ -24,6 +24,20 @@ function escapedBytes(line: string): number {
   return UTF8.encode(JSON.stringify(JSON.stringify(`${line}\n`))).length - 6;
 }
 
+/** How many repositories the run reached: "N repositories", or "N of M" when it ran out of time. */
+function coverage(report: ScanReport): string {
+  return report.resumeAfter === null
+    ? `${report.repositories} repositories`
+    : `${report.covered} of ${report.repositories} repositories`;
+}
+
+/** Where the next run continues, when this one ran out of time. */
+function rest(report: ScanReport): string {
+  return report.resumeAfter === null
+    ? ''
+    : `; the rest next run (continuing after ${chatLiteral(report.resumeAfter)})`;
+}
+
 /** Renders the summary of a scan as one or more SNS messages, each under the SNS limit. */
 export function renderScanSummary(
   report: ScanReport,
@@ -33,7 +47,7 @@ export function renderScanSummary(
   const high = findings.filter((f) => f.severity === 'HIGH').length;
   const title = `ECR tag audit of ${report.account}/${report.region}: ${findings.length} finding(s), ${high} high, ${report.failures.length} failure(s)`;
   const head = [
-    `Scanned ${report.repositories} repositories (${report.ignored} ignored), ${report.templates} creation templates and ${report.tags} tags, ${report.startedAt} to ${report.finishedAt}.`,
+    `Scanned ${coverage(report)} (${report.ignored} ignored), ${report.templates} creation templates and ${report.tags} tags, ${report.startedAt} to ${report.finishedAt}${rest(report)}.`,
     ...FINDING_KINDS.map((kind) => [kind, findings.filter((f) => f.kind === kind).length] as const)
       .filter(([, n]) => n > 0)
       .map(([kind, n]) => `• ${kind}: ${n}`),
@@ -80,6 +94,8 @@ export function renderScanSummary(
         additionalContext: {
           findings: String(findings.length),
           failures: String(report.failures.length),
+          repositories: String(report.repositories),
+          covered: String(report.covered),
           startedAt: report.startedAt,
         },
       },

@@ -7,6 +7,7 @@
 import type { LedgerAndAlertClients } from '../aws/clients.ts';
 import { createDynamoLedger } from '../aws/dynamodb-ledger.ts';
 import { createPendingScope, type PendingScope } from '../aws/pending.ts';
+import { createScanCursor, type ScanCursor } from '../aws/scan-cursor.ts';
 import { createAuditor } from '../core/engine/auditor.ts';
 import type { Ledger } from '../core/engine/ledger.ts';
 import type { Policy } from '../core/policy/types.ts';
@@ -25,6 +26,8 @@ export interface Composition extends AuditDeps {
   readonly policy: Policy;
   readonly ledger: Ledger;
   readonly pending: PendingScope;
+  /** Where the scheduled scan continues (read and written by the scan function only). */
+  readonly scanCursor: ScanCursor;
 }
 
 /** Wires policy, DynamoDB ledger, auditor and alert delivery. */
@@ -44,6 +47,7 @@ export function compose(
     policy,
     ledger,
     pending,
+    scanCursor: createScanCursor({ dynamo: clients.dynamo, tableName: settings.tableName }),
     auditor: createAuditor(policy, ledger),
     alerts: {
       sns: clients.sns,

@@ -96,8 +96,16 @@ function accountOf(invokedFunctionArn: string): string {
 }
 
 /**
+ * What a scheduled scan run keeps of the time Lambda gives it for what follows its last
+ * repository — delivering the alerts, storing the cursor, publishing the summary — and for the
+ * repositories still in flight: no repository is started later than this before the timeout.
+ */
+export const SCAN_PUBLISH_MARGIN_MS = 90_000;
+
+/**
  * The handler of the `scheduled-scan` function: scans the registry of the function's own account
- * and region, alerts each finding once, and publishes one summary per run.
+ * and region within the invocation's time (less {@link SCAN_PUBLISH_MARGIN_MS}), continuing where
+ * the last run stopped, alerts each finding once, and publishes one summary per run.
  */
 export function createScanHandler(serviceName: string) {
   const telemetry = createTelemetry(serviceName);
@@ -107,11 +115,15 @@ export function createScanHandler(serviceName: string) {
     .use(injectLambdaContext(telemetry.logger, LOGGER_OPTIONS))
     .use(logMetrics(telemetry.powertoolsMetrics))
     .handler(async (_event: unknown, context: Context) => {
+      const deadline = new Date(
+        Date.now() + context.getRemainingTimeInMillis() - SCAN_PUBLISH_MARGIN_MS,
+      );
       const composition = await deps();
       return scheduledScan(composition, {
         registry: createEcrRegistry(ecr),
         account: accountOf(context.invokedFunctionArn),
         region: await ecr.config.region(),
+        deadline,
       });
     });
 }
@@ -121,23 +133,32 @@ export interface ScheduledScanResult {
   readonly findings: number;
   readonly failures: number;
   readonly published: number;
+  /** Repositories listed, and those the run reached before its deadline. */
+  readonly repositories: number;
+  readonly covered: number;
+  /** Where the next run continues; null when this one reached every repository. */
+  readonly resumeAfter: string | null;
 }
 
 /**
- * One run of the `scheduled-scan` function: the scan, an alert per finding not alerted yet (and
- * per pending alert the scan read from the ledger), then the summary. A failure to alert fails
- * the run (Lambda retries it; what was not delivered is stored as pending).
+ * One run of the `scheduled-scan` function: the scan from where the last run stopped (the cursor
+ * in the table) until the deadline, an alert per finding not alerted yet (and per pending alert
+ * the scan read from the ledger), the cursor of the next run, then the summary. A failure to alert
+ * fails the run (Lambda retries it; what was not delivered is stored as pending).
  */
 export async function scheduledScan(
   composition: Composition,
-  target: Pick<ScanDeps, 'registry' | 'account' | 'region' | 'concurrency'> &
-    Partial<Pick<ScanDeps, 'now'>>,
+  target: Pick<ScanDeps, 'registry' | 'region' | 'concurrency'> & {
+    readonly account: string;
+  } & Partial<Pick<ScanDeps, 'now' | 'deadline'>>,
 ): Promise<ScheduledScanResult> {
   const { log, metrics } = composition;
+  const resumeAfter = await composition.scanCursor.read(target.account, target.region);
   const { value: report, reads } = await composition.pending.run(() =>
     runScan({
       now: () => new Date(),
       ...target,
+      resumeAfter,
       policy: composition.policy,
       auditor: composition.auditor,
       log,
@@ -145,11 +166,21 @@ export async function scheduledScan(
     }),
   );
   const alerts = await deliver(report.findings, reads, composition);
+  // Moved on only once the alerts are out: a run that fails to deliver them is retried over the
+  // same repositories, whose items hold what it left pending.
+  await composition.scanCursor.write(
+    target.account,
+    target.region,
+    report.resumeAfter,
+    report.startedAt,
+  );
   for (const [index, message] of renderScanSummary(report).entries()) {
     await publishMessage(message, composition.alerts, `scan summary part ${index + 1}`);
   }
   log.info('Scan finished', {
     repositories: report.repositories,
+    covered: report.covered,
+    resumeAfter: report.resumeAfter,
     tags: report.tags,
     findings: report.findings.length,
     failures: report.failures.length,
@@ -159,5 +190,8 @@ export async function scheduledScan(
     findings: report.findings.length,
     failures: report.failures.length,
     published: alerts.published,
+    repositories: report.repositories,
+    covered: report.covered,
+    resumeAfter: report.resumeAfter,
   };
 }

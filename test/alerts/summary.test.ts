@@ -32,6 +32,8 @@ function report(findings: Finding[], failures: ScanReport['failures'] = []): Sca
     startedAt: '2025-07-24T06:00:00.000Z',
     finishedAt: '2025-07-24T06:04:00.000Z',
     repositories: 1200,
+    covered: 1200,
+    resumeAfter: null,
     ignored: 3,
     templates: 2,
     tags: 25_000,
@@ -178,6 +180,31 @@ describe('renderScanSummary', () => {
     expect(notificationOf(empty[0] as AlertMessage).content.description).toContain(
       'Scanned 1200 repositories',
     );
+  });
+
+  it('says how many repositories a run cut short reached, and where the next one continues', () => {
+    // Prepare: a run that reached 450 of the 1200 repositories before its deadline.
+    const partial: ScanReport = {
+      ...report(manyFindings(2)),
+      covered: 450,
+      resumeAfter: 'team-b/*app*',
+    };
+
+    // Act
+    const [part, ...more] = renderScanSummary(partial);
+
+    // Assess: the counts say so, the name stays literal, and a complete run says nothing of it.
+    expect(more).toEqual([]);
+    const n = notificationOf(part as AlertMessage);
+    expect(n.content.description.split('\n')[0]).toBe(
+      'Scanned 450 of 1200 repositories (3 ignored), 2 creation templates and 25000 tags, ' +
+        '2025-07-24T06:00:00.000Z to 2025-07-24T06:04:00.000Z; ' +
+        'the rest next run (continuing after `team-b/*app*`).',
+    );
+    expect(n.metadata.additionalContext).toMatchObject({ repositories: '1200', covered: '450' });
+    const complete = notificationOf(renderScanSummary(report([]))[0] as AlertMessage);
+    expect(complete.content.description).not.toContain('next run');
+    expect(complete.content.description).toMatch(/^Scanned 1200 repositories \(3 ignored\)/);
   });
 
   it('respects a smaller limit', () => {

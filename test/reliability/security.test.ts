@@ -136,13 +136,16 @@ describe('the chat message of any finding is inert', () => {
           maxLength: 6,
         }),
         fc.array(hostileFinding, { maxLength: 6 }),
-        (failures, findings) => {
+        fc.option(hostileText(4), { nil: null }),
+        (failures, findings, resumeAfter) => {
           const report: ScanReport = {
             account: SAMPLE.account,
             region: SAMPLE.region,
             startedAt: '2025-07-24T06:00:00.000Z',
             finishedAt: '2025-07-24T06:01:00.000Z',
             repositories: 3,
+            covered: resumeAfter === null ? 3 : 2,
+            resumeAfter,
             ignored: 0,
             templates: 0,
             tags: 3,

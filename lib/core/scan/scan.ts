@@ -3,7 +3,8 @@
  * policy, and every tag reconciled with the ledger — a tag whose digest differs from the
  * ledger's was overwritten without an event reaching us (`detectedBy: scan`); unseen tags seed
  * the ledger; tags gone from ECR are tombstoned. One repository failing never stops the rest,
- * and neither do the creation templates.
+ * and neither do the creation templates. With a deadline, the scan starts no repository after it
+ * and says where the next run continues (docs/ledger.md#the-scans-time-budget).
  *
  * @module
  */
@@ -17,6 +18,7 @@ import type { Policy } from '../policy/types.ts';
 import { normalizeRepositoryConfig } from '../semantics/validate.ts';
 import type { RuntimeLog, RuntimeMetrics } from '../telemetry.ts';
 import type { Registry } from './registry.ts';
+import { rotateAfter } from './rotation.ts';
 
 /** The `repository` of the failure reported when the creation templates cannot be read. */
 export const TEMPLATES_FAILURE = 'repository creation templates';
@@ -40,6 +42,18 @@ export interface ScanDeps {
   readonly concurrency?: number;
   /** The clock (the core reads none of its own). */
   readonly now: () => Date;
+  /**
+   * When to stop starting repositories, by {@link ScanDeps.now}; the repositories already started
+   * finish. The first repository of a run is started whatever the time, so that every run moves
+   * the rotation on. Undefined: no deadline.
+   */
+  readonly deadline?: Date;
+  /**
+   * Where the previous run stopped (its report's {@link ScanReport.resumeAfter}): the
+   * repositories are taken by name from the one after it, wrapping around. Undefined or null:
+   * from the first.
+   */
+  readonly resumeAfter?: string | null;
   readonly log: RuntimeLog;
   readonly metrics: RuntimeMetrics;
   /** Called after each repository, for a progress indicator. */
@@ -59,6 +73,16 @@ export interface ScanReport {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly repositories: number;
+  /**
+   * The repositories this run reached (scanned, ignored or failed): all of them, unless the
+   * deadline stopped it first.
+   */
+  readonly covered: number;
+  /**
+   * Where the next run continues — after this repository, the last one reached — when the run did
+   * not reach them all; null when it did.
+   */
+  readonly resumeAfter: string | null;
   readonly ignored: number;
   readonly templates: number;
   readonly tags: number;
@@ -67,7 +91,16 @@ export interface ScanReport {
   readonly failures: readonly ScanFailure[];
 }
 
-/** Scans the registry; see the module comment. */
+/**
+ * Scans the registry; see the module comment.
+ *
+ * @example
+ * ```ts
+ * const report = await runScan({ registry, policy, auditor, region: 'eu-west-1', now: () => new Date(),
+ *   deadline: new Date(Date.now() + 600_000), resumeAfter: previous.resumeAfter, ...SILENT });
+ * if (report.resumeAfter !== null) store(report.resumeAfter); // the rest next run
+ * ```
+ */
 export async function runScan(deps: ScanDeps): Promise<ScanReport> {
   const now = deps.now;
   const startedAt = now().toISOString();
@@ -110,9 +143,23 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
     deps.log.error('Scan of the creation templates failed', { error: (error as Error).message });
   }
 
-  const repositories = await deps.registry.listRepositories();
+  // By name from where the last run stopped, so that runs cut short share the registry fairly.
+  const repositories = rotateAfter(
+    await deps.registry.listRepositories(),
+    (repository) => repository.repositoryName ?? '',
+    deps.resumeAfter,
+  );
   let done = 0;
+  let reached = 0;
+  let stopped = false;
   await forEachLimited(repositories, deps.concurrency ?? 4, async (repository) => {
+    // Decided as the repository is taken, before any await: the repositories reached are then the
+    // first ones of the order, whatever the concurrency, and the last of them is the cursor.
+    if (stopped || (reached > 0 && pastDeadline(deps))) {
+      stopped = true;
+      return;
+    }
+    reached++;
     const name = repository.repositoryName ?? '';
     // Set once the tags are read and the configuration can be judged from them.
     let judge: ((tags?: Iterable<string>) => Promise<Found[]>) | undefined;
@@ -174,16 +221,26 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
   deps.metrics.count('ScanRepositories', repositories.length);
   deps.metrics.count('ScanTags', tagCount);
   deps.metrics.count('ScanRepositoryFailures', failures.length);
+  deps.metrics.count('ScanRepositoriesRemaining', repositories.length - reached);
+  deps.metrics.count('ScanIncomplete', reached < repositories.length ? 1 : 0);
   return {
     account: account ?? repositories[0]?.registryId ?? 'unknown',
     region: deps.region,
     startedAt,
     finishedAt: now().toISOString(),
     repositories: repositories.length,
+    covered: reached,
+    resumeAfter:
+      reached < repositories.length ? (repositories[reached - 1]?.repositoryName ?? '') : null,
     ignored,
     templates,
     tags: tagCount,
     findings,
     failures,
   };
+}
+
+/** The deadline has come (never, without one). */
+function pastDeadline(deps: Pick<ScanDeps, 'now' | 'deadline'>): boolean {
+  return deps.deadline !== undefined && deps.now().getTime() >= deps.deadline.getTime();
 }
