@@ -34,7 +34,9 @@ Options:
   --state FILE             load the tag ledger from FILE (if it exists) and save it back
 ${FINDINGS_OUTPUT_HELP}  -h, --help               show this help
 
-A summary line goes to stderr, and each malformed input as FILE:LINE: reason.
+A summary line goes to stderr, and each malformed input as FILE:LINE: reason. A line (or a
+document spanning lines) over 16 MiB is malformed; a line not ended after 64 MiB ends the
+reading of its input.
 Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage or policy error,
 3 some input was malformed or unreadable (the rest was processed).
 `;

@@ -20,6 +20,18 @@ export function notJson(source: string, line: number, message: string): IntakeIt
 }
 
 /**
+ * The item of a problem the reader itself finds at `line`: a line or a document over its bound.
+ *
+ * @example
+ * ```ts
+ * readerProblem('events.ndjson', 3, 'line longer than 16 MiB');
+ * ```
+ */
+export function readerProblem(source: string, line: number, reason: string): IntakeItem {
+  return { source, line, result: { kind: 'malformed', reason } };
+}
+
+/**
  * The item of an input that cannot be read (line 0), or whose reading failed mid-way.
  *
  * @example
