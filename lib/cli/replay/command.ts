@@ -24,8 +24,10 @@ export const REPLAY_HELP = `Usage: ecr-tag-auditor replay --policy FILE [options
 Replays recorded events through the auditor and prints its findings.
 
 INPUT is a file, a directory (every file in it) or - for stdin, holding EventBridge events
-(one object, a JSON array or NDJSON), raw CloudTrail records, or CloudTrail log files
-({"Records": [...]}); any of them may be gzipped. Events are applied in event-time order.
+(one object, a JSON array or NDJSON), raw CloudTrail records, CloudTrail log files
+({"Records": [...]}), or the failure queue's messages: Lambda destination records, or the
+output of \`aws sqs receive-message\` (docs/cli.md, "Replaying the failure queue"); any of
+them may be gzipped. Events are applied in event-time order.
 
 Options:
   --policy FILE            the policy (YAML or JSON); required

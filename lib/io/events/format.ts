@@ -161,9 +161,8 @@ function* documentItems(
   firstLine: number,
 ): Generator<IntakeItem[]> {
   const list = collection(value);
-  const lines =
-    list === null ? undefined : elementStartLines(text, firstLine, list.label === 'Records');
-  // A mismatch (an escaped or repeated `Records` key) falls back to the document's first line.
+  const lines = list === null ? undefined : elementStartLines(text, firstLine, list.label || null);
+  // A mismatch (an escaped or repeated key) falls back to the document's first line.
   yield* itemBatches(
     source,
     value,

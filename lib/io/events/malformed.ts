@@ -14,9 +14,23 @@ import type { IntakeItem } from './item.ts';
  * ```
  */
 export function notJson(source: string, line: number, message: string): IntakeItem {
-  // V8 quotes a snippet of the input in its message; keep the reason one short line.
-  const short = message.length > 120 ? `${message.slice(0, 120)}…` : message;
-  return { source, line, result: { kind: 'malformed', reason: `not JSON: ${short}` } };
+  return {
+    source,
+    line,
+    result: { kind: 'malformed', reason: `not JSON: ${shortMessage(message)}` },
+  };
+}
+
+/**
+ * A parser's message cut to one short line: V8 quotes a snippet of the input in it.
+ *
+ * @example
+ * ```ts
+ * shortMessage(error.message); // at most 121 characters
+ * ```
+ */
+export function shortMessage(message: string): string {
+  return message.length > 120 ? `${message.slice(0, 120)}…` : message;
 }
 
 /**
