@@ -24,8 +24,10 @@ export const REPLAY_HELP = `Usage: ecr-tag-auditor replay --policy FILE [options
 Replays recorded events through the auditor and prints its findings.
 
 INPUT is a file, a directory (every file in it) or - for stdin, holding EventBridge events
-(one object, a JSON array or NDJSON), raw CloudTrail records, or CloudTrail log files
-({"Records": [...]}); any of them may be gzipped. Events are applied in event-time order.
+(one object, a JSON array or NDJSON), raw CloudTrail records, CloudTrail log files
+({"Records": [...]}), or the failure queue's messages: Lambda destination records, or the
+output of \`aws sqs receive-message\` (docs/cli.md, "Replaying the failure queue"); any of
+them may be gzipped. Events are applied in event-time order.
 
 Options:
   --policy FILE            the policy (YAML or JSON); required
@@ -34,7 +36,9 @@ Options:
   --state FILE             load the tag ledger from FILE (if it exists) and save it back
 ${FINDINGS_OUTPUT_HELP}  -h, --help               show this help
 
-A summary line goes to stderr, and each malformed input as FILE:LINE: reason.
+A summary line goes to stderr, and each malformed input as FILE:LINE: reason. A line (or a
+document spanning lines) over 16 MiB is malformed; a line not ended after 64 MiB ends the
+reading of its input.
 Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage or policy error,
 3 some input was malformed or unreadable (the rest was processed).
 `;

@@ -6,6 +6,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { formatLocation } from '../../io/events/item.ts';
+import { REST_NOT_READ } from '../../io/events/lines.ts';
 import { readFileRange } from '../../io/events/read.ts';
 import type { HeldEvents } from './held-events.ts';
 import type { IntakeCounts, IntakeSink } from './intake-sink.ts';
@@ -74,20 +75,27 @@ export async function readInParts(
     return { start, end, part };
   });
   let lineOffset = 0;
+  // A part that ends its input (an endless line) leaves the later parts unread, as one read would.
+  let ended = false;
   for await (const batch of readFileRange(path, 0, bounds[1] as number, {
     take: sink.take,
     onLines: (n) => {
       lineOffset = n;
     },
   })) {
-    for (const item of batch) sink.item(item);
+    for (const item of batch) {
+      ended ||= item.result.kind === 'malformed' && endsInput(item.result.reason);
+      sink.item(item);
+    }
   }
   workers.parts += parts.length;
   for (const { start, end, part } of parts) {
+    if (ended) break;
     const result = await part.catch(() => {
       workers.failures++;
       return readPart(path, start, end);
     });
+    ended = result.problems.some((problem) => endsInput(problem.reason));
     counts.read += result.read;
     counts.skipped += result.skipped;
     counts.taken += result.taken;
@@ -100,4 +108,9 @@ export async function readInParts(
     held.append(result.held);
     lineOffset += result.lines;
   }
+}
+
+/** Whether a problem's reason says it ended the reading of its input (see `REST_NOT_READ`). */
+function endsInput(reason: string): boolean {
+  return reason.endsWith(REST_NOT_READ);
 }

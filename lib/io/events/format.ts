@@ -1,33 +1,43 @@
 /**
- * Format detection (docs/intake.md): NDJSON, read line by line and never held whole, or one JSON
- * document spanning lines, parsed whole.
+ * Format detection (docs/intake.md, "NDJSON or one document"): NDJSON, read line by line and
+ * never held whole, or one JSON document spanning lines, held (within the item bound) and parsed
+ * whole.
  *
  * @module
  */
 
-import { isRecord } from '../../core/model/json.ts';
 import type { IntakeItem, Take } from './item.ts';
 import { appendItems, collection, itemBatches } from './items.ts';
 import { elementStartLines } from './json-scanner.ts';
-import { isBlank, type Lines } from './lines.ts';
-import { notJson } from './malformed.ts';
+import { formatBytes } from './limits.ts';
+import { isBlank, isOverLongLine, type Lines, overLongReason, REST_NOT_READ } from './lines.ts';
+import { notJson, readerProblem } from './malformed.ts';
 import { errorLine, errorMessage, parseJson } from './parse-json.ts';
 
 /**
- * Decides between NDJSON and one document spanning lines (docs/intake.md): a first line that parses
- * alone is NDJSON (a one-line document is the same thing); otherwise the input is one document,
- * except when the first line cannot open a document and the second is a complete object: that
- * is NDJSON with a broken first line, and holding the whole input would be wrong.
+ * Decides between NDJSON and one document spanning lines (docs/intake.md). A first non-blank line
+ * that is a JSON value on its own (or is longer than the bound) makes NDJSON. Otherwise the lines
+ * are held as a possible document until one of:
+ *
+ * - two non-blank lines in a row are each a JSON object or array on its own: no document can hold
+ *   that (two values need a comma between), so it is NDJSON with damaged lines;
+ * - the end: the held text parses → one document; it does not, and some line is a JSON object or
+ *   array on its own → NDJSON; otherwise a broken document, reported once at its error's line;
+ * - the held text passes `maxDocumentBytes`: NDJSON when such a line was seen, otherwise a
+ *   document too large to hold, reported once, and the rest of the input is not read.
+ *
+ * NDJSON decided late reads the held lines again, with their numbers, and then streams the rest.
  *
  * @example
  * ```ts
- * for await (const batch of parseLines('events.ndjson', lines, undefined)) use(batch);
+ * for await (const batch of parseLines('events.ndjson', lines, undefined, 16 * 2 ** 20)) use(batch);
  * ```
  */
 export async function* parseLines(
   source: string,
   lines: Lines,
   take: Take,
+  maxDocumentBytes: number,
 ): AsyncGenerator<IntakeItem[]> {
   const first = await lines.nextNonBlank();
   if (first === undefined) return;
@@ -38,30 +48,65 @@ export async function* parseLines(
     yield* ndjson(source, lines, take);
     return;
   }
-  const second = await lines.nextNonBlank();
-  if (second === undefined) {
-    yield [notJson(source, firstLine, firstParsed.message)];
-    return;
-  }
-  const secondLine = lines.number;
-  const secondParsed = parseJson(second);
-  if (secondParsed.ok && isRecord(secondParsed.value) && !opensDocument(first)) {
-    yield [notJson(source, firstLine, firstParsed.message)];
-    if (!take?.(secondParsed.value)) yield* itemBatches(source, secondParsed.value, secondLine);
+  if (isOverLongLine(first)) {
+    lines.unread([first]);
     yield* ndjson(source, lines, take);
     return;
   }
-  // Blank lines between the two are restored so that line numbers inside the document hold.
-  const parts = [first, ...new Array<string>(secondLine - firstLine - 1).fill(''), second];
+  const held = [first];
+  let heldBytes = Buffer.byteLength(first);
+  let shapedSeen = false;
+  let previousShaped = false;
+  let isNdjson = false;
   for (let line = await lines.next(); line !== undefined; line = await lines.next()) {
-    parts.push(line);
+    held.push(line);
+    if (isBlank(line)) continue;
+    heldBytes += 1 + Buffer.byteLength(line);
+    if (isOverLongLine(line) || heldBytes > maxDocumentBytes) {
+      if (shapedSeen) {
+        isNdjson = true;
+        break;
+      }
+      const reason = `document longer than ${formatBytes(maxDocumentBytes)}${REST_NOT_READ}`;
+      yield [readerProblem(source, firstLine, reason)];
+      return;
+    }
+    const shaped = isLineShaped(line);
+    if (shaped && previousShaped) {
+      isNdjson = true;
+      break;
+    }
+    shapedSeen ||= shaped;
+    previousShaped = shaped;
   }
-  yield* documentItems(source, parts.join('\n'), firstLine);
+  if (!isNdjson) {
+    // The end: the held text is one document, a broken one, or NDJSON with damaged lines.
+    const text = held.join('\n');
+    const parsed = parseJson(text);
+    if (parsed.ok) {
+      yield* documentItems(source, text, parsed.value, firstLine);
+      return;
+    }
+    if (!shapedSeen) {
+      yield [notJson(source, errorLine(text, parsed.message, firstLine), parsed.message)];
+      return;
+    }
+  }
+  lines.unread(held);
+  yield* ndjson(source, lines, take);
 }
 
-/** A line ending like the start of a pretty-printed document (`{`, `[`, `"key":`, `{"a": 1,`). */
-function opensDocument(line: string): boolean {
-  return /[[{,:]\s*$/.test(line);
+/**
+ * A line that is, on its own, a JSON object or array: an NDJSON line. Inside a document a line
+ * like that may stand alone (the last element of an array), but never two in a row.
+ */
+function isLineShaped(line: string): boolean {
+  const text = line.trim();
+  const open = text.charCodeAt(0);
+  const close = text.charCodeAt(text.length - 1);
+  // `{` … `}` or `[` … `]`: only then can it be an object or an array; parse to be sure.
+  if (!((open === 0x7b && close === 0x7d) || (open === 0x5b && close === 0x5d))) return false;
+  return parseJson(text).ok;
 }
 
 /**
@@ -87,7 +132,12 @@ export async function* ndjson(
       try {
         value = JSON.parse(line);
       } catch (error) {
-        out.push(notJson(source, first + i, errorMessage(error)));
+        // A line over the bound was never held: the splitter left its reason in its place.
+        out.push(
+          isOverLongLine(line)
+            ? readerProblem(source, first + i, overLongReason(line))
+            : notJson(source, first + i, errorMessage(error)),
+        );
         continue;
       }
       if (take !== undefined) {
@@ -104,19 +154,18 @@ export async function* ndjson(
   }
 }
 
-function* documentItems(source: string, text: string, firstLine: number): Generator<IntakeItem[]> {
-  const parsed = parseJson(text);
-  if (!parsed.ok) {
-    yield [notJson(source, errorLine(text, parsed.message, firstLine), parsed.message)];
-    return;
-  }
-  const list = collection(parsed.value);
-  const lines =
-    list === null ? undefined : elementStartLines(text, firstLine, list.label === 'Records');
-  // A mismatch (an escaped or repeated `Records` key) falls back to the document's first line.
+function* documentItems(
+  source: string,
+  text: string,
+  value: unknown,
+  firstLine: number,
+): Generator<IntakeItem[]> {
+  const list = collection(value);
+  const lines = list === null ? undefined : elementStartLines(text, firstLine, list.label || null);
+  // A mismatch (an escaped or repeated key) falls back to the document's first line.
   yield* itemBatches(
     source,
-    parsed.value,
+    value,
     firstLine,
     lines?.length === list?.items.length ? lines : undefined,
   );

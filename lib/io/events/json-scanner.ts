@@ -18,17 +18,19 @@ import {
 } from './chars.ts';
 
 /**
- * The line on which each element of the top-level array (or of the top-level object's `Records`
- * array) begins. One linear pass over text that JSON.parse has already accepted, so it only
+ * The line on which each element of the top-level array (or of the top-level object's array
+ * under `key`: `Records`, `Messages`) begins. One linear pass over text that JSON.parse has already accepted, so it only
  * tracks strings, nesting and commas; raw line feeds cannot occur inside JSON strings.
  *
  * @example
  * ```ts
- * elementStartLines('[\n{},\n{}\n]', 1, false); // [2, 3]
+ * elementStartLines('[\n{},\n{}\n]', 1, null); // [2, 3]
  * ```
  */
-export function elementStartLines(text: string, firstLine: number, inRecords: boolean): number[] {
-  const targetDepth = inRecords ? 2 : 1;
+export function elementStartLines(text: string, firstLine: number, key: string | null): number[] {
+  const inKey = key !== null;
+  const quotedKey = JSON.stringify(key);
+  const targetDepth = inKey ? 2 : 1;
   let lines: number[] = [];
   let line = firstLine;
   let depth = 0;
@@ -61,7 +63,7 @@ export function elementStartLines(text: string, firstLine: number, inRecords: bo
       stringStart = i;
     } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       depth += 1;
-      if (c === OPEN_BRACKET && depth === targetDepth && (!inRecords || lastKey === '"Records"')) {
+      if (c === OPEN_BRACKET && depth === targetDepth && (!inKey || lastKey === quotedKey)) {
         // A repeated key starts over: JSON.parse keeps the last one.
         lines = [];
         inTarget = true;

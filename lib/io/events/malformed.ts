@@ -14,9 +14,35 @@ import type { IntakeItem } from './item.ts';
  * ```
  */
 export function notJson(source: string, line: number, message: string): IntakeItem {
-  // V8 quotes a snippet of the input in its message; keep the reason one short line.
-  const short = message.length > 120 ? `${message.slice(0, 120)}…` : message;
-  return { source, line, result: { kind: 'malformed', reason: `not JSON: ${short}` } };
+  return {
+    source,
+    line,
+    result: { kind: 'malformed', reason: `not JSON: ${shortMessage(message)}` },
+  };
+}
+
+/**
+ * A parser's message cut to one short line: V8 quotes a snippet of the input in it.
+ *
+ * @example
+ * ```ts
+ * shortMessage(error.message); // at most 121 characters
+ * ```
+ */
+export function shortMessage(message: string): string {
+  return message.length > 120 ? `${message.slice(0, 120)}…` : message;
+}
+
+/**
+ * The item of a problem the reader itself finds at `line`: a line or a document over its bound.
+ *
+ * @example
+ * ```ts
+ * readerProblem('events.ndjson', 3, 'line longer than 16 MiB');
+ * ```
+ */
+export function readerProblem(source: string, line: number, reason: string): IntakeItem {
+  return { source, line, result: { kind: 'malformed', reason } };
 }
 
 /**

@@ -15,6 +15,7 @@ import { open, stat } from 'node:fs/promises';
 import { ndjson, parseLines } from './format.ts';
 import { gunzipIfNeeded } from './gzip.ts';
 import type { IntakeItem, Take } from './item.ts';
+import { INPUT_LIMITS } from './limits.ts';
 import { Lines, splitLines } from './lines.ts';
 import { unreadable } from './malformed.ts';
 import { bytesOf, decodeUtf8 } from './text.ts';
@@ -26,6 +27,11 @@ export { formatLocation, type IntakeItem } from './item.ts';
 export interface ReadOptions {
   /** What `-` reads; `process.stdin` by default (tests pass a Readable). */
   readonly stdin?: NodeJS.ReadableStream;
+  /**
+   * The bound on a line and on a document spanning lines, in UTF-8 bytes (docs/intake.md,
+   * "Bounds"); `INPUT_LIMITS.maxLineBytes`, 16 MiB, by default. Tests lower it.
+   */
+  readonly maxLineBytes?: number;
 }
 
 /**
@@ -66,14 +72,23 @@ export async function* readInputBatches(
   inputs: readonly string[],
   options: BatchReadOptions = {},
 ): AsyncGenerator<IntakeItem[]> {
-  const { take } = options;
+  const how: How = {
+    take: options.take,
+    maxLineBytes: options.maxLineBytes ?? INPUT_LIMITS.maxLineBytes,
+  };
   for (const input of inputs) {
-    if (input === '-') yield* readStream('-', options.stdin ?? process.stdin, take);
-    else yield* readPath(input, take);
+    if (input === '-') yield* readStream('-', options.stdin ?? process.stdin, how);
+    else yield* readPath(input, how);
   }
 }
 
-async function* readPath(path: string, take: Take): AsyncGenerator<IntakeItem[]> {
+/** How every input is read: the NDJSON consumer and the bound on a line. */
+interface How {
+  readonly take: Take;
+  readonly maxLineBytes: number;
+}
+
+async function* readPath(path: string, how: How): AsyncGenerator<IntakeItem[]> {
   let isDirectory: boolean;
   try {
     isDirectory = (await stat(path)).isDirectory();
@@ -83,11 +98,11 @@ async function* readPath(path: string, take: Take): AsyncGenerator<IntakeItem[]>
   }
   // Anything that is not a directory is read, so that a FIFO (`<(zcat ...)`) works too.
   if (!isDirectory) {
-    yield* readFile(path, take);
+    yield* readFile(path, how);
     return;
   }
   for (const entry of await listFiles(path)) {
-    if (entry.error === undefined) yield* readFile(entry.path, take);
+    if (entry.error === undefined) yield* readFile(entry.path, how);
     else yield [unreadable(entry.path, entry.error)];
   }
 }
@@ -95,7 +110,7 @@ async function* readPath(path: string, take: Take): AsyncGenerator<IntakeItem[]>
 /** Bytes per read of a file: fewer, larger reads cost less per line than the default 64 KiB. */
 const FILE_CHUNK_BYTES = 256 * 1024;
 
-async function* readFile(path: string, take: Take): AsyncGenerator<IntakeItem[]> {
+async function* readFile(path: string, how: How): AsyncGenerator<IntakeItem[]> {
   let stream: ReadStream;
   try {
     // Opened first so that ENOENT/EACCES surface here, before any streaming starts.
@@ -105,7 +120,7 @@ async function* readFile(path: string, take: Take): AsyncGenerator<IntakeItem[]>
     return;
   }
   try {
-    yield* readStream(path, stream, take);
+    yield* readStream(path, stream, how);
   } finally {
     // Also when the consumer stops early: closes the file handle.
     stream.destroy();
@@ -139,7 +154,7 @@ export async function* readFileRange(
   }
   const lines = new Lines(splitLines(decodeUtf8(bytesOf(stream), start > 0)));
   try {
-    if (start === 0) yield* parseLines(path, lines, options.take);
+    if (start === 0) yield* parseLines(path, lines, options.take, INPUT_LIMITS.maxLineBytes);
     else yield* ndjson(path, lines, options.take);
   } catch (error) {
     yield [unreadable(path, error)];
@@ -153,11 +168,11 @@ export async function* readFileRange(
 async function* readStream(
   source: string,
   input: AsyncIterable<unknown>,
-  take: Take,
+  how: How,
 ): AsyncGenerator<IntakeItem[]> {
-  const lines = new Lines(splitLines(decodeUtf8(gunzipIfNeeded(bytesOf(input)))));
+  const lines = new Lines(splitLines(decodeUtf8(gunzipIfNeeded(bytesOf(input))), how.maxLineBytes));
   try {
-    yield* parseLines(source, lines, take);
+    yield* parseLines(source, lines, how.take, how.maxLineBytes);
   } catch (error) {
     // A read error or a corrupt gzip stream mid-way: what was read before stands.
     yield [unreadable(source, error)];

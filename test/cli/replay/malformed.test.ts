@@ -53,6 +53,26 @@ describe('replay: malformed and unreadable input (exit 3, the rest processed)', 
     expect(summary(run.stderr)).toMatchObject({ read: 5, applied: 3, malformed: 2, findings: 1 });
   });
 
+  it('NDJSON under two header lines: each header reported as file:line, every event used (reliability issue, item 5)', async () => {
+    // Prepare
+    const dir = tempDir();
+    const policy = specPolicy(dir);
+    const input = write(
+      dir,
+      'events.ndjson',
+      `Exported events\n---------------\n${ndjson(storyEvents())}`,
+    );
+    // Act
+    const run = await replayJson(policy, [input]);
+    // Assess
+    expect(run.code).toBe(3);
+    expect(linesOf(run.stderr).slice(0, 2)).toEqual([
+      expect.stringMatching(new RegExp(`^${reEscape(input)}:1: not JSON`)),
+      expect.stringMatching(new RegExp(`^${reEscape(input)}:2: not JSON`)),
+    ]);
+    expect(run.findings).toHaveLength(5);
+  });
+
   it('a missing input file is reported on line 0 and the other inputs are processed', async () => {
     // Prepare
     const { dir, policy, input } = prepare();
