@@ -191,3 +191,40 @@ describe('replay --state', () => {
     expect(run.stderr).not.toMatch(/^\s+at /m);
   });
 });
+
+describe('replay --state with names that are Object.prototype members', () => {
+  // Valid OCI tags, and repository names ECR allows (`__proto__` is not one: it starts with `_`).
+  const TAGS = ['__proto__', 'constructor', 'prototype'];
+  const REPOSITORIES = ['web', 'constructor', 'prototype'];
+
+  it('keeps tags named __proto__, constructor and prototype, so their overwrites are reported next run', async () => {
+    // Prepare: run 1 pushes each tag in each repository; run 2 moves every one of them
+    const dir = tempDir();
+    const policy = specPolicy(dir);
+    const state = join(dir, 'state.json');
+    const pairs = REPOSITORIES.flatMap((repository) => TAGS.map((tag) => ({ repository, tag })));
+    const first = write(
+      dir,
+      '1.ndjson',
+      ndjson(pairs.map(({ repository, tag }) => push(repository, tag, 1, 0))),
+    );
+    const second = write(
+      dir,
+      '2.ndjson',
+      ndjson(pairs.map(({ repository, tag }) => push(repository, tag, 2, 5))),
+    );
+    // Act
+    const run1 = await replayJson(policy, [first], ['--state', state]);
+    const run2 = await replayJson(policy, [second], ['--state', state]);
+    // Assess: every tag survived the round trip, and every move is an overwrite
+    expect(run1.code).toBe(0);
+    expect(run1.findings).toEqual([]);
+    expect(run2.code).toBe(0);
+    expect(
+      run2.findings.map((f) => `${f.repository}:${f.tag} ${f.previousDigest} → ${f.digest}`).sort(),
+    ).toEqual(
+      pairs.map(({ repository, tag }) => `${repository}:${tag} ${digest(1)} → ${digest(2)}`).sort(),
+    );
+    expect(Object.prototype).not.toHaveProperty('digest');
+  });
+});

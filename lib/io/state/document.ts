@@ -1,0 +1,153 @@
+/**
+ * The JSON form of the auditor's state (the `--state` file, docs/ledger.md#the-cli-state-file):
+ * converting a state to it, and reading it back with every field validated.
+ *
+ * @module
+ */
+import * as v from 'valibot';
+import { emptyState, type LedgerState, stateKey } from '../../core/engine/memory-ledger.ts';
+import type { ConfigRecord, TagRecord } from '../../core/engine/records.ts';
+import { MUTABILITY_MODES } from '../../core/model/config.ts';
+import type { Finding } from '../../core/model/findings.ts';
+import { isRecord } from '../../core/model/json.ts';
+import type { RepositoryRef, TemplateRef } from '../../core/model/refs.ts';
+import { StateFileInvalidError } from './errors.ts';
+import { readTagRecord } from './tag-record.ts';
+
+const ConfigSchema = v.strictObject({
+  imageTagMutability: v.picklist(MUTABILITY_MODES),
+  imageTagMutabilityExclusionFilters: v.array(
+    v.strictObject({ filterType: v.literal('WILDCARD'), filter: v.string() }),
+  ),
+});
+
+const RecordFields = {
+  config: v.nullable(ConfigSchema),
+  configTime: v.nullable(v.string()),
+  drift: v.nullable(
+    v.strictObject({
+      actualKey: v.string(),
+      expectedKey: v.string(),
+      since: v.nullable(v.string()),
+      changes: v.number(),
+    }),
+  ),
+  eventId: v.nullable(v.string()),
+  // Written by this program; only its shape as an object is checked.
+  finding: v.nullable(v.custom<Finding>(isRecord)),
+};
+
+const DocumentSchema = v.strictObject({
+  version: v.literal(1),
+  repositories: v.array(
+    v.strictObject({
+      account: v.string(),
+      region: v.string(),
+      repository: v.string(),
+      ...RecordFields,
+      // Read key by key below (readTags): valibot's record() drops the keys `__proto__`,
+      // `constructor` and `prototype`, which are valid image tags.
+      tags: v.custom<Readonly<Record<string, unknown>>>(isRecord, 'Invalid type: Expected object'),
+    }),
+  ),
+  templates: v.array(
+    v.strictObject({
+      account: v.string(),
+      region: v.string(),
+      templatePrefix: v.string(),
+      ...RecordFields,
+    }),
+  ),
+});
+
+/**
+ * The JSON form of a {@link LedgerState}.
+ *
+ * @example
+ * ```ts
+ * const document: StateDocument = { version: 1, repositories: [], templates: [] };
+ * ```
+ */
+export interface StateDocument {
+  readonly version: 1;
+  readonly repositories: readonly (RepositoryRef &
+    ConfigRecord & { readonly tags: Readonly<Record<string, TagRecord>> })[];
+  readonly templates: readonly (TemplateRef & ConfigRecord)[];
+}
+
+/**
+ * Converts a state to its JSON form.
+ *
+ * @example
+ * ```ts
+ * const text = `${JSON.stringify(serializeState(ledger.state))}\n`;
+ * ```
+ */
+export function serializeState(state: LedgerState): StateDocument {
+  return {
+    version: 1,
+    repositories: [...state.repositories.values()].map(({ ref, record, tags }) => ({
+      ...ref,
+      ...record,
+      // fromEntries defines own properties, so a tag named `__proto__` is data, not a prototype,
+      // and JSON.stringify writes it like any other key.
+      tags: Object.fromEntries(tags),
+    })),
+    templates: [...state.templates.values()].map(({ ref, record }) => ({ ...ref, ...record })),
+  };
+}
+
+/** The tags of repository `index`, read key by key from the object JSON.parse made. */
+function readTags(
+  tags: Readonly<Record<string, unknown>>,
+  index: number,
+  file: string,
+): Map<string, TagRecord> {
+  const read = new Map<string, TagRecord>();
+  // Object.entries lists own keys only; JSON.parse makes `__proto__` an own key like any other.
+  for (const [tag, value] of Object.entries(tags)) {
+    const record = readTagRecord(value);
+    if ('reason' in record) {
+      const below = record.path === '' ? '' : `.${record.path}`;
+      throw new StateFileInvalidError(
+        file,
+        `repositories.${index}.tags.${tag}${below}`,
+        record.reason,
+      );
+    }
+    read.set(tag, record);
+  }
+  return read;
+}
+
+/**
+ * Reads a state from its JSON form, every field validated; `file` names it in errors.
+ *
+ * @throws {StateFileInvalidError} naming the file and the path of the first bad field.
+ * @example
+ * ```ts
+ * const state = parseStateDocument(JSON.parse(text), 'state.json');
+ * ```
+ */
+export function parseStateDocument(json: unknown, file: string): LedgerState {
+  const parsed = v.safeParse(DocumentSchema, json);
+  if (!parsed.success) {
+    const [issue] = parsed.issues;
+    throw new StateFileInvalidError(file, v.getDotPath(issue) ?? '(root)', issue.message);
+  }
+  const state = emptyState();
+  parsed.output.repositories.forEach(({ account, region, repository, tags, ...record }, index) => {
+    state.repositories.set(stateKey(account, region, repository), {
+      ref: { account, region, repository },
+      record,
+      tags: readTags(tags, index, file),
+    });
+  });
+  for (const { account, region, templatePrefix, ...record } of parsed.output.templates) {
+    state.templates.set(stateKey(account, region, templatePrefix), {
+      ref: { account, region, templatePrefix },
+      record,
+    });
+  }
+  return state;
+}

@@ -1,0 +1,43 @@
+/**
+ * One tag record of the `--state` file, validated on its own: the one place to adapt when the
+ * engine's `TagRecord` changes shape (lib/core/engine/records.ts).
+ *
+ * @module
+ */
+import * as v from 'valibot';
+import type { TagRecord } from '../../core/engine/records.ts';
+
+const TagRecordSchema = v.strictObject({
+  digest: v.string(),
+  deleted: v.boolean(),
+  time: v.string(),
+  recent: v.array(v.string()),
+  eventId: v.nullable(v.string()),
+  movedFrom: v.nullable(v.string()),
+  viaDelete: v.boolean(),
+  // Absent in files from before it existed.
+  prevTime: v.optional(v.nullable(v.string()), null),
+});
+
+/** A problem in a value read from the state file: where (a dot path below it) and why. */
+export interface StateIssue {
+  /** Dot path below the value that was checked; empty for the value itself. */
+  readonly path: string;
+  readonly reason: string;
+}
+
+/**
+ * The tag record `value` holds, or the first problem with it.
+ *
+ * @example
+ * ```ts
+ * const read = readTagRecord(JSON.parse(text));
+ * if ('reason' in read) throw new Error(`${read.path}: ${read.reason}`);
+ * ```
+ */
+export function readTagRecord(value: unknown): TagRecord | StateIssue {
+  const parsed = v.safeParse(TagRecordSchema, value);
+  if (parsed.success) return parsed.output;
+  const [issue] = parsed.issues;
+  return { path: v.getDotPath(issue) ?? '', reason: issue.message };
+}
