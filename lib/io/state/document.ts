@@ -7,43 +7,46 @@
 import * as v from 'valibot';
 import { emptyState, type LedgerState, stateKey } from '../../core/engine/memory-ledger.ts';
 import type { ConfigRecord, TagRecord } from '../../core/engine/records.ts';
-import { MUTABILITY_MODES } from '../../core/model/config.ts';
-import type { Finding } from '../../core/model/findings.ts';
 import { isRecord } from '../../core/model/json.ts';
 import type { RepositoryRef, TemplateRef } from '../../core/model/refs.ts';
+import { quote } from '../../core/model/text.ts';
+import { isValidTag, TAG_MAX_LENGTH } from '../../core/semantics/tags.ts';
 import { StateFileInvalidError } from './errors.ts';
+import {
+  AccountText,
+  ConfigSchema,
+  EventIdText,
+  RegionText,
+  RepositoryText,
+  TemplatePrefixText,
+  TimeText,
+} from './fields.ts';
+import { FindingSchema } from './finding.ts';
 import { readTagRecord } from './tag-record.ts';
-
-const ConfigSchema = v.strictObject({
-  imageTagMutability: v.picklist(MUTABILITY_MODES),
-  imageTagMutabilityExclusionFilters: v.array(
-    v.strictObject({ filterType: v.literal('WILDCARD'), filter: v.string() }),
-  ),
-});
 
 const RecordFields = {
   config: v.nullable(ConfigSchema),
-  configTime: v.nullable(v.string()),
+  configTime: v.nullable(TimeText),
   drift: v.nullable(
     v.strictObject({
+      // Canonical keys (docs/semantics.md), only ever compared.
       actualKey: v.string(),
       expectedKey: v.string(),
-      since: v.nullable(v.string()),
-      changes: v.number(),
+      since: v.nullable(TimeText),
+      changes: v.pipe(v.number(), v.integer(), v.minValue(0)),
     }),
   ),
-  eventId: v.nullable(v.string()),
-  // Written by this program; only its shape as an object is checked.
-  finding: v.nullable(v.custom<Finding>(isRecord)),
+  eventId: v.nullable(EventIdText),
+  finding: v.nullable(FindingSchema),
 };
 
 const DocumentSchema = v.strictObject({
   version: v.literal(1),
   repositories: v.array(
     v.strictObject({
-      account: v.string(),
-      region: v.string(),
-      repository: v.string(),
+      account: AccountText,
+      region: RegionText,
+      repository: RepositoryText,
       ...RecordFields,
       // Read key by key below (readTags): valibot's record() drops the keys `__proto__`,
       // `constructor` and `prototype`, which are valid image tags.
@@ -52,9 +55,9 @@ const DocumentSchema = v.strictObject({
   ),
   templates: v.array(
     v.strictObject({
-      account: v.string(),
-      region: v.string(),
-      templatePrefix: v.string(),
+      account: AccountText,
+      region: RegionText,
+      templatePrefix: TemplatePrefixText,
       ...RecordFields,
     }),
   ),
@@ -106,6 +109,13 @@ function readTags(
   const read = new Map<string, TagRecord>();
   // Object.entries lists own keys only; JSON.parse makes `__proto__` an own key like any other.
   for (const [tag, value] of Object.entries(tags)) {
+    if (tag.length > TAG_MAX_LENGTH || !isValidTag(tag)) {
+      throw new StateFileInvalidError(
+        file,
+        `repositories.${index}.tags`,
+        `key ${quote(tag)} is not a valid image tag`,
+      );
+    }
     const record = readTagRecord(value);
     if ('reason' in record) {
       const below = record.path === '' ? '' : `.${record.path}`;
@@ -136,18 +146,27 @@ export function parseStateDocument(json: unknown, file: string): LedgerState {
     throw new StateFileInvalidError(file, v.getDotPath(issue) ?? '(root)', issue.message);
   }
   const state = emptyState();
+  const once = (seen: Map<string, unknown>, key: string, where: string) => {
+    // Two entries for one repository or template: keeping either would silently drop the other.
+    if (seen.has(key))
+      throw new StateFileInvalidError(file, where, 'a second entry for the same name');
+  };
   parsed.output.repositories.forEach(({ account, region, repository, tags, ...record }, index) => {
-    state.repositories.set(stateKey(account, region, repository), {
+    const key = stateKey(account, region, repository);
+    once(state.repositories, key, `repositories.${index}`);
+    state.repositories.set(key, {
       ref: { account, region, repository },
       record,
       tags: readTags(tags, index, file),
     });
   });
-  for (const { account, region, templatePrefix, ...record } of parsed.output.templates) {
-    state.templates.set(stateKey(account, region, templatePrefix), {
+  parsed.output.templates.forEach(({ account, region, templatePrefix, ...record }, index) => {
+    const key = stateKey(account, region, templatePrefix);
+    once(state.templates, key, `templates.${index}`);
+    state.templates.set(key, {
       ref: { account, region, templatePrefix },
       record,
     });
-  }
+  });
   return state;
 }

@@ -6,17 +6,18 @@
  */
 import * as v from 'valibot';
 import type { TagRecord } from '../../core/engine/records.ts';
+import { DigestText, EventIdText, TimeText } from './fields.ts';
 
 const TagRecordSchema = v.strictObject({
-  digest: v.string(),
+  digest: DigestText,
   deleted: v.boolean(),
-  time: v.string(),
-  recent: v.array(v.string()),
-  eventId: v.nullable(v.string()),
-  movedFrom: v.nullable(v.string()),
+  time: TimeText,
+  recent: v.array(DigestText),
+  eventId: v.nullable(EventIdText),
+  movedFrom: v.nullable(DigestText),
   viaDelete: v.boolean(),
   // Absent in files from before it existed.
-  prevTime: v.optional(v.nullable(v.string()), null),
+  prevTime: v.optional(v.nullable(TimeText), null),
 });
 
 /** A problem in a value read from the state file: where (a dot path below it) and why. */

@@ -20,6 +20,63 @@ import {
 } from '../support.ts';
 import { prepare, push, remove, replay, replayJson } from './support.ts';
 
+/** A live tag record at `digest(1)`, as a run writes it. */
+function tagRecord() {
+  return {
+    digest: digest(1),
+    deleted: false,
+    time: '2025-07-24T00:00:00.000Z',
+    recent: [],
+    eventId: 'ia-PUSH-web-v1-0',
+    movedFrom: null,
+    viaDelete: false,
+    prevTime: null,
+  };
+}
+
+/** A drift finding, as a run stores it on a configuration record. */
+function storedFinding() {
+  return {
+    id: 'config-drift-686ca695fee81c447db0',
+    kind: 'CONFIG_DRIFT',
+    severity: 'HIGH',
+    account: ACCOUNT,
+    region: REGION,
+    repository: 'web',
+    templatePrefix: null,
+    tag: null,
+    previousDigest: null,
+    digest: null,
+    viaDelete: null,
+    expected: { imageTagMutability: 'IMMUTABLE', imageTagMutabilityExclusionFilters: [] },
+    actual: { imageTagMutability: 'MUTABLE', imageTagMutabilityExclusionFilters: [] },
+    direction: 'LOOSENED',
+    witnesses: ['v1'],
+    actor: null,
+    eventId: 'ct-1',
+    eventTime: '2025-07-24T00:00:00.000Z',
+    detectedBy: 'event',
+    message: 'Repository web is loosened.',
+  };
+}
+
+/** A state file's text with one repository, `web`, whose fields `fields` replace. */
+function stateWith(fields: Record<string, unknown>): string {
+  const repository = {
+    account: ACCOUNT,
+    region: REGION,
+    repository: 'web',
+    config: null,
+    configTime: null,
+    drift: null,
+    eventId: null,
+    finding: null,
+    tags: { v1: tagRecord() },
+    ...fields,
+  };
+  return JSON.stringify({ version: 1, repositories: [repository], templates: [] });
+}
+
 describe('replay --state', () => {
   it('a second run sees the overwrite of a tag pushed in the first', async () => {
     // Prepare
@@ -151,6 +208,32 @@ describe('replay --state', () => {
         templates: [],
       }),
       /repositories\.0\.tags\.v1\.digest/,
+    ],
+    [
+      'a stored finding whose severity is garbage',
+      stateWith({ finding: { ...storedFinding(), severity: 'SEVERE' } }),
+      /repositories\.0\.finding\.severity/,
+    ],
+    [
+      'a tag key that is not an image tag',
+      stateWith({ tags: { 'not a tag': tagRecord() } }),
+      /repositories\.0\.tags: key "not a tag" is not a valid image tag/,
+    ],
+    [
+      'a time that is not canonical',
+      stateWith({ tags: { v1: { ...tagRecord(), time: '2025-07-24T00:05:00Z' } } }),
+      /repositories\.0\.tags\.v1\.time: not a canonical UTC time/,
+    ],
+    [
+      'two entries for one repository',
+      JSON.stringify({
+        ...JSON.parse(stateWith({})),
+        repositories: [
+          JSON.parse(stateWith({})).repositories[0],
+          JSON.parse(stateWith({})).repositories[0],
+        ],
+      }),
+      /repositories\.1: a second entry for the same name/,
     ],
   ])(
     'a corrupt state file (%s) is exit 2 with one line naming it, and is left alone',
