@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { emptyState, type LedgerState } from '../core/engine/memory-ledger.ts';
+import { replaceFile } from './replace-file.ts';
 import { parseStateDocument, serializeState } from './state/document.ts';
 import { StateFileError } from './state/errors.ts';
 
@@ -27,12 +28,13 @@ export async function loadStateFile(file: string): Promise<LedgerState> {
   return parseStateDocument(json, file);
 }
 
-/** Saves a state file atomically (write to a sibling, then rename), so a crash never truncates it. */
+/**
+ * Saves a state file atomically (lib/io/replace-file.ts), so that a crash never truncates it and
+ * a symlink planted beside it is never followed.
+ */
 export async function saveStateFile(file: string, state: LedgerState): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
   try {
-    await writeFile(temporary, `${JSON.stringify(serializeState(state))}\n`);
-    await rename(temporary, file);
+    await replaceFile(file, `${JSON.stringify(serializeState(state))}\n`);
   } catch (error) {
     throw new StateFileError(`${file}: cannot write: ${(error as Error).message}`, {
       cause: error,

@@ -3,7 +3,7 @@
  * docs/cli.md), run in-process through `main` with a fake terminal, on inputs built from the AWS
  * documentation samples.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT } from '../../support/account.ts';
@@ -180,7 +180,7 @@ describe('replay --state', () => {
     expect(Object.keys(saved.repositories[0].tags).sort()).toEqual(['v1', 'v2']);
     expect(
       readdirSync(dir)
-        .filter((f) => f.startsWith('state'))
+        .filter((f) => f.includes('state'))
         .sort(),
     ).toEqual(['state.json']);
   });
@@ -309,5 +309,22 @@ describe('replay --state with names that are Object.prototype members', () => {
       pairs.map(({ repository, tag }) => `${repository}:${tag} ${digest(1)} → ${digest(2)}`).sort(),
     );
     expect(Object.prototype).not.toHaveProperty('digest');
+  });
+});
+
+describe('replay --state and a planted symlink', () => {
+  it('never writes through a symlink planted where the temporary file used to be ({state}.{pid}.tmp)', async () => {
+    // Prepare: a file the attacker wants overwritten, linked from the old, predictable name
+    const { dir, policy, input } = prepare();
+    const state = join(dir, 'state.json');
+    const victim = write(dir, 'victim.txt', 'precious\n');
+    symlinkSync(victim, `${state}.${process.pid}.tmp`);
+    // Act
+    const run = await replay(['--policy', policy, '--state', state, input]);
+    // Assess: the target is untouched, the state saved, the link left where it was
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ version: 1 });
+    expect(lstatSync(`${state}.${process.pid}.tmp`).isSymbolicLink()).toBe(true);
   });
 });
