@@ -38,3 +38,40 @@ export class StateFileInvalidError extends StateFileError {
     this.path = path;
   }
 }
+
+/**
+ * The state file changed between this run's load and its save: another run saved it meanwhile.
+ * Saving would discard that run's updates, so this run's state is not saved.
+ *
+ * @example
+ * ```ts
+ * throw new StateFileChangedError('state.json');
+ * ```
+ */
+export class StateFileChangedError extends StateFileError {
+  override readonly name = 'StateFileChangedError';
+  constructor(file: string) {
+    super(
+      `${file}: changed since this run read it (another run saved it meanwhile): this run's state was not saved, so that run's is kept; run again to record what this run saw`,
+    );
+  }
+}
+
+/**
+ * The lock that guards the save of a state file exists: another run is saving it, or one was
+ * interrupted while saving.
+ *
+ * @example
+ * ```ts
+ * throw new StateFileLockedError('state.json', 'state.json.lock', { cause: error });
+ * ```
+ */
+export class StateFileLockedError extends StateFileError {
+  override readonly name = 'StateFileLockedError';
+  constructor(file: string, lock: string, options?: ErrorOptions) {
+    super(
+      `${lock} exists: another run is saving ${file}, or one was interrupted while saving; this run's state was not saved — remove ${lock} if no run is saving, and run again`,
+      options,
+    );
+  }
+}

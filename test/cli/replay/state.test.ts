@@ -5,15 +5,20 @@
  */
 import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../../lib/cli/main.ts';
 import { ACCOUNT } from '../../support/account.ts';
 import { digest } from '../../support/digest.ts';
 import {
   ecrConfig,
+  fakeIO,
   linesOf,
   ndjson,
+  parseFindings,
   putMutability,
   REGION,
+  reEscape,
   specPolicy,
   tempDir,
   write,
@@ -326,5 +331,94 @@ describe('replay --state and a planted symlink', () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ version: 1 });
     expect(lstatSync(`${state}.${process.pid}.tmp`).isSymbolicLink()).toBe(true);
+  });
+});
+
+describe('two runs on one --state file', () => {
+  /**
+   * A replay of stdin started in-process, and a way to feed it: `reading` resolves once the run
+   * has loaded its state and pulls its input, `finish` gives it `events` and ends its stdin.
+   */
+  function startReplayOfStdin(args: string[]) {
+    let reading: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      reading = resolve;
+    });
+    const stdin = new Readable({ read: () => reading() });
+    const io = { ...fakeIO(), stdin };
+    const done = main(['replay', ...args, '-'], io).then((code) => ({
+      code,
+      stdout: io.out(),
+      stderr: io.err(),
+    }));
+    const finish = (events: readonly unknown[]) => {
+      stdin.push(ndjson(events));
+      stdin.push(null);
+      return done;
+    };
+    return { reading: started, finish };
+  }
+
+  it.each([
+    ['an existing state file', true],
+    ['no state file yet', false],
+  ])(
+    "with %s: run A starts, run B completes, then A fails loudly and B's update is kept",
+    async (_, existing) => {
+      // Prepare
+      const dir = tempDir();
+      const policy = specPolicy(dir);
+      const state = join(dir, 'state.json');
+      if (existing) {
+        await replayJson(
+          policy,
+          [write(dir, '0.ndjson', ndjson([push('web', 'v0', 1, 0)]))],
+          ['--state', state],
+        );
+      }
+      const a = startReplayOfStdin(['--policy', policy, '--format', 'json', '--state', state]);
+      await a.reading;
+      // Act: B runs from start to end while A is still reading its input
+      const b = await replayJson(
+        policy,
+        [write(dir, 'b.ndjson', ndjson([push('web', 'v1', 1, 1)]))],
+        ['--state', state],
+      );
+      const savedByB = readFileSync(state, 'utf8');
+      const runA = await a.finish([push('web', 'v2', 1, 2), push('web', 'v2', 2, 3)]);
+      // Assess: B saved; A printed its findings, then refused to save over B's state (exit 2)
+      expect(b.code).toBe(0);
+      expect(runA.code).toBe(2);
+      expect(parseFindings(runA.stdout)).toMatchObject([
+        { kind: 'TAG_OVERWRITE_VIOLATION', tag: 'v2' },
+      ]);
+      const errors = linesOf(runA.stderr).filter((l) => !l.startsWith('ecr-tag-auditor: read '));
+      expect(errors).toEqual([
+        expect.stringMatching(
+          new RegExp(`^ecr-tag-auditor: ${reEscape(state)}: changed since this run read it`),
+        ),
+      ]);
+      expect(readFileSync(state, 'utf8')).toBe(savedByB);
+      expect(Object.keys(JSON.parse(savedByB).repositories[0].tags)).toContain('v1');
+    },
+  );
+
+  it('a lock left beside the state file is exit 2 naming it and how to remove it; the state is left alone', async () => {
+    // Prepare
+    const { dir, policy, input } = prepare();
+    const state = write(dir, 'state.json', '{"version": 1, "repositories": [], "templates": []}\n');
+    const lock = write(dir, 'state.json.lock', '');
+    // Act
+    const run = await replayJson(policy, [input], ['--state', state]);
+    // Assess: findings printed, then one line about the lock
+    expect(run.code).toBe(2);
+    expect(parseFindings(run.stdout).length).toBeGreaterThan(0);
+    const errors = linesOf(run.stderr).filter((l) => !l.startsWith('ecr-tag-auditor: read '));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain(`${lock} exists`);
+    expect(errors[0]).toContain(`remove ${lock}`);
+    expect(readFileSync(state, 'utf8')).toBe(
+      '{"version": 1, "repositories": [], "templates": []}\n',
+    );
   });
 });
