@@ -28,8 +28,10 @@ export const SCAN_HELP = `Usage: ecr-tag-auditor scan --policy FILE [options]
 
 Scans a live registry: every repository and repository creation template is compared with the
 policy, and every tag's digest with the ledger (--state), so that overwrites no event reported
-are found. Uses the default AWS credential chain (environment, profile, SSO, instance role) and
-needs ecr:DescribeRepositories, ecr:DescribeImages and ecr:DescribeRepositoryCreationTemplates.
+are found. A tag that moved since the state was saved is reported once, by the run that finds
+it; a drift is reported by every run while it lasts. Uses the default AWS credential chain
+(environment, profile, SSO, instance role) and needs ecr:DescribeRepositories,
+ecr:DescribeImages and ecr:DescribeRepositoryCreationTemplates.
 
 Options:
   --policy FILE            the policy (YAML or JSON); required
@@ -88,6 +90,8 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
       region,
       concurrency,
       now: () => new Date(),
+      // No alert log to deliver a lost alert through: a move is reported by the run that finds it.
+      recheckRecordedMoves: false,
       ...SILENT,
       onProgress: progress
         ? (done, total) => io.stderr.write(`\rScanning repositories: ${done}/${total}`)
