@@ -7,7 +7,7 @@
 
 import { oneLine } from '../core/model/text.ts';
 import { PolicyError } from '../core/policy/errors.ts';
-import { StateFileError } from '../io/state-file.ts';
+import { StateFileError } from '../io/state/errors.ts';
 import { checkPolicyCommand } from './check-policy.ts';
 import { explainCommand } from './explain.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';

@@ -12,7 +12,7 @@ import { findingsOf } from '../core/model/delivery.ts';
 import { runScan } from '../core/scan/scan.ts';
 import { SILENT } from '../core/telemetry.ts';
 import { loadPolicy } from '../io/policy/load.ts';
-import { loadStateFile, saveStateFile } from '../io/state-file.ts';
+import { loadStateFile } from '../io/state-file.ts';
 import { parseCommandArgs } from './args.ts';
 import {
   FINDINGS_OUTPUT_HELP,
@@ -28,20 +28,23 @@ export const SCAN_HELP = `Usage: ecr-tag-auditor scan --policy FILE [options]
 
 Scans a live registry: every repository and repository creation template is compared with the
 policy, and every tag's digest with the ledger (--state), so that overwrites no event reported
-are found. Uses the default AWS credential chain (environment, profile, SSO, instance role) and
-needs ecr:DescribeRepositories, ecr:DescribeImages and ecr:DescribeRepositoryCreationTemplates.
+are found. A tag that moved since the state was saved is reported once, by the run that finds
+it; a drift is reported by every run while it lasts. Uses the default AWS credential chain
+(environment, profile, SSO, instance role) and needs ecr:DescribeRepositories,
+ecr:DescribeImages and ecr:DescribeRepositoryCreationTemplates.
 
 Options:
   --policy FILE            the policy (YAML or JSON); required
   --region REGION          the region to scan (default: AWS_REGION or the profile's region)
-  --state FILE             load the tag ledger from FILE (if it exists) and save it back; without
-                           it every tag is new and only drift can be found
+  --state FILE             load the tag ledger from FILE (if it exists) and save it back (not
+                           saved, exit 2, if another run saved FILE meanwhile); without it every
+                           tag is new and only drift can be found
   --concurrency N          repositories scanned at once (default 4)
 ${FINDINGS_OUTPUT_HELP}  -h, --help               show this help
 
 A progress indicator goes to stderr on a terminal, and a summary line at the end.
-Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage, policy or credentials error,
-3 some repositories could not be scanned (the rest were).
+Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage, policy, state-file or
+credentials error, 3 some repositories could not be scanned (the rest were).
 `;
 
 /** Runs `scan`. */
@@ -68,7 +71,8 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   }
 
   const policy = await loadPolicy(values.policy);
-  const ledger = createMemoryLedger(values.state ? await loadStateFile(values.state) : undefined);
+  const stateFile = values.state ? await loadStateFile(values.state) : undefined;
+  const ledger = createMemoryLedger(stateFile?.state);
   const ecr = createScanEcrClient(values.region ? { region: values.region } : {});
   let region: string;
   try {
@@ -86,6 +90,8 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
       region,
       concurrency,
       now: () => new Date(),
+      // No alert log to deliver a lost alert through: a move is reported by the run that finds it.
+      recheckRecordedMoves: false,
       ...SILENT,
       onProgress: progress
         ? (done, total) => io.stderr.write(`\rScanning repositories: ${done}/${total}`)
@@ -109,6 +115,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     `ecr-tag-auditor: scanned ${report.repositories} repositories (${report.ignored} ignored, ${report.failures.length} failed), ${report.templates} templates, ${report.tags} tags in ${report.account}/${report.region}; ${findings.length} finding(s), ${shown.length} at ${output.minSeverity} or above\n`,
   );
   // Saved after printing, so that a state file that cannot be written loses no findings.
-  if (values.state) await saveStateFile(values.state, ledger.state);
+  // Refused (exit 2) when another run saved the file since it was loaded: never lost silently.
+  await stateFile?.save(ledger.state);
   return findingsExitCode(findings, output, report.failures.length > 0);
 }

@@ -1,181 +1,106 @@
 /**
- * The `--state` file: the auditor's state as JSON, so that `replay` can continue where an
- * earlier run stopped.
+ * The `--state` file: the auditor's state as JSON, so that a run continues where an earlier one
+ * stopped. A run loads it, and saves it back only if no other run saved it in between
+ * (docs/cli.md#the-state-file-and-concurrent-runs).
  *
  * @module
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import * as v from 'valibot';
-import { emptyState, type LedgerState, stateKey } from '../core/engine/memory-ledger.ts';
-import type { ConfigRecord, TagRecord } from '../core/engine/records.ts';
-import { MUTABILITY_MODES } from '../core/model/config.ts';
-import type { Finding } from '../core/model/findings.ts';
-import { isRecord } from '../core/model/json.ts';
-import type { RepositoryRef, TemplateRef } from '../core/model/refs.ts';
+import { createHash } from 'node:crypto';
+import { open, readFile, unlink } from 'node:fs/promises';
+import { emptyState, type LedgerState } from '../core/engine/memory-ledger.ts';
+import { replaceFile } from './replace-file.ts';
+import { parseStateDocument, serializeState } from './state/document.ts';
+import { StateFileChangedError, StateFileError, StateFileLockedError } from './state/errors.ts';
 
-/** The state file could not be read, parsed or written. */
-export class StateFileError extends Error {
-  override readonly name = 'StateFileError';
+/** A state file as a run loaded it. */
+export interface LoadedStateFile {
+  /** The state it held (empty when there was no file). */
+  readonly state: LedgerState;
+  /**
+   * Saves `state` over the file, unless the file changed since it was loaded.
+   *
+   * @throws {StateFileChangedError} another run saved the file meanwhile.
+   * @throws {StateFileLockedError} the save lock exists (another run is saving).
+   * @throws {StateFileError} the file cannot be read or written.
+   */
+  save(state: LedgerState): Promise<void>;
 }
 
-const ConfigSchema = v.strictObject({
-  imageTagMutability: v.picklist(MUTABILITY_MODES),
-  imageTagMutabilityExclusionFilters: v.array(
-    v.strictObject({ filterType: v.literal('WILDCARD'), filter: v.string() }),
-  ),
-});
-
-const RecordFields = {
-  config: v.nullable(ConfigSchema),
-  configTime: v.nullable(v.string()),
-  drift: v.nullable(
-    v.strictObject({
-      actualKey: v.string(),
-      expectedKey: v.string(),
-      since: v.nullable(v.string()),
-      changes: v.number(),
-    }),
-  ),
-  eventId: v.nullable(v.string()),
-  // Written by this program; only its shape as an object is checked.
-  finding: v.nullable(v.custom<Finding>(isRecord)),
-};
-
-const MoveSchema = v.strictObject({
-  to: v.string(),
-  since: v.string(),
-  time: v.string(),
-  eventId: v.nullable(v.string()),
-  viaDelete: v.boolean(),
-  by: v.nullable(v.string()),
-});
-
-const TagSchema = v.strictObject({
-  entries: v.array(
-    v.strictObject({
-      kind: v.picklist(['push', 'delete']),
-      digest: v.nullable(v.string()),
-      time: v.string(),
-      eventId: v.nullable(v.string()),
-      superseded: v.nullable(MoveSchema),
-    }),
-  ),
-  floor: v.nullable(v.string()),
-});
-
-/** A tag as version 1 files hold it (before tag histories): read as its current content. */
-const TagSchemaV1 = v.pipe(
-  v.object({
-    digest: v.string(),
-    deleted: v.boolean(),
-    time: v.string(),
-    eventId: v.nullable(v.string()),
-  }),
-  v.transform(
-    ({ digest, deleted, time, eventId }): TagRecord => ({
-      entries: [{ kind: deleted ? 'delete' : 'push', digest, time, eventId, superseded: null }],
-      floor: null,
-    }),
-  ),
-);
-
-const stateSchema = <T extends v.GenericSchema<unknown, TagRecord>>(version: 1 | 2, tag: T) =>
-  v.strictObject({
-    version: v.literal(version),
-    repositories: v.array(
-      v.strictObject({
-        account: v.string(),
-        region: v.string(),
-        repository: v.string(),
-        ...RecordFields,
-        tags: v.record(v.string(), tag),
-      }),
-    ),
-    templates: v.array(
-      v.strictObject({
-        account: v.string(),
-        region: v.string(),
-        templatePrefix: v.string(),
-        ...RecordFields,
-      }),
-    ),
-  });
-
-/** Version 2 (tag histories); version 1 files are still read. */
-const StateSchema = v.union([stateSchema(2, TagSchema), stateSchema(1, TagSchemaV1)]);
-
-/** The JSON form of an {@link LedgerState}. */
-export interface StateDocument {
-  readonly version: 2;
-  readonly repositories: readonly (RepositoryRef &
-    ConfigRecord & { readonly tags: Record<string, TagRecord> })[];
-  readonly templates: readonly (TemplateRef & ConfigRecord)[];
-}
-
-/** Converts a state to its JSON form. */
-function serializeState(state: LedgerState): StateDocument {
-  return {
-    version: 2,
-    repositories: [...state.repositories.values()].map(({ ref, record, tags }) => ({
-      ...ref,
-      ...record,
-      tags: Object.fromEntries(tags),
-    })),
-    templates: [...state.templates.values()].map(({ ref, record }) => ({ ...ref, ...record })),
-  };
-}
-
-/** Reads a state from its JSON form; `file` names it in errors. */
-function deserializeState(json: unknown, file: string): LedgerState {
-  const parsed = v.safeParse(StateSchema, json);
-  if (!parsed.success) {
-    const issue = parsed.issues[0];
-    throw new StateFileError(`${file}: ${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`);
-  }
-  const state = emptyState();
-  for (const { account, region, repository, tags, ...record } of parsed.output.repositories) {
-    state.repositories.set(stateKey(account, region, repository), {
-      ref: { account, region, repository },
-      record,
-      tags: new Map(Object.entries(tags)),
-    });
-  }
-  for (const { account, region, templatePrefix, ...record } of parsed.output.templates) {
-    state.templates.set(stateKey(account, region, templatePrefix), {
-      ref: { account, region, templatePrefix },
-      record,
-    });
-  }
-  return state;
-}
-
-/** Loads a state file; a file that does not exist yet is an empty state. */
-export async function loadStateFile(file: string): Promise<LedgerState> {
-  let text: string;
+/** What `file` holds; null when there is no such file. */
+async function readIfAny(file: string): Promise<Buffer | null> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new StateFileError(`${file}: cannot read: ${(error as Error).message}`, { cause: error });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new StateFileError(`${file}: not JSON: ${(error as Error).message}`, { cause: error });
-  }
-  return deserializeState(json, file);
 }
 
-/** Saves a state file atomically (write to a sibling, then rename), so a crash never truncates it. */
-export async function saveStateFile(file: string, state: LedgerState): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
+/** What tells two contents apart: SHA-256 (null for no file). */
+function fingerprint(content: Buffer | null): string | null {
+  return content === null ? null : createHash('sha256').update(content).digest('hex');
+}
+
+/**
+ * Runs `save` holding `FILE.lock`, created exclusively: two runs saving at the same moment cannot
+ * both pass the check that the file is unchanged. Held for the save only, so that a run killed
+ * any other time leaves no lock behind.
+ */
+async function withSaveLock(file: string, save: () => Promise<void>): Promise<void> {
+  const lock = `${file}.lock`;
   try {
-    await writeFile(temporary, `${JSON.stringify(serializeState(state))}\n`);
-    await rename(temporary, file);
+    await (await open(lock, 'wx')).close();
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new StateFileLockedError(file, lock, { cause: error });
+    }
     throw new StateFileError(`${file}: cannot write: ${(error as Error).message}`, {
       cause: error,
     });
   }
+  try {
+    await save();
+  } finally {
+    await unlink(lock).catch(() => undefined);
+  }
+}
+
+/**
+ * Loads a state file; a file that does not exist yet is an empty state. What it held is
+ * remembered (its SHA-256), so that {@link LoadedStateFile.save} can tell whether another run
+ * saved it since.
+ *
+ * @throws {StateFileError} the file cannot be read, is not JSON, or is not a valid state
+ *   ({@link StateFileInvalidError}, naming the field).
+ * @example
+ * ```ts
+ * const stateFile = await loadStateFile('state.json');
+ * const ledger = createMemoryLedger(stateFile.state);
+ * // … the run …
+ * await stateFile.save(ledger.state);
+ * ```
+ */
+export async function loadStateFile(file: string): Promise<LoadedStateFile> {
+  const content = await readIfAny(file);
+  const loaded = fingerprint(content);
+  const save = (state: LedgerState) =>
+    withSaveLock(file, async () => {
+      if (fingerprint(await readIfAny(file)) !== loaded) throw new StateFileChangedError(file);
+      try {
+        // Atomic, and never through a symlink planted beside the file (lib/io/replace-file.ts).
+        await replaceFile(file, `${JSON.stringify(serializeState(state))}\n`);
+      } catch (error) {
+        throw new StateFileError(`${file}: cannot write: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+    });
+  if (content === null) return { state: emptyState(), save };
+  let json: unknown;
+  try {
+    json = JSON.parse(content.toString('utf8'));
+  } catch (error) {
+    throw new StateFileError(`${file}: not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  return { state: parseStateDocument(json, file), save };
 }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseRepositorySnapshot, type SnapshotEntry } from '../../core/intake/snapshot.ts';
 import { loadPolicy } from '../../io/policy/load.ts';
-import { loadStateFile, saveStateFile } from '../../io/state-file.ts';
+import { loadStateFile } from '../../io/state-file.ts';
 import { parseCommandArgs } from '../args.ts';
 import {
   FINDINGS_OUTPUT_HELP,
@@ -33,14 +33,15 @@ Options:
   --policy FILE            the policy (YAML or JSON); required
   --repositories FILE      output of \`aws ecr describe-repositories\`: the starting actual
                            configuration; each repository in it is judged once first
-  --state FILE             load the tag ledger from FILE (if it exists) and save it back
+  --state FILE             load the tag ledger from FILE (if it exists) and save it back;
+                           not saved (exit 2) if another run saved FILE meanwhile
 ${FINDINGS_OUTPUT_HELP}  -h, --help               show this help
 
 A summary line goes to stderr, and each malformed input as FILE:LINE: reason. A line (or a
 document spanning lines) over 16 MiB is malformed; a line not ended after 64 MiB ends the
 reading of its input.
-Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage or policy error,
-3 some input was malformed or unreadable (the rest was processed).
+Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage, policy or state-file
+error, 3 some input was malformed or unreadable (the rest was processed).
 `;
 
 /** Runs `replay`. */
@@ -62,7 +63,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
 
   const policy = await loadPolicy(values.policy);
   // A bad state file is fatal (exit 2): found before any input problem is reported.
-  const state = values.state ? await loadStateFile(values.state) : undefined;
+  const stateFile = values.state ? await loadStateFile(values.state) : undefined;
   const problemLines: string[] = [];
   const report = (location: string, reason: string) => {
     problemLines.push(location);
@@ -88,12 +89,13 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     inputs: positionals,
     stdin: io.stdin,
     snapshot,
-    state,
+    state: stateFile?.state,
     onProblem: (p) => report(p.location, p.reason),
   });
   const shown = printFindings(io, result.findings, output);
   // Saved after printing, so that a state file that cannot be written loses no findings.
-  if (values.state) await saveStateFile(values.state, result.state);
+  // Refused (exit 2) when another run saved the file since it was loaded: never lost silently.
+  await stateFile?.save(result.state);
   const s = result.summary;
   io.stderr.write(
     `ecr-tag-auditor: read ${s.read} input item(s): ${s.applied} event(s) applied, ${s.skipped} skipped, ${problemLines.length} malformed; ${s.findings} finding(s), ${shown.length} at ${output.minSeverity} or above\n`,

@@ -58,6 +58,13 @@ export interface ScanDeps {
   readonly metrics: RuntimeMetrics;
   /** Called after each repository, for a progress indicator. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Whether moves that earlier scans recorded within {@link SCAN_RECHECK_MS} are reported again
+   * (`redelivered`), so that an alert an interrupted run lost is still sent; the alert log drops
+   * the copies. True by default (the Lambda scan). The CLI has no alert log and passes false, so
+   * that a run reports only what moved since the state it loaded.
+   */
+  readonly recheckRecordedMoves?: boolean;
 }
 
 /** A repository the scan could not finish. */
@@ -104,7 +111,10 @@ export interface ScanReport {
 export async function runScan(deps: ScanDeps): Promise<ScanReport> {
   const now = deps.now;
   const startedAt = now().toISOString();
-  const recheckFrom = Date.parse(startedAt) - SCAN_RECHECK_MS;
+  const recheckFrom =
+    deps.recheckRecordedMoves === false
+      ? Number.POSITIVE_INFINITY
+      : Date.parse(startedAt) - SCAN_RECHECK_MS;
   const at: Provenance & { time: string } = {
     time: startedAt,
     eventId: null,

@@ -1,0 +1,101 @@
+/**
+ * `ecr-tag-auditor scan` in-process against the fake ECR (test/fakes/ecr.ts), through the real SDK
+ * client the command builds, pointed at the fake by `AWS_ENDPOINT_URL_ECR`: what consecutive runs
+ * on one `--state` file report (docs/cli.md#scan).
+ */
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeEcr } from '../fakes/ecr.ts';
+import type { StartedServer } from '../fakes/http.ts';
+import { digest } from '../support/digest.ts';
+import { parseFindings, runCli, specPolicy, tempDir } from './support.ts';
+
+const REGION = 'eu-west-1';
+let ecr: FakeEcr;
+let server: StartedServer;
+
+beforeEach(async () => {
+  ecr = new FakeEcr({ region: REGION });
+  server = await ecr.start();
+  // The default credential chain, resolved from the environment only: no profile, no IMDS.
+  vi.stubEnv('AWS_ENDPOINT_URL_ECR', server.endpoint);
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAFAKEFAKEFAKEFAKE');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'fake-secret-key');
+  vi.stubEnv('AWS_PROFILE', undefined);
+  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
+  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+});
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await server.close();
+});
+
+/** One `scan --state` run, every finding printed as JSON, failing on HIGH. */
+async function scan(policy: string, state: string) {
+  const run = await runCli([
+    'scan',
+    '--policy',
+    policy,
+    '--region',
+    REGION,
+    '--state',
+    state,
+    '--format',
+    'json',
+    '--min-severity',
+    'INFO',
+    '--fail-on',
+    'HIGH',
+  ]);
+  return { ...run, findings: run.code === 2 ? [] : parseFindings(run.stdout) };
+}
+
+describe('scan --state, run after run', () => {
+  it('reports an overwrite in the run that finds it, and not again in the next (--fail-on passes)', async () => {
+    // Prepare: a repository as the example policy's default wants it, seeded by a first run
+    const dir = tempDir();
+    const policy = specPolicy(dir);
+    const state = join(dir, 'state.json');
+    ecr.addRepository('web', {
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      filters: ['dev-*', 'sha256-*'],
+    });
+    ecr.pushImage('web', 'v1', digest(1));
+    const seeding = await scan(policy, state);
+    ecr.pushImage('web', 'v1', digest(2)); // moved with no event reaching the auditor
+    // Act
+    const run1 = await scan(policy, state);
+    const run2 = await scan(policy, state);
+    // Assess
+    expect(seeding.code).toBe(0);
+    expect(seeding.findings).toEqual([]);
+    expect(run1.code).toBe(1);
+    expect(run1.findings).toMatchObject([
+      {
+        kind: 'TAG_OVERWRITE_VIOLATION',
+        tag: 'v1',
+        previousDigest: digest(1),
+        digest: digest(2),
+        detectedBy: 'scan',
+      },
+    ]);
+    expect(run2.findings).toEqual([]);
+    expect(run2.code).toBe(0);
+  });
+
+  it('reports a drift that lasts in every run, with the same id: it is the registry as it is now', async () => {
+    // Prepare: a repository looser than the policy wants
+    const dir = tempDir();
+    const policy = specPolicy(dir);
+    const state = join(dir, 'state.json');
+    ecr.addRepository('web', { imageTagMutability: 'MUTABLE' });
+    // Act
+    const run1 = await scan(policy, state);
+    const run2 = await scan(policy, state);
+    // Assess
+    expect(run1.findings).toMatchObject([{ kind: 'CONFIG_DRIFT', repository: 'web' }]);
+    expect(run2.findings.map((f) => f.id)).toEqual(run1.findings.map((f) => f.id));
+    expect([run1.code, run2.code]).toEqual([1, 1]);
+  });
+});
