@@ -49,7 +49,7 @@ describe('replay order and identity', () => {
     expect(run.findings).toMatchObject([{ previousDigest: digest(1), digest: digest(2) }]);
   });
 
-  it('input order breaks ties between events of the same time', async () => {
+  it('input order breaks ties between pushes of other content in the same second (no order can be known)', async () => {
     const { dir, policy } = prepare([]);
     const one = write(dir, '1.ndjson', ndjson([push('web', 'v1', 1, 0), push('web', 'v1', 2, 0)]));
     const two = write(dir, '2.ndjson', ndjson([push('web', 'v1', 2, 0), push('web', 'v1', 1, 0)]));
@@ -57,6 +57,44 @@ describe('replay order and identity', () => {
     const b = await replayJson(policy, [two]);
     expect(a.findings).toMatchObject([{ previousDigest: digest(1), digest: digest(2) }]);
     expect(b.findings).toMatchObject([{ previousDigest: digest(2), digest: digest(1) }]);
+  });
+
+  it('gives the same findings whatever the order of its inputs: ECR events and CloudTrail copies a second later (reliability issue, item 3c)', async () => {
+    // Prepare: X long before; A at 10:00:00 and B at 10:00:01 from ECR; CloudTrail's records of
+    // the same pushes stamped a second later.
+    const at = (s: number) => new Date(Date.UTC(2025, 6, 24, 10, 0, s)).toISOString();
+    const ecrPush = (d: number, s: number) => ({
+      ...imageAction('PUSH', {
+        repository: 'web',
+        tag: 'v1',
+        digest: digest(d),
+        minutes: 0,
+        id: `ecr-${d}`,
+      }),
+      time: at(s),
+    });
+    const ctPush = (d: number, s: number) => ({
+      ...cloudTrailPush({
+        repository: 'web',
+        tag: 'v1',
+        digest: digest(d),
+        minutes: 0,
+        id: `ct-${d}`,
+      }),
+      eventTime: at(s),
+    });
+    const { dir, policy } = prepare([]);
+    const ecr = write(dir, 'ecr.ndjson', ndjson([ecrPush(9, -60), ecrPush(1, 0), ecrPush(2, 1)]));
+    const ct = write(dir, 'ct.json', cloudTrailLog([ctPush(1, 1), ctPush(2, 2)]));
+    // Act
+    const a = await replayJson(policy, [ecr, ct]);
+    const b = await replayJson(policy, [ct, ecr]);
+    // Assess
+    expect(a.findings.map((f) => [f.previousDigest, f.digest])).toEqual([
+      [digest(9), digest(1)],
+      [digest(1), digest(2)],
+    ]);
+    expect(b.findings).toEqual(a.findings);
   });
 
   it('times in other forms (fractions, offsets) order by the instant they name', async () => {
