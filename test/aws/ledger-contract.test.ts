@@ -1,28 +1,28 @@
 /**
  * The Ledger contract: the DynamoDB ledger (real DynamoDBClient → dynalite) behaves as the
- * in-memory ledger of the CLI on the same sequences of pushes, deletes and reads, and stays
- * correct under concurrent writers.
+ * in-memory ledger of the CLI on the same sequences of pushes, deletes, repository deletes and
+ * reads, and stays correct under concurrent writers.
  *
- * What is compared: every field of the records `recordPush` returns and `tags()` lists, except
- * `recent`, which is compared as the set of digests the decisions consult — the record's digest
- * together with its recent digests. The DynamoDB ledger appends to `recent` without de-duplicating
- * and trims it only every few pushes, and it may keep the current digest in it (a tombstone of
- * the same digest); the decisions only ask "is this digest the current one or a recent one?".
- * With at most 8 distinct digests per tag (RECENT_DIGESTS) nothing is trimmed away in memory,
- * so that set is exactly what both must agree on; the sequences below use 5.
+ * What is compared: the findings the auditor returns over each ledger, and every record `tags()`
+ * lists — both ledgers store the same tag histories (DynamoDB as JSON), decided by the same
+ * functions through `updateTag`.
  */
 import { ConditionalCheckFailedException, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoLedger, LedgerConflictError } from '../../lib/aws/dynamodb-ledger.ts';
-import { pushFinding } from '../../lib/core/engine/decide.ts';
+import { createAuditor } from '../../lib/core/engine/auditor.ts';
+import { decideTag, type Provenance } from '../../lib/core/engine/decide.ts';
 import type { Ledger } from '../../lib/core/engine/ledger.ts';
 import { createMemoryLedger } from '../../lib/core/engine/memory-ledger.ts';
 import {
   type ConfigRecord,
-  RECENT_DIGESTS,
+  TAG_HISTORY_LIMIT,
   type TagRecord,
 } from '../../lib/core/engine/records.ts';
+import { recordedMoves, tagState } from '../../lib/core/engine/tag-history.ts';
+import type { DomainEvent } from '../../lib/core/intake/types.ts';
+import type { Found } from '../../lib/core/model/delivery.ts';
 import type { RepositoryRef } from '../../lib/core/model/refs.ts';
 import { fault } from '../fakes/http.ts';
 import { ACCOUNT } from '../support/account.ts';
@@ -82,18 +82,14 @@ function freshRef(): RepositoryRef {
   return { account: ACCOUNT, region: 'eu-west-1', repository: `contract/repo-${repositories}` };
 }
 
-/** What the decisions can observe of a record (see the module comment). */
-function observable(record: TagRecord | undefined) {
-  if (record === undefined) return undefined;
-  const { recent, ...rest } = record;
-  return { ...rest, known: [...new Set([record.digest, ...recent])].sort() };
+/** The records `tags()` lists, in tag order. */
+function sortedTags(tags: ReadonlyMap<string, TagRecord>) {
+  return Object.fromEntries([...tags].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-function observableTags(tags: ReadonlyMap<string, TagRecord>) {
-  return Object.fromEntries(
-    [...tags].sort(([a], [b]) => a.localeCompare(b)).map(([t, r]) => [t, observable(r)]),
-  );
-}
+/** What a caller can tell of findings: id, kind and delivery decision. */
+const summary = (found: readonly Found[]) =>
+  found.map(({ finding, delivery }) => [finding.id, finding.kind, delivery]);
 
 const TAGS = ['v1', 'latest', 'dev-1'] as const;
 
@@ -102,15 +98,12 @@ type Step =
   | { kind: 'push'; tag: number; digest: number; dt: number }
   | { kind: 'deleteTag'; tag: number; digest: number | null; dt: number }
   | { kind: 'deleteDigest'; digest: number; dt: number }
+  | { kind: 'deleteRepository'; dt: number }
   | { kind: 'again'; back: number }
   | { kind: 'tags' };
 
-/** A step with its time and event id fixed. */
-type Op =
-  | { kind: 'push'; tag: string; digest: string; time: string; id: string }
-  | { kind: 'deleteTag'; tag: string; digest: string | null; time: string; id: string }
-  | { kind: 'deleteDigest'; digest: string; time: string; id: string }
-  | { kind: 'tags' };
+/** A step with its time and event id fixed: a domain event, or a read of the tags. */
+type Op = { kind: 'event'; event: DomainEvent } | { kind: 'tags' };
 
 // dt > 0 moves the clock on; 0 repeats the latest time (a tie); < 0 is a stale event.
 const dt = fc.integer({ min: -4, max: 3 });
@@ -141,14 +134,25 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       dt,
     }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('deleteRepository' as const), dt }),
+  },
   // A redelivery of an earlier event: same time, same id.
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('again' as const), back: fc.nat(10) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tags' as const) }) },
 );
 
-function toOps(steps: readonly Step[]): Op[] {
+function toOps(ref: RepositoryRef, steps: readonly Step[]): Op[] {
   const ops: Op[] = [];
   const events: Op[] = [];
+  const base = {
+    account: ref.account,
+    region: ref.region,
+    repository: ref.repository,
+    actor: null,
+    origin: 'cloudtrail' as const,
+  };
   let clock = 100;
   steps.forEach((step, i) => {
     if (step.kind === 'tags') {
@@ -161,80 +165,88 @@ function toOps(steps: readonly Step[]): Op[] {
       return;
     }
     if (step.dt > 0) clock += step.dt;
-    const time = at(step.dt > 0 ? clock : clock + step.dt);
-    const id = `event-${i}`;
-    const op: Op =
+    const common = { ...base, time: at(step.dt > 0 ? clock : clock + step.dt), eventId: `e-${i}` };
+    const event: DomainEvent =
       step.kind === 'push'
-        ? { kind: 'push', tag: TAGS[step.tag] ?? 'v1', digest: digest(step.digest), time, id }
+        ? { ...common, type: 'push', tag: TAGS[step.tag] ?? 'v1', digest: digest(step.digest) }
         : step.kind === 'deleteTag'
           ? {
-              kind: 'deleteTag',
+              ...common,
+              type: 'delete',
               tag: TAGS[step.tag] ?? 'v1',
               digest: step.digest === null ? null : digest(step.digest),
-              time,
-              id,
             }
-          : { kind: 'deleteDigest', digest: digest(step.digest), time, id };
+          : step.kind === 'deleteDigest'
+            ? { ...common, type: 'delete', tag: null, digest: digest(step.digest) }
+            : { ...common, type: 'repository-deleted' };
+    const op: Op = { kind: 'event', event };
     ops.push(op);
     events.push(op);
   });
   // Every history ends with an overwrite of v1, so each run compares at least one finding.
   for (const [i, d] of [1, 2].entries()) {
-    const time = at(clock + 1 + i);
-    ops.push({ kind: 'push', tag: 'v1', digest: digest(d), time, id: `final-${i}` });
+    const time = at(clock + 10 + 10 * i);
+    const event: DomainEvent = {
+      ...base,
+      type: 'push',
+      tag: 'v1',
+      digest: digest(d),
+      time,
+      eventId: `final-${i}`,
+    };
+    ops.push({ kind: 'event', event });
   }
   return ops;
 }
 
-/** Applies one op; returns what a caller can observe. */
+/** Applies one op through an auditor over `ledger`; returns what a caller can observe. */
 async function apply(ledger: Ledger, ref: RepositoryRef, op: Op) {
-  switch (op.kind) {
-    case 'push': {
-      const change = { time: op.time, eventId: op.id };
-      const prev = await ledger.recordPush(ref, op.tag, op.digest, change);
-      const found = pushFinding(POLICY, ref, prev, op.tag, op.digest, {
-        ...change,
-        actor: null,
-        detectedBy: 'event',
-      });
-      return {
-        prev: observable(prev),
-        finding: found && [found.finding.id, found.finding.kind, found.delivery],
-      };
-    }
-    case 'deleteTag':
-      await ledger.recordDelete(ref, op.tag, op.digest, { time: op.time, eventId: op.id });
-      return null;
-    case 'deleteDigest':
-      await ledger.recordDelete(ref, null, op.digest, { time: op.time, eventId: op.id });
-      return null;
-    case 'tags':
-      return observableTags(await ledger.tags(ref));
-  }
+  if (op.kind === 'tags') return sortedTags(await ledger.tags(ref));
+  return summary(await createAuditor(POLICY, ledger).apply(op.event));
 }
 
+/** A push of `tag` at `d` through `decideTag`, as the auditor makes it. */
+function pushTag(
+  ledger: Ledger,
+  ref: RepositoryRef,
+  tag: string,
+  d: string,
+  time: string,
+  eventId: string,
+): Promise<readonly Found[]> {
+  const provenance: Provenance = { time, eventId, actor: null, detectedBy: 'event' };
+  return ledger.updateTag(ref, tag, (prev) =>
+    decideTag(POLICY, ref, tag, prev, { kind: 'push', digest: d, time, eventId }, provenance),
+  );
+}
+
+/** [previous digest, digest] of each finding. */
+const moves = (found: readonly Found[]) =>
+  found.map(({ finding }) => [finding.previousDigest, finding.digest]);
+
+/** The digests of a record's entries, oldest first. */
+const entryDigests = (record: TagRecord | undefined) =>
+  (record?.entries ?? []).map((entry) => entry.digest);
+
 describe('DynamoDB ledger versus in-memory ledger', () => {
-  it('agrees on every returned record and on the final tags, for random histories', async () => {
-    expect(RECENT_DIGESTS).toBeGreaterThanOrEqual(5); // the premise of comparing `known`
+  it('agrees on every finding and on every record, for random histories', async () => {
     let pushesCompared = 0;
     let findingsCompared = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 30 }), async (steps) => {
-        const ops = toOps(steps);
         const ref = freshRef();
+        const ops = toOps(ref, steps);
         const memory = createMemoryLedger();
         for (const [index, op] of ops.entries()) {
           const expected = await apply(memory, ref, op);
           const actual = await apply(dynamo, ref, op);
           expect({ index, op, result: actual }).toEqual({ index, op, result: expected });
-          if (op.kind === 'push') {
+          if (op.kind === 'event' && op.event.type === 'push') {
             pushesCompared++;
-            if (expected && 'finding' in expected && expected.finding) findingsCompared++;
+            if (Array.isArray(expected)) findingsCompared += expected.length;
           }
         }
-        expect(observableTags(await dynamo.tags(ref))).toEqual(
-          observableTags(await memory.tags(ref)),
-        );
+        expect(sortedTags(await dynamo.tags(ref))).toEqual(sortedTags(await memory.tags(ref)));
       }),
       { numRuns: 25 },
     );
@@ -243,125 +255,181 @@ describe('DynamoDB ledger versus in-memory ledger', () => {
     expect(findingsCompared).toBeGreaterThanOrEqual(25);
   });
 
-  it('agrees on forgetting a repository', async () => {
+  it('agrees on a repository delete: what is older is forgotten, what is newer stays', async () => {
     const ref = freshRef();
     const memory = createMemoryLedger();
+    const base = {
+      account: ref.account,
+      region: ref.region,
+      repository: ref.repository,
+      actor: null,
+      origin: 'cloudtrail' as const,
+    };
+    const results = [];
     for (const ledger of [memory, dynamo]) {
-      await ledger.recordPush(ref, 'v1', digest(1), { time: at(1), eventId: 'a' });
-      await ledger.recordPush(ref, 'v2', digest(2), { time: at(2), eventId: 'b' });
-      await ledger.forget({ kind: 'repository', ref });
-      expect((await ledger.tags(ref)).size).toBe(0);
-      expect(await ledger.recordPush(ref, 'v1', digest(3), { time: at(3), eventId: 'c' })).toBe(
-        undefined,
-      );
+      const auditor = createAuditor(POLICY, ledger);
+      await pushTag(ledger, ref, 'v1', digest(1), at(1), 'a');
+      await pushTag(ledger, ref, 'v2', digest(2), at(2), 'b');
+      // The re-created repository's push, processed before the (late) delete.
+      await pushTag(ledger, ref, 'v3', digest(3), at(20), 'c');
+      await auditor.apply({ ...base, type: 'repository-deleted', time: at(10), eventId: 'del' });
+      const tags = await ledger.tags(ref);
+      expect(tags.get('v1')?.entries).toEqual([]);
+      expect(tagState(tags.get('v1'))).toEqual({ digest: null, live: false });
+      expect(tagState(tags.get('v2'))).toEqual({ digest: null, live: false });
+      expect(tagState(tags.get('v3'))).toEqual({ digest: digest(3), live: true });
+      // A late push of the deleted repository is ignored; a push after the delete is a first push.
+      expect(await pushTag(ledger, ref, 'v1', digest(4), at(5), 'late')).toEqual([]);
+      expect(tagState((await ledger.tags(ref)).get('v1'))).toEqual({ digest: null, live: false });
+      expect(await pushTag(ledger, ref, 'v1', digest(5), at(30), 'd')).toEqual([]);
+      expect(tagState((await ledger.tags(ref)).get('v1'))).toEqual({
+        digest: digest(5),
+        live: true,
+      });
+      // A repository delete older than the floor changes nothing.
+      await auditor.apply({ ...base, type: 'repository-deleted', time: at(8), eventId: 'old' });
+      results.push(sortedTags(await ledger.tags(ref)));
     }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[0]?.v1?.floor).toBe(at(10));
   });
 });
 
 describe('DynamoDB ledger under concurrent writers', () => {
+  // Each writer can lose at most n-1 times: within the ledger's 6 attempts.
+  const n = 6;
+
   it('chains concurrent pushes of one tag: every transition is seen exactly once, none lost', async () => {
     const ref = freshRef();
-    const n = RECENT_DIGESTS + 1;
     const digests = Array.from({ length: n }, (_, i) => digest(100 + i));
-    const prevs = await Promise.all(
-      digests.map((d, i) =>
-        dynamo.recordPush(ref, 'v1', d, { time: at(10), eventId: `concurrent-${i}` }),
-      ),
-    );
-    // Exactly one push found the tag unknown; the other n-1 each saw a different previous digest.
-    expect(prevs.filter((p) => p === undefined)).toHaveLength(1);
-    const seen = prevs.flatMap((p) => (p ? [p.digest] : []));
-    expect(seen).toHaveLength(n - 1);
-    expect(new Set(seen).size).toBe(n - 1);
-    for (const [i, prev] of prevs.entries()) expect(prev?.digest).not.toBe(digests[i]);
-    // The last writer is the one nobody saw as previous, and every other digest is remembered.
-    const final = (await dynamo.tags(ref)).get('v1');
-    const last = digests.filter((d) => !seen.includes(d));
+    const found = (
+      await Promise.all(
+        digests.map((d, i) => pushTag(dynamo, ref, 'v1', d, at(10), `concurrent-${i}`)),
+      )
+    ).flat();
+    // n-1 moves: every digest but one superseded exactly once, every digest but one moved to.
+    const superseded = found.map(({ finding }) => finding.previousDigest);
+    const movedTo = found.map(({ finding }) => finding.digest);
+    expect(found).toHaveLength(n - 1);
+    expect(new Set(superseded).size).toBe(n - 1);
+    expect(new Set(movedTo).size).toBe(n - 1);
+    for (const { finding } of found) expect(finding.previousDigest).not.toBe(finding.digest);
+    expect(found.every(({ delivery }) => delivery === 'fresh')).toBe(true);
+    // The last version is the one nobody superseded; the first, the one nobody moved to.
+    const record = (await dynamo.tags(ref)).get('v1');
+    const last = digests.filter((d) => !superseded.includes(d));
     expect(last).toHaveLength(1);
-    expect(final?.digest).toBe(last[0]);
-    expect(new Set(final?.recent)).toEqual(new Set(seen));
-    expect(table.fake.count('UpdateItem')).toBe(n);
+    expect(tagState(record)).toEqual({ digest: last[0], live: true });
+    expect(new Set(entryDigests(record))).toEqual(new Set(digests));
+    // The record holds exactly the moves alerted.
+    const recorded = record ? recordedMoves(record).map(({ from, move }) => [from, move.to]) : [];
+    expect(new Set(recorded.map(String))).toEqual(new Set(moves(found).map(String)));
+    // Every write was one conditional PutItem; the losers read nothing, the failure returned the item.
+    expect(table.fake.count('PutItem')).toBeGreaterThanOrEqual(n);
+    expect(table.fake.count('GetItem')).toBe(0);
   });
 
   it('keeps the latest of concurrent pushes with different times, and remembers the late ones', async () => {
     const ref = freshRef();
-    const n = 8;
     const digests = Array.from({ length: n }, (_, i) => digest(200 + i));
-    // Sent all at once, in an order unrelated to their times.
-    const order = [3, 7, 0, 5, 1, 6, 2, 4];
-    await Promise.all(
-      order.map((i) =>
-        dynamo.recordPush(ref, 'v1', digests[i] ?? '', { time: at(20 + i), eventId: `t-${i}` }),
-      ),
+    // Sent all at once, in an order unrelated to their times (10 s apart: no copies).
+    const order = [3, 0, 5, 1, 2, 4];
+    const found = (
+      await Promise.all(
+        order.map((i) => pushTag(dynamo, ref, 'v1', digests[i] ?? '', at(20 + 10 * i), `t-${i}`)),
+      )
+    ).flat();
+    const record = (await dynamo.tags(ref)).get('v1');
+    expect(tagState(record)).toEqual({ digest: digests[n - 1], live: true });
+    const lastEntry = record?.entries[record.entries.length - 1];
+    expect(lastEntry).toMatchObject({ time: at(20 + 10 * (n - 1)), eventId: `t-${n - 1}` });
+    // In time order, whatever the arrival order.
+    expect(entryDigests(record)).toEqual(digests);
+    // Every version but the last was reported superseded, once.
+    expect(found.map(({ finding }) => finding.previousDigest).sort()).toEqual(
+      digests.slice(0, -1).sort(),
     );
-    const final = (await dynamo.tags(ref)).get('v1');
-    expect(final?.digest).toBe(digests[n - 1]);
-    expect(final?.time).toBe(at(20 + n - 1));
-    expect(final?.eventId).toBe(`t-${n - 1}`);
-    expect(new Set([final?.digest, ...(final?.recent ?? [])])).toEqual(new Set(digests));
   });
 
   it('remembers a late push even when a newer push lands in between', async () => {
     const ref = freshRef();
-    await dynamo.recordPush(ref, 'v1', digest(1), { time: at(10), eventId: 'p1' });
-    // The late push's write fails its condition (it is older); before it records its digest
-    // among the recent ones, a newer push moves the tag.
-    const racing = interleaved('UpdateItemCommand', () =>
-      dynamo.recordPush(ref, 'v1', digest(3), { time: at(30), eventId: 'p3' }),
+    await pushTag(dynamo, ref, 'v1', digest(1), at(10), 'p1');
+    // The late push's first write fails its condition (the tag exists); before it writes
+    // again, a newer push moves the tag, so its second write conflicts too.
+    const racing = interleaved('PutItemCommand', () =>
+      pushTag(dynamo, ref, 'v1', digest(3), at(30), 'p3'),
     );
-    const prev = await racing.recordPush(ref, 'v1', digest(2), { time: at(5), eventId: 'late' });
-    expect(prev).toMatchObject({ digest: digest(1), time: at(10) });
+    const late = await pushTag(racing, ref, 'v1', digest(2), at(5), 'late');
+    // The late version was superseded by the one that followed it in time.
+    expect(moves(late)).toEqual([[digest(2), digest(1)]]);
     const record = (await dynamo.tags(ref)).get('v1');
-    expect(record).toMatchObject({ digest: digest(3), time: at(30), eventId: 'p3' });
-    expect(record?.recent).toEqual(expect.arrayContaining([digest(1), digest(2)]));
-    // So a redelivery of the late push is recognised, and reports nothing again.
-    const again = await dynamo.recordPush(ref, 'v1', digest(2), { time: at(5), eventId: 'late' });
-    expect(again?.recent).toContain(digest(2));
+    expect(tagState(record)).toEqual({ digest: digest(3), live: true });
+    expect(entryDigests(record)).toEqual([digest(2), digest(1), digest(3)]);
+    expect(record?.entries[2]).toMatchObject({ time: at(30), eventId: 'p3' });
+    // So a redelivery of the late push is recognised: the same finding again, nothing written.
+    const puts = table.fake.count('PutItem');
+    const again = await pushTag(dynamo, ref, 'v1', digest(2), at(5), 'late');
+    expect(summary(again)).toEqual(
+      late.map(({ finding }) => [finding.id, finding.kind, 'redelivered']),
+    );
+    expect(table.fake.count('PutItem')).toBe(puts + 1); // the failed conditional put
+    expect((await dynamo.tags(ref)).get('v1')).toEqual(record);
   });
 
-  it('never trims away a digest a concurrent late push just remembered', async () => {
+  it('never drops a late push a concurrent writer just recorded when it bounds the history', async () => {
     const ref = freshRef();
-    // Enough pushes for the next one to trim the tag's recent digests.
-    for (let i = 0; i <= 2 * RECENT_DIGESTS; i++) {
-      await dynamo.recordPush(ref, 'v1', digest(1 + (i % 2)), {
-        time: at(100 + i),
-        eventId: `p${i}`,
-      });
+    // A full history: the next push drops the oldest entry.
+    for (let i = 0; i < TAG_HISTORY_LIMIT; i++) {
+      await pushTag(dynamo, ref, 'v1', digest(1 + (i % 2)), at(100 + 10 * i), `p${i}`);
     }
-    const racing = interleaved('UpdateItemCommand', () =>
-      dynamo.recordPush(ref, 'v1', digest(7), { time: at(150), eventId: 'late' }),
+    const racing = interleaved('PutItemCommand', () =>
+      pushTag(dynamo, ref, 'v1', digest(7), at(250), 'late'),
     );
-    await racing.recordPush(ref, 'v1', digest(5), { time: at(200), eventId: 'trim' });
+    await pushTag(racing, ref, 'v1', digest(5), at(300), 'trim');
     const record = (await dynamo.tags(ref)).get('v1');
-    expect(record?.digest).toBe(digest(5));
-    expect(new Set(record?.recent)).toEqual(new Set([digest(1), digest(2), digest(7)]));
-    // A later push trims the list to the distinct digests.
-    await dynamo.recordPush(ref, 'v1', digest(6), { time: at(300), eventId: 'next' });
-    await dynamo.recordPush(ref, 'v1', digest(8), { time: at(301), eventId: 'next2' });
-    const trimmed = (await dynamo.tags(ref)).get('v1');
-    expect(trimmed?.recent.length).toBeLessThanOrEqual(2 * RECENT_DIGESTS + 1);
-    expect(new Set(trimmed?.recent)).toEqual(
-      new Set([digest(1), digest(2), digest(5), digest(6), digest(7)]),
-    );
+    expect(tagState(record)).toEqual({ digest: digest(5), live: true });
+    expect(record?.entries).toHaveLength(TAG_HISTORY_LIMIT);
+    expect(record?.entries.slice(-2).map((e) => [e.digest, e.eventId])).toEqual([
+      [digest(7), 'late'],
+      [digest(5), 'trim'],
+    ]);
+    expect(record?.floor).not.toBeNull();
+    // Every version but the last holds its move, and the late one moved to the newest.
+    const marks = record ? recordedMoves(record) : [];
+    expect(marks.at(-1)).toMatchObject({ from: digest(7), move: { to: digest(5), by: 'trim' } });
   });
 
   it('tombstones only tags still at the digest when deleting by digest', async () => {
     const ref = freshRef();
-    await dynamo.recordPush(ref, 'a', digest(1), { time: at(1), eventId: 'p1' });
-    await dynamo.recordPush(ref, 'b', digest(1), { time: at(1), eventId: 'p2' });
-    await dynamo.recordPush(ref, 'c', digest(2), { time: at(1), eventId: 'p3' });
+    await pushTag(dynamo, ref, 'a', digest(1), at(1), 'p1');
+    await pushTag(dynamo, ref, 'b', digest(1), at(1), 'p2');
+    await pushTag(dynamo, ref, 'c', digest(2), at(1), 'p3');
     // Another writer moves `b` right after the delete's Query answered, before its writes.
     let moved = false;
     const racing = interleaved('QueryCommand', async () => {
-      await dynamo.recordPush(ref, 'b', digest(3), { time: at(4), eventId: 'p4' });
+      await pushTag(dynamo, ref, 'b', digest(3), at(4), 'p4');
       moved = true;
     });
-    await racing.recordDelete(ref, null, digest(1), { time: at(5), eventId: 'del' });
+    await createAuditor(POLICY, racing).apply({
+      type: 'delete',
+      account: ref.account,
+      region: ref.region,
+      repository: ref.repository,
+      tag: null,
+      digest: digest(1),
+      time: at(5),
+      eventId: 'del',
+      actor: null,
+      origin: 'cloudtrail',
+    });
     expect(moved).toBe(true);
     const tags = await dynamo.tags(ref);
-    expect(tags.get('a')).toMatchObject({ digest: digest(1), deleted: true, eventId: 'del' });
-    expect(tags.get('b')).toMatchObject({ digest: digest(3), deleted: false, eventId: 'p4' });
-    expect(tags.get('c')).toMatchObject({ digest: digest(2), deleted: false, eventId: 'p3' });
+    expect(tagState(tags.get('a'))).toEqual({ digest: digest(1), live: false });
+    expect(tags.get('a')?.entries.at(-1)).toMatchObject({ kind: 'delete', eventId: 'del' });
+    expect(tagState(tags.get('b'))).toEqual({ digest: digest(3), live: true });
+    expect(tags.get('b')?.entries.at(-1)).toMatchObject({ kind: 'push', eventId: 'p4' });
+    expect(tagState(tags.get('c'))).toEqual({ digest: digest(2), live: true });
+    expect(tags.get('c')?.entries.at(-1)).toMatchObject({ kind: 'push', eventId: 'p3' });
   });
 });
 
@@ -377,7 +445,7 @@ describe('DynamoDB ledger: configuration records', () => {
   it('applies concurrent read-decide-write updates without losing one (optimistic retry)', async () => {
     const ref = freshRef();
     const target = { kind: 'repository' as const, ref };
-    const writers = 5; // each can lose at most writers-1 times: within MAX_CONFIG_ATTEMPTS
+    const writers = 5; // each can lose at most writers-1 times: within the ledger's 6 attempts (MAX_ATTEMPTS)
     let decisions = 0;
     await Promise.all(
       Array.from({ length: writers }, (_, i) =>
@@ -443,7 +511,7 @@ describe('DynamoDB ledger: configuration records', () => {
       return { next: record('x'), found: null };
     });
     await expect(update).rejects.toBeInstanceOf(LedgerConflictError);
-    expect(decisions).toBe(5);
+    expect(decisions).toBe(6); // the ledger's MAX_ATTEMPTS
     // The error is the ledger's, not the SDK's: callers can tell a conflict from an outage.
     await expect(update).rejects.not.toBeInstanceOf(ConditionalCheckFailedException);
   });

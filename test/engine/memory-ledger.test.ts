@@ -1,16 +1,19 @@
 /**
  * The in-memory ledger (lib/core/engine/memory-ledger.ts) against a plain model: one map of tag
- * records per (account, region, repository), changed by the pure transitions of decide.ts, and
- * one config record per repository and template. Its lookup caches (by name, by ref object)
- * must never make it answer differently from the model — whether callers pass the same ref
- * object each time or a fresh copy, and across `forget`.
+ * records per (account, region, repository), changed by the decisions of decide.ts and
+ * tag-history.ts (`decideTag`, `forgetTagBefore`, `forgetConfigBefore`), and one config record per
+ * repository and template. Its lookup caches (by name, by ref object) must never make it answer
+ * differently from the model — whether callers pass the same ref object each time or a fresh
+ * copy, and across repository deletes.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type ConfigTarget,
-  deleteTransition,
-  pushTransition,
+  decideTag,
+  forgetConfigBefore,
+  type Provenance,
+  type TagDecision,
 } from '../../lib/core/engine/decide.ts';
 import {
   createMemoryLedger,
@@ -23,8 +26,16 @@ import {
   EMPTY_CONFIG_RECORD,
   type TagRecord,
 } from '../../lib/core/engine/records.ts';
+import {
+  forgetTagBefore,
+  recordedMoves,
+  type TagObservation,
+  tagState,
+} from '../../lib/core/engine/tag-history.ts';
 import type { Found } from '../../lib/core/model/delivery.ts';
 import type { RepositoryRef } from '../../lib/core/model/refs.ts';
+import type { Policy } from '../../lib/core/policy/types.ts';
+import { config } from '../support/config.ts';
 
 const dg = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1) + s * 1000).toISOString();
@@ -37,6 +48,26 @@ const REFS: RepositoryRef[] = [
   { account: '111111111111', region: 'eu-west-1', repository: 'api' },
 ];
 const TAGS = ['v1', 'v2', 'latest'];
+/** `latest` is mutable: overwrites of it are INFO findings, of the others HIGH ones. */
+const POLICY: Policy = {
+  file: 'policy.yml',
+  default: config('IMMUTABLE_WITH_EXCLUSION', 'latest'),
+  rules: [],
+  ignore: [],
+};
+
+/** The decision of `observation` of `tag` in `ref`, made as the auditor makes it. */
+const decision =
+  (ref: RepositoryRef, tag: string, observation: TagObservation) =>
+  (prev: TagRecord | undefined): TagDecision => {
+    const at: Provenance = {
+      time: observation.time,
+      eventId: observation.eventId,
+      actor: null,
+      detectedBy: 'event',
+    };
+    return decideTag(POLICY, ref, tag, prev, observation, at);
+  };
 
 type Op =
   | { op: 'push'; repo: number; tag: number; digest: number; fresh: boolean }
@@ -104,6 +135,7 @@ function targetOf(repo: number, template: boolean): ConfigTarget {
 
 describe('createMemoryLedger', () => {
   it('behaves as a map of records changed by the decisions (model), with shared or fresh refs', async () => {
+    let findings = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { maxLength: 40 }), async (ops) => {
         // Prepare
@@ -122,37 +154,68 @@ describe('createMemoryLedger', () => {
           fresh ? { ...(REFS[repo] as RepositoryRef) } : (REFS[repo] as RepositoryRef);
         // Act / Assess, one operation at a time
         for (const [i, o] of ops.entries()) {
-          const change = { time: t(i), eventId: `e${i}` };
+          // Mostly in time order, some late: the decisions place them.
+          const change = { time: t(3 * i - (i % 4 === 3 ? 7 : 0)), eventId: `e${i}` };
+          /** Applies `decide` to the model's record of `tag`, and through the ledger: same findings. */
+          const update = async (
+            ref: RepositoryRef,
+            model: Map<string, TagRecord>,
+            tag: string,
+            decide: (prev: TagRecord | undefined) => TagDecision,
+          ) => {
+            const prev = model.get(tag);
+            const expected = decide(prev);
+            if (expected.next) model.set(tag, expected.next);
+            let seen: TagRecord | undefined;
+            const found = await ledger.updateTag(ref, tag, (p) => {
+              seen = p;
+              return decide(p);
+            });
+            expect(seen).toEqual(prev);
+            expect(found).toEqual(expected.found);
+            findings += found.length;
+          };
+          const modelOf = (ref: RepositoryRef) => {
+            const model = tags.get(key(ref)) ?? new Map<string, TagRecord>();
+            tags.set(key(ref), model);
+            return model;
+          };
           if (o.op === 'push') {
             const ref = refOf(o.repo, o.fresh);
             const tag = TAGS[o.tag] as string;
-            const model = tags.get(key(ref)) ?? new Map<string, TagRecord>();
-            tags.set(key(ref), model);
-            const prev = model.get(tag);
-            const next = pushTransition(prev, dg(o.digest), change);
-            if (next) model.set(tag, next);
-            expect(await ledger.recordPush(ref, tag, dg(o.digest), change)).toEqual(prev);
+            const observation = { kind: 'push', digest: dg(o.digest), ...change } as const;
+            await update(ref, modelOf(ref), tag, decision(ref, tag, observation));
           } else if (o.op === 'delete') {
             const ref = refOf(o.repo, o.fresh);
             const tag = o.tag === null ? null : (TAGS[o.tag] as string);
             const digest = o.digest === null ? null : dg(o.digest);
-            const model = tags.get(key(ref)) ?? new Map<string, TagRecord>();
-            tags.set(key(ref), model);
-            // A delete without a tag removes every live tag on that digest.
-            const targets =
-              tag !== null
-                ? [tag]
-                : [...model].filter(([, r]) => !r.deleted && r.digest === digest).map(([k]) => k);
-            for (const k of targets) {
-              const next = deleteTransition(model.get(k), digest, change);
-              if (next) model.set(k, next);
+            const model = modelOf(ref);
+            if (tag !== null) {
+              const observation = { kind: 'delete', digest, ...change } as const;
+              await update(ref, model, tag, decision(ref, tag, observation));
+            } else if (digest !== null) {
+              // A delete by digest: every tag whose history names it; the decision checks.
+              const observation = { kind: 'delete', digest, ...change, onlyIfAt: true } as const;
+              for (const [k, r] of [...model]) {
+                if (r.entries.some((e) => e.digest === digest))
+                  await update(ref, model, k, decision(ref, k, observation));
+              }
             }
-            await ledger.recordDelete(ref, tag, digest, change);
           } else if (o.op === 'forget') {
+            // A repository delete: what is older is forgotten (the auditor's forgetRepository).
             const ref = refOf(o.repo, o.fresh);
-            tags.delete(key(ref));
-            configs.delete(cKey({ kind: 'repository', ref }));
-            await ledger.forget({ kind: 'repository', ref });
+            const model = modelOf(ref);
+            for (const k of [...model.keys()]) {
+              await update(ref, model, k, (prev) => ({
+                next: forgetTagBefore(prev, change.time),
+                found: [],
+              }));
+            }
+            const target: ConfigTarget = { kind: 'repository', ref };
+            const prev = configs.get(cKey(target)) ?? EMPTY_CONFIG_RECORD;
+            const next = forgetConfigBefore(prev, change).next;
+            if (next) configs.set(cKey(target), next);
+            await ledger.updateConfig(target, (p) => forgetConfigBefore(p, change));
           } else if (o.op === 'config') {
             const target = targetOf(o.repo, o.template);
             const prev = configs.get(cKey(target)) ?? EMPTY_CONFIG_RECORD;
@@ -166,8 +229,15 @@ describe('createMemoryLedger', () => {
             if (o.mark !== 0) configs.set(cKey(target), marked(o.mark));
           } else {
             const target = targetOf(o.repo, true);
-            configs.delete(cKey(target));
-            await ledger.forget(target);
+            const prev = configs.get(cKey(target)) ?? EMPTY_CONFIG_RECORD;
+            const next = forgetConfigBefore(prev, change).next;
+            if (next) configs.set(cKey(target), next);
+            let seen: ConfigRecord | undefined;
+            await ledger.updateConfig(target, (p) => {
+              seen = p;
+              return forgetConfigBefore(p, change);
+            });
+            expect(seen).toEqual(prev);
           }
           // Every repository reads as the model says, through both lookups.
           for (const [r, ref] of REFS.entries()) {
@@ -182,12 +252,16 @@ describe('createMemoryLedger', () => {
       }),
       { numRuns: 150 },
     );
+    // The runs compared overwrites, not only records.
+    expect(findings).toBeGreaterThan(0);
   });
 
   it('reads a state it was given, and writes into it', async () => {
     // Prepare
     const ref = REFS[0] as RepositoryRef;
-    const rec = pushTransition(undefined, dg(1), { time: t(1), eventId: 'e1' }) as TagRecord;
+    const rec = decision(ref, 'v1', { kind: 'push', digest: dg(1), time: t(1), eventId: 'e1' })(
+      undefined,
+    ).next as TagRecord;
     const state: LedgerState = emptyState();
     state.repositories.set(stateKey(ref.account, ref.region, ref.repository), {
       ref,
@@ -197,8 +271,17 @@ describe('createMemoryLedger', () => {
     const ledger = createMemoryLedger(state);
     // Act
     const peeked = ledger.peekTag({ ...ref }, 'v1');
-    const prev = await ledger.recordPush({ ...ref }, 'v1', dg(2), { time: t(2), eventId: 'e2' });
-    await ledger.recordPush(REFS[1] as RepositoryRef, 'v9', dg(3), { time: t(3), eventId: 'e3' });
+    let prev: TagRecord | undefined;
+    const found = await ledger.updateTag({ ...ref }, 'v1', (p) => {
+      prev = p;
+      return decision(ref, 'v1', { kind: 'push', digest: dg(2), time: t(2), eventId: 'e2' })(p);
+    });
+    const other = REFS[1] as RepositoryRef;
+    await ledger.updateTag(
+      other,
+      'v9',
+      decision(other, 'v9', { kind: 'push', digest: dg(3), time: t(3), eventId: 'e3' }),
+    );
     await ledger.updateConfig({ kind: 'template', ref: { ...ref, templatePrefix: 'p' } }, () => ({
       next: marked(1),
       found: null,
@@ -214,12 +297,14 @@ describe('createMemoryLedger', () => {
       region: ref.region,
       templatePrefix: 'p',
     });
-    expect(
-      state.repositories.get(stateKey(ref.account, ref.region, 'web'))?.tags.get('v1'),
-    ).toMatchObject({
-      digest: dg(2),
-      movedFrom: dg(1),
-    });
+    const stored = state.repositories.get(stateKey(ref.account, ref.region, 'web'))?.tags.get('v1');
+    expect(tagState(stored)).toEqual({ digest: dg(2), live: true });
+    expect(stored && recordedMoves(stored)).toMatchObject([
+      { from: dg(1), move: { to: dg(2), eventId: 'e2', by: 'e2' } },
+    ]);
+    expect(found.map(({ finding }) => [finding.previousDigest, finding.digest])).toEqual([
+      [dg(1), dg(2)],
+    ]);
   });
 
   it('returns the finding of a config decision, and stores its record with the ref it was given', async () => {

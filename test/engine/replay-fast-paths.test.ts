@@ -1,6 +1,6 @@
 /**
  * The shortcuts replay takes for speed (bench/, row 4) give exactly what the plain algorithm
- * gives: `isInertPush` agrees with `pushTransition`/`pushFinding`; the memory ledger's index
+ * gives: `isInertPush` agrees with `decideTag`; the memory ledger's index
  * agrees with its state; `canonicalTimeMs` with `Date.parse`; and `replay` (compact held events,
  * packed sort, inert pushes passed over) with sorting the domain events and applying every one.
  */
@@ -10,10 +10,16 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay } from '../../lib/cli/replay/run.ts';
-import { pushFinding, pushTransition } from '../../lib/core/engine/decide.ts';
+import { decideTag, type Provenance } from '../../lib/core/engine/decide.ts';
 import { inertPushIgnoresEventId, isInertPush } from '../../lib/core/engine/inert-push.ts';
 import { createMemoryLedger, emptyState, stateKey } from '../../lib/core/engine/memory-ledger.ts';
 import type { TagRecord } from '../../lib/core/engine/records.ts';
+import {
+  forgetTagBefore,
+  recordedMoves,
+  type TagObservation,
+  tagState,
+} from '../../lib/core/engine/tag-history.ts';
 import type { DomainEvent } from '../../lib/core/intake/types.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
 import { canonicalTimeMs } from '../../lib/core/model/time.ts';
@@ -39,62 +45,104 @@ ignore: ["cache/**"]
 
 const ref = { account: ACCOUNT, region: REGION, repository: 'web' };
 
+/** Canonical time `s` seconds after a fixed start (copies are stamped within 2 s). */
+const sec = (s: number) => new Date(Date.UTC(2026, 0, 1) + s * 1000).toISOString();
+
 const digests = fc.integer({ min: 1, max: 3 }).map(digest);
 const ids = fc.constantFrom(null, 'e1', 'e2', 'e3');
-const times = fc.integer({ min: 0, max: 4 }).map(at);
-const records: fc.Arbitrary<TagRecord | undefined> = fc.option(
-  fc.record({
-    digest: digests,
-    deleted: fc.boolean(),
-    time: times,
-    recent: fc.uniqueArray(digests, { maxLength: 3 }),
-    eventId: ids,
-    movedFrom: fc.option(digests, { nil: null }),
-    viaDelete: fc.boolean(),
-    prevTime: fc.option(times, { nil: null }),
-  }),
-  { nil: undefined },
-);
+const seconds = fc.integer({ min: 0, max: 8 });
+
+/** `observation` of `tag` decided as the auditor decides it (an event; a scan when no id). */
+function decide(prev: TagRecord | undefined, tag: string, observation: TagObservation) {
+  const at: Provenance = {
+    time: observation.time,
+    eventId: observation.eventId,
+    actor: null,
+    detectedBy: observation.eventId === null ? 'scan' : 'event',
+  };
+  return decideTag(policy, ref, tag, prev, observation, at);
+}
+
+/** Records as the decisions leave them: random pushes and deletes, in any order, copies, redeliveries. */
+const records: fc.Arbitrary<TagRecord | undefined> = fc
+  .array(
+    fc.record({
+      kind: fc.constantFrom('push' as const, 'push' as const, 'delete' as const),
+      digest: fc.option(digests, { nil: null }),
+      s: seconds,
+      eventId: ids,
+    }),
+    { maxLength: 8 },
+  )
+  .map((steps) => {
+    let record: TagRecord | undefined;
+    for (const { kind, digest: d, s, eventId } of steps) {
+      if (kind === 'push' && d === null) continue;
+      const next = decide(record, 'v1', { kind, digest: d, time: sec(s), eventId }).next;
+      if (next) record = next;
+    }
+    return record;
+  });
 
 describe('isInertPush', () => {
-  it('holds only where pushTransition changes nothing and pushFinding finds nothing', () => {
+  it('holds only where decideTag changes nothing and finds nothing', () => {
+    let inert = 0;
     fc.assert(
-      fc.property(records, digests, ids, times, (prev, d, eventId, time) => {
-        if (!isInertPush(prev, d, eventId)) return;
-        const at = { time, eventId, actor: null, detectedBy: 'event' as const };
-        expect(pushTransition(prev, d, at)).toBeNull();
+      fc.property(records, digests, ids, seconds, (prev, d, eventId, s) => {
+        const time = sec(s);
+        if (!isInertPush(prev, d, canonicalTimeMs(time), eventId)) return;
+        inert++;
+        const observation = { kind: 'push', digest: d, time, eventId } as const;
         // Both verdicts of the policy: an immutable tag and a mutable one.
-        expect(pushFinding(policy, ref, prev, 'v1', d, at)).toBeNull();
-        expect(pushFinding(policy, ref, prev, 'dev-1', d, at)).toBeNull();
+        for (const tag of ['v1', 'dev-1']) {
+          expect(decide(prev, tag, observation)).toEqual({ next: null, found: [] });
+        }
       }),
       { numRuns: 5000 },
     );
+    // The property was not vacuous.
+    expect(inert).toBeGreaterThan(100);
   });
 
   it('passes over the common duplicate push, and never a push of other content', () => {
-    const prev: TagRecord = {
-      digest: digest(1),
-      deleted: false,
-      time: at(1),
-      recent: [],
-      eventId: 'e1',
-      movedFrom: null,
-      viaDelete: false,
-      prevTime: null,
-    };
-    expect(isInertPush(prev, digest(1), 'e2')).toBe(true);
-    expect(isInertPush(prev, digest(2), 'e2')).toBe(false);
-    expect(isInertPush({ ...prev, deleted: true }, digest(1), 'e2')).toBe(false);
-    expect(isInertPush(undefined, digest(1), 'e2')).toBe(false);
+    const first = { kind: 'push', digest: digest(1), time: sec(1), eventId: 'e1' } as const;
+    const prev = decide(undefined, 'v1', first).next as TagRecord;
+    const ms = (s: number) => canonicalTimeMs(sec(s));
+    expect(isInertPush(prev, digest(1), ms(1), 'e2')).toBe(true);
+    // ECR's and CloudTrail's reports of one push: stamped up to 2 s apart, never earlier.
+    expect(isInertPush(prev, digest(1), ms(3), 'e2')).toBe(true);
+    expect(isInertPush(prev, digest(1), ms(4), 'e2')).toBe(false);
+    expect(isInertPush(prev, digest(1), ms(0), 'e2')).toBe(false);
+    expect(isInertPush(prev, digest(2), ms(1), 'e2')).toBe(false);
+    const deleted = decide(prev, 'v1', { ...first, kind: 'delete', time: sec(2), eventId: 'd' })
+      .next as TagRecord;
+    expect(tagState(deleted)).toEqual({ digest: digest(1), live: false });
+    expect(isInertPush(deleted, digest(1), ms(2), 'e2')).toBe(false);
+    expect(isInertPush(undefined, digest(1), ms(1), 'e2')).toBe(false);
     // A redelivery of the event that moved the tag must be applied: it yields its finding again.
-    expect(isInertPush({ ...prev, movedFrom: digest(2) }, digest(1), 'e1')).toBe(false);
+    const moved = decide(prev, 'v1', { ...first, digest: digest(2), time: sec(10), eventId: 'e3' });
+    const record = moved.next as TagRecord;
+    expect(moved.found).toHaveLength(1);
+    expect(isInertPush(record, digest(2), ms(10), 'e3')).toBe(false);
+    expect(isInertPush(record, digest(2), ms(10), 'e4')).toBe(true);
+    const again = decide(record, 'v1', {
+      ...first,
+      digest: digest(2),
+      time: sec(10),
+      eventId: 'e3',
+    });
+    expect(again.next).toBeNull();
+    expect(again.found.map((f) => [f.finding.id, f.delivery])).toEqual([
+      [moved.found[0]?.finding.id, 'redelivered'],
+    ]);
   });
 
   it('needs no event id where inertPushIgnoresEventId says so', () => {
     fc.assert(
-      fc.property(records, digests, ids, (prev, d, eventId) => {
+      fc.property(records, digests, ids, seconds, (prev, d, eventId, s) => {
+        const timeMs = canonicalTimeMs(sec(s));
         if (inertPushIgnoresEventId(prev)) {
-          expect(isInertPush(prev, d, eventId)).toBe(isInertPush(prev, d, null));
+          expect(isInertPush(prev, d, timeMs, eventId)).toBe(isInertPush(prev, d, timeMs, null));
         }
       }),
       { numRuns: 2000 },
@@ -103,18 +151,14 @@ describe('isInertPush', () => {
 });
 
 describe('memory ledger index', () => {
-  it('reads tags of a state loaded before it, and forgets a repository everywhere', async () => {
+  it('reads tags of a state loaded before it, and forgets a repository delete everywhere', async () => {
     const state = emptyState();
-    const record: TagRecord = {
+    const record = decide(undefined, 'v1', {
+      kind: 'push',
       digest: digest(1),
-      deleted: false,
       time: at(0),
-      recent: [],
       eventId: null,
-      movedFrom: null,
-      viaDelete: false,
-      prevTime: null,
-    };
+    }).next as TagRecord;
     state.repositories.set(stateKey(ACCOUNT, REGION, 'web'), {
       ref,
       record: { config: null, configTime: null, drift: null, eventId: null, finding: null },
@@ -124,15 +168,27 @@ describe('memory ledger index', () => {
     // A different object for the same repository finds the same state.
     expect(ledger.peekTag({ ...ref }, 'v1')).toBe(record);
     expect(ledger.peekTag(ref, 'v1')).toBe(record);
-    await ledger.forget({ kind: 'repository', ref: { ...ref } });
-    expect(ledger.peekTag(ref, 'v1')).toBeUndefined();
-    expect(state.repositories.size).toBe(0);
-    const change = { time: at(1), eventId: null };
-    await ledger.recordPush({ ...ref }, 'v2', digest(2), change);
-    expect(ledger.peekTag(ref, 'v2')?.digest).toBe(digest(2));
-    expect(ledger.peekTag(ref, 'v1')).toBeUndefined();
-    expect([...(await ledger.tags(ref)).keys()]).toEqual(['v2']);
+    // The repository deleted (as the auditor does it): what is older is forgotten.
+    await ledger.updateTag({ ...ref }, 'v1', (prev) => ({
+      next: forgetTagBefore(prev, at(1)),
+      found: [],
+    }));
+    expect(ledger.peekTag(ref, 'v1')).toEqual({ entries: [], floor: at(1) });
+    expect(state.repositories.get(stateKey(ACCOUNT, REGION, 'web'))?.tags.get('v1')).toEqual({
+      entries: [],
+      floor: at(1),
+    });
+    const push = { kind: 'push', digest: digest(2), time: at(2), eventId: null } as const;
+    await ledger.updateTag({ ...ref }, 'v2', (prev) => decide(prev, 'v2', push));
+    expect(tagState(ledger.peekTag(ref, 'v2'))).toEqual({ digest: digest(2), live: true });
+    expect(tagState(ledger.peekTag(ref, 'v1'))).toEqual({ digest: null, live: false });
+    // A late push of the deleted repository changes nothing.
+    const late = { ...push, digest: digest(3), time: at(0) };
+    await ledger.updateTag({ ...ref }, 'v1', (prev) => decide(prev, 'v1', late));
+    expect(tagState(ledger.peekTag(ref, 'v1'))).toEqual({ digest: null, live: false });
+    expect([...(await ledger.tags(ref)).keys()].sort()).toEqual(['v1', 'v2']);
     expect(state.repositories.get(stateKey(ACCOUNT, REGION, 'web'))?.tags.has('v2')).toBe(true);
+    expect(recordedMoves(ledger.peekTag(ref, 'v2') as TagRecord)).toEqual([]);
   });
 });
 

@@ -6,6 +6,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AlertDeliveryError } from '../../lib/aws/alerts.ts';
+import { tagState } from '../../lib/core/engine/tag-history.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
 import type { ChatNotification } from '../../lib/render/chat.ts';
 import { type AuditOutcome, auditEvent } from '../../lib/runtime/audit-event.ts';
@@ -86,9 +87,9 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
   });
 
   it('alerts exactly once on an overwrite of an immutable tag, whatever the deliveries', async () => {
-    // First push: the ledger learns the tag. One DynamoDB call, nothing else.
+    // First push: the ledger learns the tag. One DynamoDB call (a conditional put), nothing else.
     expect(findingsOf(await auditEvent(first, runtime))).toEqual([]);
-    expect(calls()).toEqual({ dynamodb: ['UpdateItem'], sns: [] });
+    expect(calls()).toEqual({ dynamodb: ['PutItem'], sns: [] });
     const item = await table.client.send(
       new GetItemCommand({
         TableName: TABLE,
@@ -102,7 +103,8 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     expect(item.Item?.digest).toEqual({ S: SAMPLE.digest });
     await resetCounters();
 
-    // Another digest: the overwrite. Ledger write, Publish, alert-log write.
+    // Another digest: the overwrite. The put as a new tag fails and returns the item, the ledger
+    // write, Publish, alert-log write.
     const findings = findingsOf(await auditEvent(second, runtime));
     expect(findings).toMatchObject([
       {
@@ -117,7 +119,10 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
         detectedBy: 'event',
       },
     ]);
-    expect(calls()).toEqual({ dynamodb: ['UpdateItem', 'PutItem'], sns: ['Publish'] });
+    expect(calls()).toEqual({
+      dynamodb: ['PutItem', 'PutItem', 'PutItem'],
+      sns: ['Publish'],
+    });
     expect(sns.published).toHaveLength(1);
     const [message] = sns.published;
     const finding = findings[0] as Finding;
@@ -146,10 +151,11 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     expect(JSON.parse(body.sqs ?? '')).toEqual(finding);
     await resetCounters();
 
-    // The same event delivered again: the finding comes back (same id), the log stops it.
+    // The same event delivered again: the finding comes back (same id), the log stops it. The
+    // failed put returns the item, which is left as it is; the alert log is read.
     const redelivered = findingsOf(await auditEvent(second, runtime));
     expect(redelivered.map((f) => f.id)).toEqual([finding.id]);
-    expect(calls()).toEqual({ dynamodb: ['UpdateItem', 'GetItem'], sns: [] });
+    expect(calls()).toEqual({ dynamodb: ['PutItem', 'GetItem'], sns: [] });
     await resetCounters();
 
     // The same push through CloudTrail (another event id, a second later): not an overwrite.
@@ -162,7 +168,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
       actor: 'arn:aws:sts::123456789012:assumed-role/ci/build-7',
     });
     expect(findingsOf(await auditEvent(viaCloudTrail, runtime))).toEqual([]);
-    expect(calls()).toEqual({ dynamodb: ['UpdateItem'], sns: [] });
+    expect(calls()).toEqual({ dynamodb: ['PutItem'], sns: [] }); // a duplicate: one request
     // ... and a CloudTrail copy a second earlier than the ECR event (clocks differ): neither.
     expect(
       findingsOf(
@@ -235,7 +241,8 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
       expect(findingsOf(outcome).map((f) => f.kind)).toEqual(
         repo === 'team/app' ? ['TAG_OVERWRITE_ALLOWED'] : [],
       );
-      expect(calls()).toEqual({ dynamodb: ['UpdateItem'], sns: [] });
+      // The failed put as a new tag returns the item; the ledger write. No alert-log write.
+      expect(calls()).toEqual({ dynamodb: ['PutItem', 'PutItem'], sns: [] });
     }
     expect(sns.published).toEqual([]);
   });
@@ -339,8 +346,8 @@ describe('auditEvent: SNS failing after the ledger moved', () => {
             repository: repo,
           })
         ).get('v1'),
-      ).digest,
-    ).toBe(digest(3));
+      ),
+    ).toEqual({ digest: digest(3), live: true });
 
     // Lambda's retry: same event. Then EventBridge delivers it once more, for good measure.
     const retried = await auditEvent(overwrite, runtime);
@@ -351,7 +358,7 @@ describe('auditEvent: SNS failing after the ledger moved', () => {
   });
 
   it('fails the invocation when the ledger cannot be written, publishing nothing', async () => {
-    table.fake.injectWith('UpdateItem', () => fault.error('AccessDeniedException', 400, 'denied'));
+    table.fake.injectWith('PutItem', () => fault.error('AccessDeniedException', 400, 'denied'));
     const event = imagePush({ repository: 'denied/app', tag: 'v1', id: 'x-1' });
     await expect(auditEvent(event, runtime)).rejects.toMatchObject({
       name: 'AccessDeniedException',

@@ -116,11 +116,11 @@ describe('runScan', () => {
     });
     const tags = await runtime.ledger.tags(ref(account, 'payments'));
     expect(tags.size).toBe(1005);
-    expect(tags.get('v1004')).toMatchObject({
-      digest: digest(1004),
-      deleted: false,
-      eventId: null,
-    });
+    expect(tagState(tags.get('v1004'))).toEqual({ digest: digest(1004), live: true });
+    // Seeded by the scan (no event id), as one entry: nothing moved.
+    expect(tags.get('v1004')?.entries).toMatchObject([
+      { kind: 'push', digest: digest(1004), eventId: null, superseded: null },
+    ]);
 
     const bodies = (operation: string) =>
       ecr.requests.filter((r) => r.operation === operation).map((r) => r.body);
@@ -194,8 +194,8 @@ describe('runScan', () => {
         .map((f) => f.id),
     );
     const tags = await runtime.ledger.tags(ref(account, 'app'));
-    expect(tags.get('v2')).toMatchObject({ digest: digest(2), deleted: true });
-    expect(tags.get('v1')).toMatchObject({ digest: digest(11), deleted: false });
+    expect(tagState(tags.get('v2'))).toEqual({ digest: digest(2), live: false });
+    expect(tagState(tags.get('v1'))).toEqual({ digest: digest(11), live: true });
 
     // A third scan with nothing changed in ECR finds no new overwrite: it only reports the moves
     // the second scan recorded again, with the same ids, so that an alert lost when that run
@@ -235,9 +235,10 @@ describe('runScan', () => {
     ]);
     expect(report.tags).toBe(2);
     for (const name of ['alpha', 'gamma']) {
-      expect(tagState((await runtime.ledger.tags(ref(account, name))).get('v1')).digest).toBe(
-        digest(name.length),
-      );
+      expect(tagState((await runtime.ledger.tags(ref(account, name))).get('v1'))).toEqual({
+        digest: digest(name.length),
+        live: true,
+      });
     }
     expect((await runtime.ledger.tags(ref(account, 'broken'))).size).toBe(0);
     expect(telemetry.count('ScanRepositoryFailures')).toBe(1);
@@ -288,9 +289,10 @@ describe('runScan', () => {
     expect(faults.filter((f) => f === 'DescribeImages:throttle')).toHaveLength(2);
     expect(faults.filter((f) => f === 'DescribeImages:ok')).toHaveLength(2);
     for (const name of ['one', 'two']) {
-      expect(tagState((await runtime.ledger.tags(ref(account, name))).get('v1')).digest).toBe(
-        digest(7),
-      );
+      expect(tagState((await runtime.ledger.tags(ref(account, name))).get('v1'))).toEqual({
+        digest: digest(7),
+        live: true,
+      });
     }
   });
 });
