@@ -22,7 +22,6 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Finding } from '../core/model/findings.ts';
 import {
-  CONFIG_SORT_KEY,
   type LedgerKey,
   repositoryConfigKey,
   tagItemKey,

@@ -1,9 +1,3 @@
-/**
- * The pure decisions of lib/core/engine/decide.ts, tested directly (docs/ledger.md,
- * docs/findings.md): the ledger transitions of pushes and deletes, the findings they yield and
- * the configuration drift episodes. The auditor tests see them only through a ledger.
- */
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   blockedFinding,
@@ -424,5 +418,28 @@ describe('decideConfig', () => {
     expect(a?.id).toMatch(/^config-drift-resolved-[0-9a-f]{20}$/);
     expect(resolvedAfter(repo('payments'), 10)?.id).toBe(a?.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('forgetConfigBefore (reliability issue, item 2)', () => {
+  const seen: ConfigRecord = { ...EMPTY_CONFIG_RECORD, config: MUTABLE, configTime: t(100) };
+
+  it('forgets a configuration reported before the delete and keeps the delete time', () => {
+    const { next, found } = forgetConfigBefore(seen, { time: t(200), eventId: 'del' });
+    expect(next).toEqual({ ...EMPTY_CONFIG_RECORD, configTime: t(200), eventId: 'del' });
+    expect(found).toBeNull();
+  });
+
+  it('keeps one reported at or after the delete: it belongs to the repository created again', () => {
+    expect(forgetConfigBefore(seen, { time: t(100), eventId: 'del' }).next).toBeNull();
+    expect(forgetConfigBefore(seen, { time: t(50), eventId: 'del' }).next).toBeNull();
+  });
+
+  it('then ignores a late configuration of the deleted repository, not a newer one', () => {
+    const forgotten = forgetConfigBefore(seen, { time: t(200), eventId: 'del' })
+      .next as ConfigRecord;
+    const target: ConfigTarget = { kind: 'repository', ref: ref('web') };
+    expect(decideConfig(policy, target, forgotten, MUTABLE, [], at(150)).next).toBeNull();
+    expect(decideConfig(policy, target, forgotten, MUTABLE, [], at(250)).next).not.toBeNull();
   });
 });

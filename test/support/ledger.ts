@@ -1,5 +1,5 @@
 /**
- * Seeding a ledger in tests: what a push or delete leaves in the ledger, without judging it
+ * Seeding a ledger in tests: what a push leaves in the ledger, without judging it
  * (moves are recorded, so that they are never alerted later).
  */
 import type { Change } from '../../lib/core/engine/decide.ts';
@@ -23,15 +23,4 @@ export function seedPush(
   change: Change,
 ): Promise<void> {
   return seed(ledger, ref, tag, { kind: 'push', digest, ...change });
-}
-
-/** Records a delete of `tag` (at `digest` when given) in `ledger`, without findings. */
-export function seedDelete(
-  ledger: Ledger,
-  ref: RepositoryRef,
-  tag: string,
-  digest: string | null,
-  change: Change,
-): Promise<void> {
-  return seed(ledger, ref, tag, { kind: 'delete', digest, ...change });
 }

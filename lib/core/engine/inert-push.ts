@@ -31,7 +31,7 @@ export function isInertPush(
   eventId: string | null,
 ): boolean {
   const last = prev?.entries[prev.entries.length - 1];
-  if (!last || last.kind !== 'push' || last.digest !== digest) return false;
+  if (last?.kind !== 'push' || last.digest !== digest) return false;
   // A copy of the last push (ECR's and CloudTrail's reports of one push), never an earlier stamp.
   const after = timeMs - canonicalTimeMs(last.time);
   if (after < 0 || after > COPY_SKEW_MS) return false;
