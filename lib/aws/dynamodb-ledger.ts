@@ -55,6 +55,9 @@ export class LedgerConflictError extends Error {
 
 type Item = Record<string, AttributeValue>;
 
+/** How many tag items a container remembers as it wrote them (a guess, see `lastWritten`). */
+const WRITTEN_ITEMS_KEPT = 1024;
+
 /** Conditional writes tried before a record that keeps changing is given up. */
 const MAX_ATTEMPTS = 6;
 
@@ -110,6 +113,14 @@ function tagAttributes(record: TagRecord): Item {
   };
 }
 
+/** The `wt`/`wtok` stamp of `item`, to carry over. */
+function stampOf(item: Item | undefined): Item {
+  const out: Item = {};
+  if (item?.[WRITTEN_AT]) out[WRITTEN_AT] = item[WRITTEN_AT];
+  if (item?.[WRITE_TOKEN]) out[WRITE_TOKEN] = item[WRITE_TOKEN];
+  return out;
+}
+
 /** Creates the DynamoDB {@link Ledger}. */
 export function createDynamoLedger({
   client,
@@ -148,22 +159,26 @@ export function createDynamoLedger({
     key: Item,
     item: Item | undefined,
     attributes: Item,
-  ): Promise<{ written: true } | { written: false; current: Item | undefined }> => {
+    makesFindings: boolean,
+  ): Promise<{ written: Item } | { written: null; current: Item | undefined }> => {
     const version = item?.ver?.N;
-    const stampNow = stamp();
+    // `wt`/`wtok` name the last write that made findings (lib/aws/pending.ts): a write that makes
+    // none keeps them, so that a redelivery is never told to leave its alert to a write that
+    // does not hold it.
+    const stampNow = makesFindings ? stamp() : undefined;
+    const written: Item = {
+      ...key,
+      // Pending alerts stay: writing one bumps `ver`, so none is dropped by this write.
+      ...pendingAttributes(item),
+      ...attributes,
+      ver: { N: String(Number(version ?? '0') + 1) },
+      ...(stampNow ? { [WRITTEN_AT]: stampNow.at, [WRITE_TOKEN]: stampNow.token } : stampOf(item)),
+    };
     try {
       await client.send(
         new PutItemCommand({
           TableName: tableName,
-          // Pending alerts stay: writing one bumps `ver`, so none is dropped by this write.
-          Item: {
-            ...key,
-            ...pendingAttributes(item),
-            ...attributes,
-            ver: { N: String(Number(version ?? '0') + 1) },
-            [WRITTEN_AT]: stampNow.at,
-            [WRITE_TOKEN]: stampNow.token,
-          },
+          Item: written,
           ConditionExpression:
             item === undefined
               ? 'attribute_not_exists(pk)'
@@ -174,11 +189,24 @@ export function createDynamoLedger({
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { written: true };
+      return { written };
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       seen(error.Item);
-      return { written: false, current: error.Item };
+      return { written: null, current: error.Item };
+    }
+  };
+
+  // The tag items this container wrote last, by key: a guess of the current item, so that a tag
+  // moved again by the same container is one conditional write instead of two. Only a hint: the
+  // write checks `ver`, and a stale guess fails and returns the real item.
+  const lastWritten = new Map<string, Item>();
+  const remember = (id: string, item: Item | undefined) => {
+    lastWritten.delete(id);
+    if (item === undefined) return;
+    lastWritten.set(id, item);
+    if (lastWritten.size > WRITTEN_ITEMS_KEPT) {
+      lastWritten.delete(lastWritten.keys().next().value as string);
     }
   };
 
@@ -204,9 +232,12 @@ export function createDynamoLedger({
   return {
     async updateTag(ref, tag, decide) {
       const key = tagKey(ref, tag);
-      // First as a new tag: one request when it is, and the failed condition returns the item
+      const id = `${key.pk?.S}\u0000${key.sk?.S}`;
+      // First on the item this container last wrote, if the decision on it changes something;
+      // else as a new tag: one request when it is, and the failed condition returns the item
       // when it is not.
-      let item: Item | undefined;
+      const guess = lastWritten.get(id);
+      let item = guess && decide(tagRecordOf(guess)).next ? guess : undefined;
       let known = false;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const { next, found } = decide(item ? tagRecordOf(item) : undefined);
@@ -216,10 +247,16 @@ export function createDynamoLedger({
           known = true;
           continue;
         }
-        const result = await replace(key, item, tagAttributes(next));
-        if (result.written) return found;
+        const result = await replace(key, item, tagAttributes(next), found.length > 0);
+        if (result.written) {
+          // The write checked `ver`: the guess was the item, with its pending alerts.
+          if (item === guess) seen(guess);
+          remember(id, result.written);
+          return found;
+        }
         item = result.current;
         known = item !== undefined;
+        remember(id, item);
       }
       throw new LedgerConflictError(
         `tag ${tag} of ${JSON.stringify(ref)} kept changing; gave up after ${MAX_ATTEMPTS} attempts`,
@@ -245,7 +282,12 @@ export function createDynamoLedger({
           : EMPTY_CONFIG_RECORD;
         const { next, found } = decide(prev);
         if (!next) return found;
-        const result = await replace(key, item, { record: s(JSON.stringify(next)) });
+        const result = await replace(
+          key,
+          item,
+          { record: s(JSON.stringify(next)) },
+          found !== null,
+        );
         if (result.written) return found;
         item = result.current;
       }

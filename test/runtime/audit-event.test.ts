@@ -40,15 +40,20 @@ let table: LedgerTable;
 let runtime: Composition;
 const telemetry = recordingTelemetry();
 
-beforeAll(async () => {
-  [snsServer, table] = await Promise.all([sns.start(), startLedgerTable()]);
+/** A Lambda container of its own: its own clients and ledger (and what its ledger remembers). */
+function container(): Composition {
   const settings = readSettings({ LEDGER_TABLE_NAME: TABLE, ALERTS_TOPIC_ARN: TOPIC });
-  runtime = compose(settings, POLICY, {
+  return compose(settings, POLICY, {
     dynamo: fastDynamo(table),
     sns: snsClient(snsServer, { maxAttempts: 2, retryDelayMs: 1 }),
     log: telemetry.log,
     metrics: telemetry.metrics,
   });
+}
+
+beforeAll(async () => {
+  [snsServer, table] = await Promise.all([sns.start(), startLedgerTable()]);
+  runtime = container();
 });
 afterAll(() => Promise.all([snsServer.close(), table.server.close()]));
 beforeEach(() => {
@@ -103,8 +108,8 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     expect(item.Item?.digest).toEqual({ S: SAMPLE.digest });
     await resetCounters();
 
-    // Another digest: the overwrite. The put as a new tag fails and returns the item, the ledger
-    // write, Publish, alert-log write.
+    // Another digest: the overwrite, in the container that wrote the item: the ledger write on
+    // the item it wrote (one request, as issue 4's budget), Publish, alert-log write.
     const findings = findingsOf(await auditEvent(second, runtime));
     expect(findings).toMatchObject([
       {
@@ -120,7 +125,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
       },
     ]);
     expect(calls()).toEqual({
-      dynamodb: ['PutItem', 'PutItem', 'PutItem'],
+      dynamodb: ['PutItem', 'PutItem'],
       sns: ['Publish'],
     });
     expect(sns.published).toHaveLength(1);
@@ -218,6 +223,37 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     expect(sns.published[0]?.message).toContain('deleted and pushed again');
   });
 
+  it('an overwrite in another container: the put as a new tag returns the item, then the ledger write; a stale guess is corrected', async () => {
+    // Prepare: container A pushes digest 1 then 2; container B pushed 1 before, so what B wrote
+    // last is stale.
+    const repo = 'containers/app';
+    const a = container();
+    const b = container();
+    const at = (d: number, m: number) =>
+      imagePush({
+        repository: repo,
+        tag: 'v1',
+        digest: digest(d),
+        id: `${repo}-${d}-${m}`,
+        time: `2025-07-24T13:0${m}:00Z`,
+      });
+    await auditEvent(at(1, 0), b);
+    await auditEvent(at(2, 1), a);
+    await resetCounters();
+    // Act: B pushes 3 with its stale guess (the item at 1).
+    const outcome = await auditEvent(at(3, 2), b);
+    // Assess: the stale write fails and returns the item; decided again on it: 2 → 3, not 1 → 3.
+    expect(findingsOf(outcome)).toMatchObject([{ previousDigest: digest(2), digest: digest(3) }]);
+    expect(calls()).toEqual({ dynamodb: ['PutItem', 'PutItem', 'PutItem'], sns: ['Publish'] });
+    // And a container that never wrote the tag: the put as a new tag first.
+    await resetCounters();
+    const fresh = container();
+    expect(findingsOf(await auditEvent(at(4, 3), fresh))).toMatchObject([
+      { previousDigest: digest(3), digest: digest(4) },
+    ]);
+    expect(calls()).toEqual({ dynamodb: ['PutItem', 'PutItem', 'PutItem'], sns: ['Publish'] });
+  });
+
   it('publishes nothing for an allowed overwrite below the threshold, or an ignored repository', async () => {
     for (const [repo, tag] of [
       ['team/app', 'dev-branch'],
@@ -241,8 +277,8 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
       expect(findingsOf(outcome).map((f) => f.kind)).toEqual(
         repo === 'team/app' ? ['TAG_OVERWRITE_ALLOWED'] : [],
       );
-      // The failed put as a new tag returns the item; the ledger write. No alert-log write.
-      expect(calls()).toEqual({ dynamodb: ['PutItem', 'PutItem'], sns: [] });
+      // The ledger write on the item this container wrote last: one request. No alert-log write.
+      expect(calls()).toEqual({ dynamodb: ['PutItem'], sns: [] });
     }
     expect(sns.published).toEqual([]);
   });
