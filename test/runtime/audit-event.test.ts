@@ -254,6 +254,51 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     expect(calls()).toEqual({ dynamodb: ['PutItem', 'PutItem', 'PutItem'], sns: ['Publish'] });
   });
 
+  it('keeps the write stamp of the move when a later write makes no finding (a delete)', async () => {
+    // Prepare
+    const repo = 'stamps/app';
+    const at = (d: number, m: number) =>
+      imagePush({
+        repository: repo,
+        tag: 'v1',
+        digest: digest(d),
+        id: `${repo}-${d}`,
+        time: `2025-07-24T14:0${m}:00Z`,
+      });
+    await auditEvent(at(1, 0), runtime);
+    await auditEvent(at(2, 1), runtime);
+    const stampOf = async () => {
+      const { Item } = await table.client.send(
+        new GetItemCommand({
+          TableName: TABLE,
+          Key: {
+            pk: { S: `REPO#${SAMPLE.account}#${SAMPLE.region}#${repo}` },
+            sk: { S: 'TAG#v1' },
+          },
+          ConsistentRead: true,
+        }),
+      );
+      return { wt: Item?.wt, wtok: Item?.wtok, deleted: Item?.deleted };
+    };
+    const moved = await stampOf();
+    // Act: a delete, which changes the item and makes no finding.
+    await auditEvent(
+      imageDelete({
+        repository: repo,
+        tag: 'v1',
+        digest: digest(2),
+        id: `${repo}-del`,
+        time: '2025-07-24T14:05:00Z',
+      }),
+      runtime,
+    );
+    // Assess
+    const after = await stampOf();
+    expect(after.deleted).toEqual({ BOOL: true });
+    expect(moved.wtok).toBeDefined();
+    expect({ wt: after.wt, wtok: after.wtok }).toEqual({ wt: moved.wt, wtok: moved.wtok });
+  });
+
   it('publishes nothing for an allowed overwrite below the threshold, or an ignored repository', async () => {
     for (const [repo, tag] of [
       ['team/app', 'dev-branch'],
