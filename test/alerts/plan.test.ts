@@ -26,7 +26,7 @@ import {
 import { sampleFinding } from './findings.ts';
 
 /** The delivery decisions docs/delivery.md defines, written out (not read from the code). */
-const DELIVERIES: readonly Delivery[] = ['fresh', 'redelivered', 'late', 'recurring'];
+const DELIVERIES: readonly Delivery[] = ['fresh', 'redelivered', 'recurring'];
 
 const NOW = Date.UTC(2025, 6, 24, 12);
 
@@ -49,7 +49,7 @@ describe('queueAlerts', () => {
       found('high', 'fresh'),
       found('info', 'fresh', 'INFO'),
       found('high', 'redelivered'),
-      found('both', 'late'),
+      found('both', 'recurring'),
     ];
     const pending = [finding('both'), finding('only-pending', 'INFO')];
     // Act
@@ -57,7 +57,7 @@ describe('queueAlerts', () => {
     // Assess
     expect(queue.alerts.map((a) => [a.finding.id, a.delivery, a.stored])).toEqual([
       ['high', 'fresh', false],
-      ['both', 'late', true],
+      ['both', 'recurring', true],
       ['only-pending', null, true],
     ]);
     expect(queue.belowThreshold).toBe(1);
@@ -127,7 +127,7 @@ describe('routeAlert', () => {
   });
 
   it('claims a late or recurring finding first', () => {
-    expect(routeAlert(alert('late'), justWritten)).toBe('claim');
+    expect(routeAlert(alert('recurring'), justWritten)).toBe('claim');
     expect(routeAlert(alert('recurring'), unknown)).toBe('claim');
   });
 
@@ -140,7 +140,7 @@ describe('routeAlert', () => {
 
 describe('settling an alert', () => {
   it('publishes a claimed alert, and clears its pending copy if it has one', () => {
-    expect(afterClaim(alert('late'), 'claimed')).toEqual({ publish: true, pending: 'keep' });
+    expect(afterClaim(alert('recurring'), 'claimed')).toEqual({ publish: true, pending: 'keep' });
     expect(afterClaim(alert(null, true), 'claimed')).toEqual({ publish: true, pending: 'clear' });
     expect(published(alert('fresh'))).toEqual({ publish: true, pending: 'keep' });
   });
@@ -159,7 +159,7 @@ describe('settling an alert', () => {
   });
 
   it('leaves an alert another invocation holds to it, stored as pending unless it is already', () => {
-    expect(afterClaim(alert('late'), 'held')).toEqual({
+    expect(afterClaim(alert('recurring'), 'held')).toEqual({
       publish: false,
       as: 'inFlight',
       pending: 'store',

@@ -266,7 +266,10 @@ describe('idempotence under at-least-once delivery', () => {
             if (before !== undefined && before !== s.d) expected++;
             last.set(s.tag, s.d);
           } else {
-            // A delete by tag names the digest the tag pointed at: the tombstone keeps it.
+            // A delete by tag names the digest the tag pointed at: when the tag held another, it
+            // was pushed there meanwhile — a move the delete reveals (docs/ledger.md#tag-history).
+            const before = last.get(s.tag);
+            if (before !== undefined && before !== s.d) expected++;
             last.set(s.tag, s.d);
           }
         }

@@ -68,12 +68,12 @@ describe('delivery decisions', () => {
     expect(again[0]?.finding).toEqual(first[0]?.finding);
   });
 
-  it('marks a late push of a digest the tag had not seen late', async () => {
+  it('marks the move a late push reveals fresh: exactly one write records it', async () => {
     const audit = auditor();
     await audit.apply(push('web', 'v1', 1, 0));
     await audit.apply(push('web', 'v1', 2, 10));
     expect(decisions(await audit.apply(push('web', 'v1', 3, 5)))).toEqual([
-      ['TAG_OVERWRITE_VIOLATION', 'late'],
+      ['TAG_OVERWRITE_VIOLATION', 'fresh'],
     ]);
   });
 
@@ -121,13 +121,13 @@ describe('delivery decisions', () => {
       ...(await audit.apply(push('web', 'v1', 3, 4))),
       ...(await audit.apply(blocked('web', 'v2', 6))),
     ];
-    expect(found.map((f) => f.delivery)).toEqual(['fresh', 'redelivered', 'late', 'recurring']);
+    expect(found.map((f) => f.delivery)).toEqual(['fresh', 'redelivered', 'fresh', 'recurring']);
     // Act
     const cloned = structuredClone(found);
     const parsed = JSON.parse(JSON.stringify(found)) as Found[];
     // Assess
     expect(cloned).toEqual(found);
     expect(parsed).toEqual(found);
-    expect(parsed.map((f) => f.delivery)).toEqual(['fresh', 'redelivered', 'late', 'recurring']);
+    expect(parsed.map((f) => f.delivery)).toEqual(['fresh', 'redelivered', 'fresh', 'recurring']);
   });
 });

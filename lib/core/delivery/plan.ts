@@ -90,7 +90,7 @@ export interface ItemFacts {
  * How an alert starts. A `fresh` finding comes from a ledger write only this invocation made:
  * published at once. A `redelivered` one whose item another invocation wrote within the lease is
  * that invocation's to send (it sends it, or stores it as pending when it fails; Lambda retries
- * it when it dies): looked up only. Anything else — redelivered later, late, recurring, or stored
+ * it when it dies): looked up only. Anything else — redelivered later, recurring, or stored
  * as pending — may have been sent, or be being sent: claimed first.
  *
  * @example
@@ -155,7 +155,7 @@ export function published(alert: QueuedAlert): Settlement {
  *
  * @example
  * ```ts
- * afterClaim({ finding, delivery: 'late', stored: false }, 'held');
+ * afterClaim({ finding, delivery: 'recurring', stored: false }, 'held');
  * // { publish: false, as: 'inFlight', pending: 'store' }
  * ```
  */

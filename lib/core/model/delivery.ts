@@ -10,19 +10,17 @@ import type { Finding } from './findings.ts';
 /**
  * How a finding was produced:
  *
- * - `fresh`: by a ledger write that applied (a move, a configuration change seen by an event),
- *   which exactly one invocation makes; nobody else can hold it, so its alert is sent without a
+ * - `fresh`: by a ledger write that applied (a move an event revealed, in order or late, a
+ *   configuration change seen by an event), which exactly one invocation makes; nobody else can hold it, so its alert is sent without a
  *   look at the alert log.
  * - `redelivered`: again, by a redelivery of the event that first produced it, or by a scan
  *   re-finding a move an earlier run recorded; the invocation that first produced it may have
  *   sent its alert, or be sending it.
- * - `late`: by a late push of a digest the tag had not seen, racing its copies (its ECR and
- *   CloudTrail events, a redelivery), each of which may report it.
  * - `recurring`: by an observation that nothing in the ledger tells apart from its copies, with
  *   the same id every time: a refused overwrite (each copy of its event), what a scan or a
  *   snapshot reports (a drift on every run while it lasts, a move it finds).
  */
-export type Delivery = 'fresh' | 'redelivered' | 'late' | 'recurring';
+export type Delivery = 'fresh' | 'redelivered' | 'recurring';
 
 /**
  * A finding with its delivery decision, as the decisions and the auditor return it.
@@ -43,7 +41,7 @@ export interface Found {
  *
  * @example
  * ```ts
- * findingsOf([{ finding, delivery: 'late' }]); // [finding]
+ * findingsOf([{ finding, delivery: 'recurring' }]); // [finding]
  * ```
  */
 export function findingsOf(found: readonly Found[]): Finding[] {
