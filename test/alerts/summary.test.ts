@@ -142,7 +142,7 @@ describe('renderScanSummary', () => {
     expect(new Set(listed)).toEqual(new Set(expected));
     expect(failed).toEqual([
       '• FAILED `broken/one`: `AccessDeniedException: not authorized`',
-      "• FAILED `template:ROOT`: `<!channel> 'x' second line`",
+      "• FAILED `template:ROOT`: `&lt;!channel&gt; 'x' second line`",
     ]);
   });
 

@@ -17,6 +17,7 @@ import { type Fault, fault } from '../fakes/http.ts';
 import { imagePush, SAMPLE } from '../runtime/support.ts';
 import { digest } from '../support/digest.ts';
 import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
+import { eventUuid } from '../support/uuid.ts';
 import {
   alertIds,
   type Harness,
@@ -91,7 +92,7 @@ async function expectExactlyOneAlert(repository: string): Promise<void> {
     previousDigest: digest(1),
     digest: digest(2),
     viaDelete: false,
-    eventId: `${repository}/2`,
+    eventId: eventUuid(`${repository}/2`),
   });
   await expectConsistent(repository, ids[0] ?? '');
 }

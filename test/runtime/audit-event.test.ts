@@ -24,6 +24,7 @@ import { snsClient } from '../fakes/clients.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
 import { digest } from '../support/digest.ts';
+import { eventUuid } from '../support/uuid.ts';
 import { cloudTrailPutImage, imageDelete, imagePush, SAMPLE } from './support.ts';
 
 const POLICY = policy(`version: 1
@@ -113,7 +114,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
         previousDigest: SAMPLE.digest,
         digest: digest(2),
         viaDelete: false,
-        eventId: 'push-2',
+        eventId: eventUuid('push-2'),
         detectedBy: 'event',
       },
     ]);
@@ -259,7 +260,7 @@ describe('auditEvent: what it drops', () => {
       expect.objectContaining({
         level: 'warn',
         message: 'Dropped a malformed event',
-        extra: expect.objectContaining({ eventId: 'broken-1' }),
+        extra: expect.objectContaining({ eventId: eventUuid('broken-1') }),
       }),
     );
     expect(calls()).toEqual({ dynamodb: [], sns: [] });
@@ -268,7 +269,7 @@ describe('auditEvent: what it drops', () => {
   it('drops an event that is not from ECR, naming what it is, without throwing', async () => {
     const s3 = {
       version: '0',
-      id: 's3-1',
+      id: eventUuid('s3-1'),
       'detail-type': 'Object Created',
       source: 'aws.s3',
       account: SAMPLE.account,
@@ -293,7 +294,7 @@ describe('auditEvent: what it drops', () => {
     expect(telemetry.logs).toContainEqual(
       expect.objectContaining({
         level: 'warn',
-        extra: expect.objectContaining({ eventId: 's3-1' }),
+        extra: expect.objectContaining({ eventId: eventUuid('s3-1') }),
       }),
     );
     expect(calls()).toEqual({ dynamodb: [], sns: [] });

@@ -21,6 +21,7 @@ import type { StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
 import { digest } from '../support/digest.ts';
 import { mirrorRepository } from '../support/mirror.ts';
+import { eventUuid } from '../support/uuid.ts';
 import { bundleEnv, cloudTrailPutImage, imagePush, SAMPLE } from './support.ts';
 
 const execFileAsync = promisify(execFile);
@@ -214,7 +215,7 @@ describe('api-call bundle', () => {
     expect(JSON.parse(body.sqs)).toMatchObject({
       kind: 'TAG_OVERWRITE_VIOLATION',
       actor: 'arn:aws:sts::123456789012:assumed-role/ci/build-9',
-      eventId: 'second-put-image',
+      eventId: eventUuid('second-put-image'),
     });
   });
 });
