@@ -40,7 +40,11 @@ export interface ChatNotification {
 /** What `sns:Publish` needs for one alert. */
 export interface AlertMessage {
   readonly subject: string;
-  /** The `Message` with `MessageStructure: 'json'`: one body per protocol. */
+  /**
+   * The `Message`, published with the String message structure (no `MessageStructure`): the
+   * custom notification as JSON, the one body every subscriber receives. SNS delivers message
+   * attributes only with this structure, not with JSON (docs/alerts.md).
+   */
   readonly message: string;
   readonly messageAttributes: Readonly<Record<string, { DataType: 'String'; StringValue: string }>>;
 }
@@ -216,6 +220,8 @@ export function renderChatNotification(f: Finding): ChatNotification {
     detectedBy: f.detectedBy,
   };
   if (f.eventId) context.eventId = f.eventId;
+  // The finding itself, for machine subscribers: every subscriber receives this one body.
+  context.finding = JSON.stringify(f);
   return {
     version: '1.0',
     source: 'custom',
@@ -240,15 +246,19 @@ export function renderChatNotification(f: Finding): ChatNotification {
 }
 
 /**
- * The SNS message of one finding. `MessageStructure: 'json'`: Amazon Q Developer (an HTTPS
- * subscriber) and every protocol without its own key get the custom notification; SQS and
- * Lambda subscribers get the finding itself; e-mail gets plain text.
+ * The SNS message of one finding: the custom notification as the one body (String structure),
+ * which Amazon Q Developer renders and machines read (the finding is in
+ * `metadata.additionalContext.finding`), with the attributes subscribers filter and
+ * de-duplicate on — delivered because the structure is String.
+ *
+ * @example
+ * ```ts
+ * const alert = renderAlert(finding);
+ * alert.messageAttributes.findingId; // { DataType: 'String', StringValue: finding.id }
+ * ```
  */
 export function renderAlert(f: Finding): AlertMessage {
-  const notification = JSON.stringify(renderChatNotification(f));
-  const finding = JSON.stringify(f);
-  const email = [f.message, '', JSON.stringify(f, null, 2)].join('\n');
-  const message = JSON.stringify({ default: notification, sqs: finding, lambda: finding, email });
+  const message = JSON.stringify(renderChatNotification(f));
   const attributes: Record<string, string> = {
     severity: f.severity,
     kind: f.kind,

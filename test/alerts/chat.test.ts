@@ -176,16 +176,12 @@ function shellWords(command: string): string[] {
 }
 
 describe('renderAlert: the SNS message', () => {
-  it('holds the notification as default, the finding for machines, plain text for e-mail', () => {
+  it('is one body for every subscriber: the notification, carrying the finding for machines', () => {
     const f = sampleFinding('TAG_OVERWRITE_VIOLATION');
     const alert = renderAlert(f);
-    const body = JSON.parse(alert.message) as Record<string, string>;
-    expect(Object.keys(body).sort()).toEqual(['default', 'email', 'lambda', 'sqs']);
-    expect(JSON.parse(body.default ?? '')).toEqual(renderChatNotification(f));
-    expect(JSON.parse(body.sqs ?? '')).toEqual(f);
-    expect(JSON.parse(body.lambda ?? '')).toEqual(f);
-    expect(body.email?.split('\n')[0]).toBe(f.message);
-    expect(body.email).toContain(f.id);
+    const notification = JSON.parse(alert.message) as ChatNotification;
+    expect(notification).toEqual(renderChatNotification(f));
+    expect(JSON.parse(notification.metadata?.additionalContext?.finding ?? '')).toEqual(f);
     expect(alert.subject).toBe('[HIGH] Immutable image tag overwritten: payments/api:v1.2.3');
     expect(alert.messageAttributes).toEqual({
       severity: { DataType: 'String', StringValue: 'HIGH' },
@@ -234,8 +230,7 @@ describe('renderAlert: the SNS message', () => {
           expect(name).toMatch(/^[A-Za-z0-9_-]{1,256}$/);
           expect(value.StringValue.length).toBeGreaterThan(0);
         }
-        const body = JSON.parse(alert.message) as { default?: unknown };
-        expect(typeof body.default).toBe('string');
+        expect(JSON.parse(alert.message)).toMatchObject({ version: '1.0', source: 'custom' });
       }),
       { numRuns: 300 },
     );

@@ -66,8 +66,7 @@ interface Notification {
 }
 
 function notificationOf(message: AlertMessage): Notification {
-  const body = JSON.parse(message.message) as { default: string };
-  return JSON.parse(body.default) as Notification;
+  return JSON.parse(message.message) as Notification;
 }
 
 async function publishAll(messages: readonly AlertMessage[]): Promise<void> {
@@ -78,7 +77,6 @@ async function publishAll(messages: readonly AlertMessage[]): Promise<void> {
         TopicArn: TOPIC,
         Subject: m.subject,
         Message: m.message,
-        MessageStructure: 'json',
         MessageAttributes: m.messageAttributes,
       }),
     );

@@ -24,6 +24,7 @@ import { snsClient } from '../fakes/clients.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
 import { digest } from '../support/digest.ts';
+import { findingOfMessage } from '../support/published.ts';
 import { eventUuid } from '../support/uuid.ts';
 import { cloudTrailPutImage, imageDelete, imagePush, SAMPLE } from './support.ts';
 
@@ -122,7 +123,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     expect(sns.published).toHaveLength(1);
     const [message] = sns.published;
     const finding = findings[0] as Finding;
-    expect(message?.messageStructure).toBe('json');
+    expect(message?.messageStructure).toBeUndefined();
     expect(message?.messageAttributes).toEqual({
       severity: { dataType: 'String', stringValue: 'HIGH' },
       kind: { dataType: 'String', stringValue: 'TAG_OVERWRITE_VIOLATION' },
@@ -130,8 +131,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
       account: { dataType: 'String', stringValue: SAMPLE.account },
       repository: { dataType: 'String', stringValue: repository },
     });
-    const body = JSON.parse(message?.message ?? '{}') as Record<string, string>;
-    const notification = JSON.parse(body.default ?? '') as ChatNotification;
+    const notification = JSON.parse(message?.message ?? '{}') as ChatNotification;
     expect(notification).toMatchObject({
       version: '1.0',
       source: 'custom',
@@ -144,7 +144,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     });
     expect(notification.content.title).toContain('payments/api:v1');
     expect(notification.content.description).toContain(`\`${digest(2)}\``);
-    expect(JSON.parse(body.sqs ?? '')).toEqual(finding);
+    expect(findingOfMessage(message?.message ?? '{}')).toEqual(finding);
     await resetCounters();
 
     // The same event delivered again: the finding comes back (same id), the log stops it.
