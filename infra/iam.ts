@@ -22,7 +22,10 @@ export type CfnValue =
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow' | 'Deny';
-  readonly Principal?: '*' | { readonly AWS: CfnValue } | { readonly Service: string };
+  readonly Principal?:
+    | '*'
+    | { readonly AWS: CfnValue | readonly CfnValue[] }
+    | { readonly Service: string };
   readonly Action: readonly string[];
   readonly Resource: readonly CfnValue[];
   readonly Condition?: Readonly<
@@ -179,33 +182,42 @@ export function lambdaRoleProperties(description: string, statements: readonly P
 }
 
 /**
- * The `Properties` of the alerts topic's `AWS::SNS::TopicPolicy`: only principals of this
- * account may publish, and only over TLS. The policy replaces SNS's default one; subscribing and
- * managing the topic stay governed by the principals' own IAM policies (same account).
+ * The `Properties` of the alerts topic's `AWS::SNS::TopicPolicy`: only the stack's functions'
+ * roles (`publisherRoles`, their ARNs) may publish, and only over TLS. The policy replaces SNS's
+ * default one; subscribing and managing the topic stay governed by the principals' own IAM
+ * policies (same account).
  *
- * Publishers from other accounts are denied explicitly, and so are AWS service principals (their
- * requests carry no `aws:PrincipalAccount`): only this stack's functions publish here. Routing
- * AWS-service notifications (CloudWatch alarms, EventBridge) to this topic would need this policy
- * and a customer-managed KMS key changed (see serverless.yml).
+ * An Allow for the roles is not enough: in the same account, a principal whose own IAM policy
+ * allows `sns:Publish` may publish unless a resource policy denies it. So every IAM principal but
+ * those roles is denied explicitly (`aws:PrincipalArn`, as IAM recommends over `NotPrincipal`;
+ * `aws:PrincipalIsAWSService` keeps the Deny off service principals, which only an Allow here
+ * can let in) — any other role could otherwise post unescaped text into Slack.
+ *
+ * @example
+ * ```ts
+ * alertsTopicPolicyProperties('AlertsTopic', [{ 'Fn::GetAtt': ['ImageActionRole', 'Arn'] }]);
+ * ```
  */
-export function alertsTopicPolicyProperties(topic: string) {
+export function alertsTopicPolicyProperties(topic: string, publisherRoles: readonly CfnValue[]) {
   const topicRef: CfnValue = { Ref: topic };
   const statements: PolicyStatement[] = [
     {
-      Sid: 'AllowPublishFromThisAccount',
+      Sid: 'AllowPublishFromTheStackFunctions',
       Effect: 'Allow',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
-      Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+      Principal: { AWS: publisherRoles },
       Action: ['sns:Publish'],
       Resource: [topicRef],
     },
     {
-      Sid: 'DenyPublishFromOtherAccounts',
+      Sid: 'DenyPublishFromAnyOtherPrincipal',
       Effect: 'Deny',
       Principal: '*',
       Action: ['sns:Publish'],
       Resource: [topicRef],
-      Condition: { StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
+      Condition: {
+        ArnNotEquals: { 'aws:PrincipalArn': publisherRoles },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      },
     },
     {
       Sid: 'DenyInsecureTransport',

@@ -84,7 +84,10 @@ export function serverlessValues() {
     apiCallPattern: API_CALL_PATTERN,
     scanSchedule: SCAN_SCHEDULE,
     ledgerTable: LEDGER_TABLE,
-    alertsTopicPolicy: alertsTopicPolicyProperties(LOGICAL_IDS.topic),
+    alertsTopicPolicy: alertsTopicPolicyProperties(
+      LOGICAL_IDS.topic,
+      Object.values(FUNCTIONS).map((f) => ({ 'Fn::GetAtt': [f.role, 'Arn'] }) as const),
+    ),
     failureQueuePolicy: failureQueuePolicyProperties(
       LOGICAL_IDS.failureQueue,
       EVENT_RULE_SUFFIXES.map(stackRuleArn),

@@ -159,24 +159,26 @@ describe('ECR permissions', () => {
 });
 
 describe('resource policies', () => {
-  it('the topic: only this account publishes, only over TLS', () => {
-    const { PolicyDocument, Topics } = alertsTopicPolicyProperties('Topic');
+  it('the topic: only the given roles publish, every other IAM principal is denied, TLS only', () => {
+    const roles = [{ 'Fn::GetAtt': ['RoleA', 'Arn'] }, { 'Fn::GetAtt': ['RoleB', 'Arn'] }] as const;
+    const { PolicyDocument, Topics } = alertsTopicPolicyProperties('Topic', roles);
     expect(Topics).toEqual([{ Ref: 'Topic' }]);
     const allows = PolicyDocument.Statement.filter((s) => s.Effect === 'Allow');
     expect(allows).toEqual([
-      expect.objectContaining({
-        Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root` } },
-        Action: ['sns:Publish'],
-      }),
+      expect.objectContaining({ Principal: { AWS: roles }, Action: ['sns:Publish'] }),
     ]);
     const denies = PolicyDocument.Statement.filter((s) => s.Effect === 'Deny');
-    expect(denies.map((s) => s.Condition)).toEqual(
-      expect.arrayContaining([
-        { Bool: { 'aws:SecureTransport': 'false' } },
-        { StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
-      ]),
-    );
-    for (const deny of denies) expect(deny.Principal).toBe('*');
+    expect(denies.map((s) => s.Condition)).toEqual([
+      {
+        ArnNotEquals: { 'aws:PrincipalArn': roles },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      },
+      { Bool: { 'aws:SecureTransport': 'false' } },
+    ]);
+    for (const deny of denies) {
+      expect(deny.Principal).toBe('*');
+      expect(deny.Action).toEqual(['sns:Publish']);
+    }
   });
 
   it('the failure queue: EventBridge may send only for the given rules; TLS only', () => {

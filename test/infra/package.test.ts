@@ -265,30 +265,43 @@ describe('stateful resources', () => {
     expect(topic.Properties.FifoTopic).toBeUndefined(); // Q Developer cannot read FIFO topics
   });
 
-  it('the topic policy lets only this account publish, and only over TLS', () => {
+  it('the topic policy lets only the three functions publish, and only over TLS (item 16)', () => {
     const { Properties } = resource(LOGICAL_IDS.topicPolicy);
     expect(Properties.Topics).toEqual([{ Ref: LOGICAL_IDS.topic }]);
     const statements = (Properties.PolicyDocument as { Statement: AnyStatement[] }).Statement;
-    const allows = statements.filter((s) => s.Effect === 'Allow');
-    expect(allows).toHaveLength(1);
-    expect(allows[0]?.Principal).toEqual({
-      AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root` },
-    });
-    expect(actionsOf(allows[0] as AnyStatement)).toEqual(['sns:Publish']);
-    const denies = statements.filter((s) => s.Effect === 'Deny');
-    const denyTls = denies.find(
+    const roleArns = ['ApiCallRole', 'ImageActionRole', 'ScheduledScanRole'].map((r) => getAtt(r));
+    const sorted = (values: unknown) =>
+      [...(values as unknown[])].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    // No account-wide principal, no wildcard principal may publish.
+    const publishAllows = statements.filter(
+      (s) => s.Effect === 'Allow' && actionsOf(s).includes('sns:Publish'),
+    );
+    const awsAllows = publishAllows.filter((s) => JSON.stringify(s.Principal).includes('"AWS"'));
+    expect(awsAllows).toHaveLength(1);
+    expect(sorted((awsAllows[0]?.Principal as { AWS: unknown }).AWS)).toEqual(roleArns);
+    expect(JSON.stringify(statements)).not.toContain(':root');
+    for (const allow of publishAllows) expect(allow.Principal).not.toBe('*');
+    // Same-account IAM policies would still allow publishing: every other IAM principal is denied.
+    const denyOthers = statements.find(
+      (s) => s.Effect === 'Deny' && JSON.stringify(s.Condition).includes('aws:PrincipalArn'),
+    ) as AnyStatement & {
+      Condition: {
+        ArnNotEquals: { 'aws:PrincipalArn': unknown };
+        BoolIfExists: { 'aws:PrincipalIsAWSService': string };
+      };
+    };
+    expect(denyOthers.Principal).toBe('*');
+    expect(actionsOf(denyOthers)).toEqual(['sns:Publish']);
+    expect(sorted(denyOthers.Condition.ArnNotEquals['aws:PrincipalArn'])).toEqual(roleArns);
+    expect(denyOthers.Condition.BoolIfExists['aws:PrincipalIsAWSService']).toBe('false');
+    const denyTls = statements.find(
       (s) =>
+        s.Effect === 'Deny' &&
         JSON.stringify(s.Condition) ===
-        JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+          JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
     );
     expect(denyTls?.Principal).toBe('*');
     expect(actionsOf(denyTls as AnyStatement)).toContain('sns:Publish');
-    const denyOthers = denies.find(
-      (s) =>
-        JSON.stringify(s.Condition) ===
-        JSON.stringify({ StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } }),
-    );
-    expect(denyOthers?.Principal).toBe('*');
   });
 
   it('the failure queue is encrypted, keeps messages 14 days, and raises an alarm', () => {
