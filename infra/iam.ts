@@ -342,8 +342,8 @@ export function alertsTopicKeyProperties(alarmArns: readonly CfnValue[]) {
       Principal: { AWS: account },
       Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
       Resource: ['*'],
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
       Condition: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
         StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' } },
       },
     },

@@ -317,7 +317,9 @@ describe('stateful resources', () => {
     );
     const awsAllows = publishAllows.filter((s) => JSON.stringify(s.Principal).includes('"AWS"'));
     expect(awsAllows).toHaveLength(1);
-    expect(sorted((awsAllows[0]?.Principal as { AWS: unknown }).AWS)).toEqual(roleArns);
+    expect(sorted((awsAllows[0]?.Principal as { AWS: unknown } | undefined)?.AWS)).toEqual(
+      roleArns,
+    );
     expect(JSON.stringify(statements)).not.toContain(':root');
     for (const allow of publishAllows) expect(allow.Principal).not.toBe('*');
     // Same-account IAM policies would still allow publishing: every other IAM principal is denied.

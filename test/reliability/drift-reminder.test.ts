@@ -71,11 +71,11 @@ describe('a drift lasting longer than the alert log remembers', () => {
 describe('reminderOf', () => {
   it('counts whole reminder periods since the episode began; 0 when a time is unknown', () => {
     const since = '2025-07-01T00:00:00.000Z';
-    const after = (ms: number) => new Date(Date.parse(since) + ms).toISOString();
-    expect(reminderOf(since, after(DRIFT_REMINDER_MS - 1))).toBe(0);
-    expect(reminderOf(since, after(DRIFT_REMINDER_MS))).toBe(1);
-    expect(reminderOf(since, after(2 * DRIFT_REMINDER_MS))).toBe(2);
-    expect(reminderOf(since, after(-DAY_MS))).toBe(0);
+    const later = (ms: number) => new Date(Date.parse(since) + ms).toISOString();
+    expect(reminderOf(since, later(DRIFT_REMINDER_MS - 1))).toBe(0);
+    expect(reminderOf(since, later(DRIFT_REMINDER_MS))).toBe(1);
+    expect(reminderOf(since, later(2 * DRIFT_REMINDER_MS))).toBe(2);
+    expect(reminderOf(since, later(-DAY_MS))).toBe(0);
     expect(reminderOf(null, since)).toBe(0);
     expect(reminderOf(since, null)).toBe(0);
   });
