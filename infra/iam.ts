@@ -22,7 +22,10 @@ export type CfnValue =
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow' | 'Deny';
-  readonly Principal?: '*' | { readonly AWS: CfnValue } | { readonly Service: string };
+  readonly Principal?:
+    | '*'
+    | { readonly AWS: CfnValue | readonly CfnValue[] }
+    | { readonly Service: string };
   readonly Action: readonly string[];
   readonly Resource: readonly CfnValue[];
   readonly Condition?: Readonly<
@@ -44,6 +47,8 @@ export interface StackRefs {
   readonly topic: string;
   /** The `AWS::SQS::Queue` receiving failed invocations. */
   readonly failureQueue: string;
+  /** The `AWS::KMS::Key` the topic is encrypted with. */
+  readonly topicKey: string;
 }
 
 /** {@link StackRefs} plus the function's own `AWS::Logs::LogGroup`. */
@@ -101,6 +106,13 @@ function commonStatements(refs: FunctionRefs, ledgerActions: readonly string[]):
       Effect: 'Allow',
       Action: ['sns:Publish'],
       Resource: [{ Ref: refs.topic }],
+    },
+    {
+      // Publishing to a topic encrypted with a customer-managed key takes the key's data keys.
+      Sid: 'EncryptAlerts',
+      Effect: 'Allow',
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: [getAtt(refs.topicKey, 'Arn')],
     },
     {
       // Lambda sends failed asynchronous invocations to the on-failure destination with the
@@ -179,33 +191,60 @@ export function lambdaRoleProperties(description: string, statements: readonly P
 }
 
 /**
- * The `Properties` of the alerts topic's `AWS::SNS::TopicPolicy`: only principals of this
- * account may publish, and only over TLS. The policy replaces SNS's default one; subscribing and
- * managing the topic stay governed by the principals' own IAM policies (same account).
+ * The `Properties` of the alerts topic's `AWS::SNS::TopicPolicy`: only the stack's functions'
+ * roles (`publisherRoles`, their ARNs) may publish, and only over TLS. The policy replaces SNS's
+ * default one; subscribing and managing the topic stay governed by the principals' own IAM
+ * policies (same account).
  *
- * Publishers from other accounts are denied explicitly, and so are AWS service principals (their
- * requests carry no `aws:PrincipalAccount`): only this stack's functions publish here. Routing
- * AWS-service notifications (CloudWatch alarms, EventBridge) to this topic would need this policy
- * and a customer-managed KMS key changed (see serverless.yml).
+ * An Allow for the roles is not enough: in the same account, a principal whose own IAM policy
+ * allows `sns:Publish` may publish unless a resource policy denies it. So every IAM principal but
+ * those roles is denied explicitly (`aws:PrincipalArn`, as IAM recommends over `NotPrincipal`;
+ * `aws:PrincipalIsAWSService` keeps the Deny off service principals, which only an Allow here
+ * can let in) — any other role could otherwise post unescaped text into Slack. CloudWatch
+ * (`cloudwatch.amazonaws.com`) may publish for the given alarms of this account only
+ * (`aws:SourceAccount`, `aws:SourceArn`), so that alarms reach the channel.
+ *
+ * @example
+ * ```ts
+ * alertsTopicPolicyProperties('AlertsTopic', [{ 'Fn::GetAtt': ['ImageActionRole', 'Arn'] }], []);
+ * ```
  */
-export function alertsTopicPolicyProperties(topic: string) {
+export function alertsTopicPolicyProperties(
+  topic: string,
+  publisherRoles: readonly CfnValue[],
+  alarmArns: readonly CfnValue[],
+) {
   const topicRef: CfnValue = { Ref: topic };
   const statements: PolicyStatement[] = [
     {
-      Sid: 'AllowPublishFromThisAccount',
+      Sid: 'AllowPublishFromTheStackFunctions',
       Effect: 'Allow',
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
-      Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+      Principal: { AWS: publisherRoles },
       Action: ['sns:Publish'],
       Resource: [topicRef],
     },
     {
-      Sid: 'DenyPublishFromOtherAccounts',
+      // The stack's own alarms, and only they (confused deputy: account and alarm ARN).
+      Sid: 'AllowPublishFromTheStackAlarms',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['sns:Publish'],
+      Resource: [topicRef],
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnEquals: { 'aws:SourceArn': alarmArns },
+      },
+    },
+    {
+      Sid: 'DenyPublishFromAnyOtherPrincipal',
       Effect: 'Deny',
       Principal: '*',
       Action: ['sns:Publish'],
       Resource: [topicRef],
-      Condition: { StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
+      Condition: {
+        ArnNotEquals: { 'aws:PrincipalArn': publisherRoles },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      },
     },
     {
       Sid: 'DenyInsecureTransport',
@@ -252,5 +291,77 @@ export function failureQueuePolicyProperties(queue: string, ruleArns: readonly C
   return {
     Queues: [{ Ref: queue }],
     PolicyDocument: { Version: '2012-10-17', Statement: statements } satisfies PolicyDocument,
+  };
+}
+
+/** Key administration, granted to the account (explicit actions: no wildcard anywhere). */
+const KEY_ADMINISTRATION = [
+  'kms:DescribeKey',
+  'kms:GetKeyPolicy',
+  'kms:PutKeyPolicy',
+  'kms:GetKeyRotationStatus',
+  'kms:EnableKeyRotation',
+  'kms:DisableKeyRotation',
+  'kms:ListResourceTags',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:UpdateKeyDescription',
+  'kms:EnableKey',
+  'kms:DisableKey',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+] as const;
+
+/**
+ * The `Properties` of the alerts topic's `AWS::KMS::Key`. The AWS-managed key `alias/aws/sns`
+ * cannot be used by CloudWatch to publish alarms (its policy cannot grant a service principal:
+ * "Enable compatibility between event sources from AWS services and encrypted topics", SNS
+ * Developer Guide, key management), so the topic has its own key: the account administers it and
+ * may let its principals use it through SNS (the functions' roles then hold `kms:GenerateDataKey`
+ * and `kms:Decrypt` on it); CloudWatch may use it for the given alarms of this account only.
+ *
+ * @example
+ * ```ts
+ * alertsTopicKeyProperties([{ 'Fn::Sub': 'arn:${AWS::Partition}:cloudwatch:…:alarm:x' }]);
+ * ```
+ */
+export function alertsTopicKeyProperties(alarmArns: readonly CfnValue[]) {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+  const account: CfnValue = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' };
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'AdministerTheKey',
+      Effect: 'Allow',
+      Principal: { AWS: account },
+      Action: [...KEY_ADMINISTRATION],
+      Resource: ['*'],
+    },
+    {
+      Sid: 'UseThroughSnsByThisAccount',
+      Effect: 'Allow',
+      Principal: { AWS: account },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: ['*'],
+      Condition: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+        StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'sns.${AWS::Region}.amazonaws.com' } },
+      },
+    },
+    {
+      Sid: 'UseByTheStackAlarms',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Resource: ['*'],
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnEquals: { 'aws:SourceArn': alarmArns },
+      },
+    },
+  ];
+  return {
+    Description: 'ecr-tag-auditor alerts topic: the functions and the stack alarms publish',
+    EnableKeyRotation: true,
+    KeyPolicy: { Version: '2012-10-17', Statement: statements } satisfies PolicyDocument,
   };
 }

@@ -7,6 +7,7 @@
  */
 import { API_CALL_PATTERN, IMAGE_ACTION_PATTERN, SCAN_SCHEDULE } from './event-patterns.ts';
 import {
+  alertsTopicKeyProperties,
   alertsTopicPolicyProperties,
   apiCallStatements,
   type CfnValue,
@@ -26,13 +27,25 @@ export const LOGICAL_IDS = {
   failureQueue: 'FailureQueue',
   failureQueuePolicy: 'FailureQueuePolicy',
   failureQueueAlarm: 'FailureQueueAlarm',
+  topicKey: 'AlertsTopicKey',
 } as const satisfies Record<string, string>;
 
 const REFS: StackRefs = {
   table: LOGICAL_IDS.table,
   topic: LOGICAL_IDS.topic,
   failureQueue: LOGICAL_IDS.failureQueue,
+  topicKey: LOGICAL_IDS.topicKey,
 };
+
+/** The alarms' names: `<stack name>-<suffix>` (serverless.yml names each alarm so). */
+export const ALARM_SUFFIXES = ['failures'] as const;
+
+/** The ARN of an alarm this stack names `<stack name>-<suffix>`. */
+export function stackAlarmArn(suffix: string): CfnValue {
+  return {
+    'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:\${AWS::StackName}-${suffix}`,
+  };
+}
 
 /**
  * The functions: key in `serverless.yml`, bundle (`dist/handlers/<bundle>.mjs`), the logical ids
@@ -74,8 +87,15 @@ export function stackRuleArn(suffix: string): CfnValue {
   };
 }
 
-/** The rules that deliver events (and dead-letter what they cannot deliver) to the queue. */
-const EVENT_RULE_SUFFIXES = [FUNCTIONS.imageAction.bundle, FUNCTIONS.apiCall.bundle] as const;
+/**
+ * Every EventBridge rule of the stack — the two event rules and the scan's schedule — each of
+ * which dead-letters what it cannot deliver to the failure queue.
+ */
+const RULE_SUFFIXES = [
+  FUNCTIONS.imageAction.bundle,
+  FUNCTIONS.apiCall.bundle,
+  FUNCTIONS.scheduledScan.bundle,
+] as const;
 
 /** Everything `serverless.yml` reads through `${file(./infra/serverless-values.cjs):<name>}`. */
 export function serverlessValues() {
@@ -84,10 +104,15 @@ export function serverlessValues() {
     apiCallPattern: API_CALL_PATTERN,
     scanSchedule: SCAN_SCHEDULE,
     ledgerTable: LEDGER_TABLE,
-    alertsTopicPolicy: alertsTopicPolicyProperties(LOGICAL_IDS.topic),
+    alertsTopicPolicy: alertsTopicPolicyProperties(
+      LOGICAL_IDS.topic,
+      Object.values(FUNCTIONS).map((f) => ({ 'Fn::GetAtt': [f.role, 'Arn'] }) as const),
+      ALARM_SUFFIXES.map(stackAlarmArn),
+    ),
+    alertsTopicKey: alertsTopicKeyProperties(ALARM_SUFFIXES.map(stackAlarmArn)),
     failureQueuePolicy: failureQueuePolicyProperties(
       LOGICAL_IDS.failureQueue,
-      EVENT_RULE_SUFFIXES.map(stackRuleArn),
+      RULE_SUFFIXES.map(stackRuleArn),
     ),
     roles: {
       imageAction: lambdaRoleProperties(

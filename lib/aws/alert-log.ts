@@ -17,11 +17,16 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ALERT_LEASE_MS, type ClaimAnswer } from '../core/delivery/plan.ts';
 import type { Finding } from '../core/model/findings.ts';
+import { DRIFT_REMINDER_MS } from '../core/model/reminder.ts';
 import { keyItem } from './dynamodb-ledger.ts';
 import { alertKey } from './table-layout.ts';
 
-/** How long the alert log remembers a finding id (DynamoDB TTL). */
-export const ALERT_LOG_TTL_SECONDS = 30 * 24 * 3600;
+/**
+ * How long the alert log remembers a finding id (DynamoDB TTL): the drift reminder period, so
+ * that a lasting drift, which scans report every run, changes id (a reminder) exactly when its
+ * old id may be forgotten — never the same id twice (lib/core/model/reminder.ts).
+ */
+export const ALERT_LOG_TTL_SECONDS = DRIFT_REMINDER_MS / 1000;
 
 /** Pauses before writing the alert log again when it failed after a message was published. */
 const LOG_RETRY_DELAYS_MS: readonly number[] = [100, 400];

@@ -21,7 +21,7 @@
  * One case stays ambiguous, as with any sender: SNS accepted a message but its answer was lost
  * (a timeout, a reset, a 500 after acceptance). The SDK's retry, or the invocation's, then sends
  * it again — at least once, never lost. Both copies carry the same finding id (the `findingId`
- * attribute, the notification `id`, the body for machines), by which subscribers de-duplicate.
+ * attribute, the notification `id`, the finding in its additional context), by which subscribers de-duplicate.
  *
  * @module
  */
@@ -192,7 +192,11 @@ export async function publishAlerts(
   return result;
 }
 
-/** Publishes one rendered message (`MessageStructure: 'json'`); `what` names it in errors. */
+/**
+ * Publishes one rendered message with the String message structure (no `MessageStructure`):
+ * SNS delivers message attributes — the `severity` filter policies match and the `findingId`
+ * subscribers de-duplicate by — only with it, not with JSON. `what` names it in errors.
+ */
 export async function publishMessage(
   alert: AlertMessage,
   deps: Pick<AlertDeps, 'sns' | 'topicArn'>,
@@ -204,7 +208,6 @@ export async function publishMessage(
         TopicArn: deps.topicArn,
         Subject: alert.subject,
         Message: alert.message,
-        MessageStructure: 'json',
         MessageAttributes: alert.messageAttributes,
       }),
     );

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { partitionOf } from '../core/model/arn.ts';
 import { describeConfig, type MutabilityConfig } from '../core/model/config.ts';
 import type { Finding } from '../core/model/findings.ts';
 import { shorten } from '../core/model/text.ts';
@@ -39,7 +40,11 @@ export interface ChatNotification {
 /** What `sns:Publish` needs for one alert. */
 export interface AlertMessage {
   readonly subject: string;
-  /** The `Message` with `MessageStructure: 'json'`: one body per protocol. */
+  /**
+   * The `Message`, published with the String message structure (no `MessageStructure`): the
+   * custom notification as JSON, the one body every subscriber receives. SNS delivers message
+   * attributes only with this structure, not with JSON (docs/alerts.md).
+   */
   readonly message: string;
   readonly messageAttributes: Readonly<Record<string, { DataType: 'String'; StringValue: string }>>;
 }
@@ -54,41 +59,61 @@ const EMOJI = {
 /**
  * Text a user controls (repository names, tags, ARNs, messages) shown as an inline code span:
  * nothing inside one is formatting, a link or a mention, so `<!channel>` or `[x](y)` stay text.
- * Backticks and line breaks, which could close the span, are replaced, and so are control and
- * direction-changing characters.
+ * Backticks and line breaks, which could close the span, are replaced; invisible characters are
+ * made visible ({@link withoutInvisible}); and `&`, `<`, `>` are escaped even inside the span,
+ * since Slack parses `<…>` there too ({@link slackEscape}).
+ *
+ * @example
+ * ```ts
+ * chatLiteral('<!channel> & co'); // '`&lt;!channel&gt; &amp; co`'
+ * ```
  */
 export function chatLiteral(text: string): string {
   const clean = text.replace(/[`\r\n\u2028\u2029]/g, (c) => (c === '`' ? "'" : ' '));
-  return `\`${withoutControls(truncate(clean, 512))}\``;
+  return `\`${slackEscape(withoutInvisible(truncate(clean, 512)))}\``;
 }
 
 /**
- * Control characters (C0 but tab and line breaks, C1) and the invisible direction marks and
- * overrides that make a chat client show text other than it is (`U+202E` reverses what follows):
- * shown as U+FFFD. A tab is a space.
+ * Slack's escaping of its control characters in text ("Formatting text for app surfaces",
+ * https://api.slack.com/reference/surfaces/formatting#escaping): `&` becomes `&amp;`, `<` `&lt;`
+ * and `>` `&gt;` — nothing else, since only these are decoded for display. Applied last to every
+ * piece of user text in a client-markdown notification, so that no `<…>` (a mention, a link) and
+ * no entity can be formed by it.
  */
-const CONTROLS = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+function slackEscape(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
 
-function withoutControls(text: string): string {
-  return text.replace(/\t/g, ' ').replace(CONTROLS, '\ufffd');
+/**
+ * Characters a reader cannot see but a chat client acts on or hides text with: controls (C0 but
+ * tab and line breaks, C1: Unicode category Cc), and format characters (category Cf: zero-width
+ * space U+200B, word joiner U+2060, soft hyphen U+00AD, the direction marks and overrides that
+ * make a client show text other than it is — U+202E reverses what follows — and the tag
+ * characters), plus the whole tag block U+E0000–U+E007F, assigned or not. Shown as U+FFFD. A tab
+ * is a space.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\u{E0000}-\u{E007F}]/gu;
+
+function withoutInvisible(text: string): string {
+  return text.replace(/\t/g, ' ').replace(INVISIBLE, '\ufffd');
 }
 
 /**
  * Text shown outside a code span where markdown may not be wanted (the title, the summary, the
- * keywords): the characters that open a mention, a link or a code span (`<`, `>`, `[`, `]`,
- * backticks), that format (`*`, `~`, and `_` where it is not inside a word — `team_a` stays,
- * `_x_` would be italic) and line breaks are replaced by harmless look-alikes, so names stay
- * readable and nothing is active. (Exclusion filters hold `*`; tags and repository names `_`.)
+ * keywords): the characters that open a link or a code span (`[`, `]`, backticks), that format
+ * (`*`, `~`, and `_` where it is not inside a word — `team_a` stays, `_x_` would be italic) and
+ * line breaks are replaced by harmless look-alikes, invisible characters made visible, and `&`,
+ * `<`, `>` escaped, so names stay readable and nothing is active. (Exclusion filters hold `*`;
+ * tags and repository names `_`.)
  */
 function chatPlain(text: string, max: number): string {
-  return withoutControls(
-    truncate(text, max).replace(/[<>[\]`*~\r\n\u2028\u2029]/g, (c) => PLAIN[c] ?? ' '),
+  const plain = withoutInvisible(
+    truncate(text, max).replace(/[[\]`*~\r\n\u2028\u2029]/g, (c) => PLAIN[c] ?? ' '),
   ).replace(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\u02cd');
+  return slackEscape(plain);
 }
 
 const PLAIN: Readonly<Record<string, string>> = {
-  '<': '\u2039',
-  '>': '\u203a',
   '[': '(',
   ']': ')',
   '`': "'",
@@ -131,13 +156,6 @@ function restoreCommand(region: string, repository: string, config: MutabilityCo
     .map((f) => `'filterType=WILDCARD,filter=${f.filter}'`)
     .join(' ');
   return `aws ecr put-image-tag-mutability --region ${region} --repository-name ${repository} --image-tag-mutability ${config.imageTagMutability}${filters ? ` --image-tag-mutability-exclusion-filters ${filters}` : ''}`;
-}
-
-/** The ARN partition of a region (`aws-cn` for China, `aws-us-gov` for GovCloud). */
-function partition(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
 }
 
 function nextSteps(f: Finding): string[] {
@@ -202,6 +220,8 @@ export function renderChatNotification(f: Finding): ChatNotification {
     detectedBy: f.detectedBy,
   };
   if (f.eventId) context.eventId = f.eventId;
+  // The finding itself, for machine subscribers: every subscriber receives this one body.
+  context.finding = JSON.stringify(f);
   return {
     version: '1.0',
     source: 'custom',
@@ -218,7 +238,7 @@ export function renderChatNotification(f: Finding): ChatNotification {
       summary: chatPlain(f.message, 250),
       eventType: f.kind,
       relatedResources: f.repository
-        ? [`arn:${partition(f.region)}:ecr:${f.region}:${f.account}:repository/${f.repository}`]
+        ? [`arn:${partitionOf(f.region)}:ecr:${f.region}:${f.account}:repository/${f.repository}`]
         : [],
       additionalContext: context,
     },
@@ -226,15 +246,19 @@ export function renderChatNotification(f: Finding): ChatNotification {
 }
 
 /**
- * The SNS message of one finding. `MessageStructure: 'json'`: Amazon Q Developer (an HTTPS
- * subscriber) and every protocol without its own key get the custom notification; SQS and
- * Lambda subscribers get the finding itself; e-mail gets plain text.
+ * The SNS message of one finding: the custom notification as the one body (String structure),
+ * which Amazon Q Developer renders and machines read (the finding is in
+ * `metadata.additionalContext.finding`), with the attributes subscribers filter and
+ * de-duplicate on — delivered because the structure is String.
+ *
+ * @example
+ * ```ts
+ * const alert = renderAlert(finding);
+ * alert.messageAttributes.findingId; // { DataType: 'String', StringValue: finding.id }
+ * ```
  */
 export function renderAlert(f: Finding): AlertMessage {
-  const notification = JSON.stringify(renderChatNotification(f));
-  const finding = JSON.stringify(f);
-  const email = [f.message, '', JSON.stringify(f, null, 2)].join('\n');
-  const message = JSON.stringify({ default: notification, sqs: finding, lambda: finding, email });
+  const message = JSON.stringify(renderChatNotification(f));
   const attributes: Record<string, string> = {
     severity: f.severity,
     kind: f.kind,

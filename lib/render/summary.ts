@@ -16,12 +16,12 @@ const UTF8 = new TextEncoder();
 
 /**
  * Bytes a description line (with its line break) takes in the SNS message, where it is escaped
- * twice: the description is a JSON string in the notification, itself a JSON string in the
- * message. Escaping is per character, so the costs of lines add up exactly.
+ * once: the description is a JSON string in the notification, which is the message. Escaping is
+ * per character, so the costs of lines add up exactly.
  */
 function escapedBytes(line: string): number {
-  // Less the quotes the two encodings add around it: `"` outside, `\"` inside.
-  return UTF8.encode(JSON.stringify(JSON.stringify(`${line}\n`))).length - 6;
+  // Less the two quotes the encoding adds around it.
+  return UTF8.encode(JSON.stringify(`${line}\n`)).length - 2;
 }
 
 /** How many repositories the run reached: "N repositories", or "N of M" when it ran out of time. */
@@ -103,7 +103,7 @@ export function renderScanSummary(
     const text = JSON.stringify(notification);
     return {
       subject: snsSubject(`ECR tag audit: ${findings.length} finding(s), ${high} high${suffix}`),
-      message: JSON.stringify({ default: text }),
+      message: text,
       messageAttributes: {
         kind: { DataType: 'String', StringValue: 'SCAN_SUMMARY' },
         severity: { DataType: 'String', StringValue: high > 0 ? 'HIGH' : 'INFO' },

@@ -13,7 +13,9 @@ import {
 } from '../aws/alerts.ts';
 import { type LedgerReads, NO_READS, type PendingScope } from '../aws/pending.ts';
 import type { Auditor } from '../core/engine/auditor.ts';
+import { EVENT_ID } from '../core/intake/fields.ts';
 import { normalizeEvent } from '../core/intake/normalize.ts';
+import { satisfies } from '../core/intake/satisfies.ts';
 import { type Found, findingsOf } from '../core/model/delivery.ts';
 import type { Finding } from '../core/model/findings.ts';
 import type { RuntimeLog, RuntimeMetrics } from '../core/telemetry.ts';
@@ -42,8 +44,10 @@ export type AuditOutcome =
       readonly published: number;
     };
 
-function eventId(raw: unknown): unknown {
-  return typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+/** The event's id for a log line: only an id of the form EventBridge gives (a UUID), else null. */
+function eventId(raw: unknown): string | null {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+  return satisfies(id, EVENT_ID) ? id : null;
 }
 
 /** Audits one raw EventBridge event. */

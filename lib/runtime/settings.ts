@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { parseArn } from '../core/model/arn.ts';
 import { parseSeverity, type Severity } from '../core/model/findings.ts';
 import { sealPolicy } from '../core/policy/seal.ts';
 import type { Policy } from '../core/policy/types.ts';
@@ -29,7 +30,13 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   const tableName = env.LEDGER_TABLE_NAME ?? '';
   const topicArn = env.ALERTS_TOPIC_ARN ?? '';
   if (!tableName) problems.push('LEDGER_TABLE_NAME is not set');
-  if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(topicArn)) {
+  const topic = parseArn(topicArn);
+  const isTopicArn =
+    topic?.service === 'sns' &&
+    topic.region !== '' &&
+    topic.account !== '' &&
+    /^[\w-]{1,256}$/.test(topic.resource);
+  if (!isTopicArn) {
     problems.push(`ALERTS_TOPIC_ARN is not an SNS topic ARN (got "${topicArn}")`);
   }
   const minSeverity = parseSeverity(env.ALERT_MIN_SEVERITY ?? 'LOW');

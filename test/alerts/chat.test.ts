@@ -45,6 +45,11 @@ function outsideCodeSpans(line: string): string {
   return line.replace(/`[^`\r\n]*`/g, '');
 }
 
+/** A `<` or `>`, or an `&` that does not start one of Slack's three escapes. */
+const UNESCAPED = /[<>]|&(?!(?:amp|lt|gt);)/;
+/** A format character (Unicode category Cf) or anything in the tag block U+E0000–U+E007F. */
+const INVISIBLE = /[\p{Cf}\u{E0000}-\u{E007F}]/u;
+
 /** Characters that could mention, link, quote or break a line when outside a code span. */
 const ACTIVE = /[<>[\]@&|\r\n\u2028\u2029]/;
 
@@ -171,16 +176,12 @@ function shellWords(command: string): string[] {
 }
 
 describe('renderAlert: the SNS message', () => {
-  it('holds the notification as default, the finding for machines, plain text for e-mail', () => {
+  it('is one body for every subscriber: the notification, carrying the finding for machines', () => {
     const f = sampleFinding('TAG_OVERWRITE_VIOLATION');
     const alert = renderAlert(f);
-    const body = JSON.parse(alert.message) as Record<string, string>;
-    expect(Object.keys(body).sort()).toEqual(['default', 'email', 'lambda', 'sqs']);
-    expect(JSON.parse(body.default ?? '')).toEqual(renderChatNotification(f));
-    expect(JSON.parse(body.sqs ?? '')).toEqual(f);
-    expect(JSON.parse(body.lambda ?? '')).toEqual(f);
-    expect(body.email?.split('\n')[0]).toBe(f.message);
-    expect(body.email).toContain(f.id);
+    const notification = JSON.parse(alert.message) as ChatNotification;
+    expect(notification).toEqual(renderChatNotification(f));
+    expect(JSON.parse(notification.metadata?.additionalContext?.finding ?? '')).toEqual(f);
     expect(alert.subject).toBe('[HIGH] Immutable image tag overwritten: payments/api:v1.2.3');
     expect(alert.messageAttributes).toEqual({
       severity: { DataType: 'String', StringValue: 'HIGH' },
@@ -229,8 +230,7 @@ describe('renderAlert: the SNS message', () => {
           expect(name).toMatch(/^[A-Za-z0-9_-]{1,256}$/);
           expect(value.StringValue.length).toBeGreaterThan(0);
         }
-        const body = JSON.parse(alert.message) as { default?: unknown };
-        expect(typeof body.default).toBe('string');
+        expect(JSON.parse(alert.message)).toMatchObject({ version: '1.0', source: 'custom' });
       }),
       { numRuns: 300 },
     );
@@ -312,8 +312,8 @@ describe('user-controlled text cannot format, link, mention or break out', () =>
     );
   });
 
-  it('escapes the classic payloads in every field that shows them', () => {
-    const payload = '<!channel> <@U123> [x](http://evil) `code` *bold*\nsecond line';
+  it('escapes the classic payloads in every field that shows them, inside code spans too', () => {
+    const payload = '<!channel> <@U123> [x](http://evil) `code` *bold*\nsecond line & co';
     const f = sampleFinding('TAG_OVERWRITE_VIOLATION', {
       repository: payload,
       tag: payload,
@@ -321,12 +321,46 @@ describe('user-controlled text cannot format, link, mention or break out', () =>
       message: payload,
     });
     const n = rendered(f);
-    const literal = "`<!channel> <@U123> [x](http://evil) 'code' *bold* second line`";
+    // Slack parses <…> inside code spans too: & < > are escaped as Slack's formatting guide says.
+    const literal =
+      "`&lt;!channel&gt; &lt;@U123&gt; [x](http://evil) 'code' *bold* second line &amp; co`";
     expect(n.content.description.split('\n')[0]).toBe(`:rotating_light: *HIGH* ${literal}`);
     expect(n.content.description).toContain(`• Repository: ${literal}`);
     expect(n.content.description).toContain(`• Tag: ${literal}`);
     expect(n.content.description).toContain(`• Actor: ${literal}`);
     expect(n.content.nextSteps?.[0]).toContain(`(CloudTrail: ${literal})`);
+    expect(n.metadata?.summary).toContain('&lt;!channel&gt; &lt;@U123&gt;');
+  });
+
+  it('shows invisible and format characters (Cf, the tag block) as U+FFFD', () => {
+    const f = sampleFinding('TAG_OVERWRITE_VIOLATION', {
+      message: 'a\u200bb\u2060c\u00add\u202ee\u{e0041}\u{e0000}f',
+    });
+    const n = rendered(f);
+    expect(n.content.description.split('\n')[0]).toBe(
+      `:rotating_light: *HIGH* \`a\ufffdb\ufffdc\ufffdd\ufffde\ufffd\ufffdf\``,
+    );
+    expect(n.metadata?.summary).toBe('a\ufffdb\ufffdc\ufffdd\ufffde\ufffd\ufffdf');
+  });
+
+  it('property: no raw <, > or & outside an escape, and no Cf character, in any text shown', () => {
+    fc.assert(
+      fc.property(hostileFinding, (f) => {
+        const n = rendered(f);
+        const shown = [
+          n.content.title,
+          n.content.description,
+          ...(n.content.nextSteps ?? []),
+          ...(n.content.keywords ?? []),
+          n.metadata?.summary ?? '',
+        ];
+        for (const text of shown) {
+          expect(text, JSON.stringify(text)).not.toMatch(UNESCAPED);
+          expect(text, JSON.stringify(text)).not.toMatch(INVISIBLE);
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it('cuts long text on a character boundary', () => {
@@ -355,5 +389,17 @@ describe('chatLiteral', () => {
     expect(chatLiteral('dev-*')).toBe('`dev-*`');
     expect(chatLiteral('a`b\r\nc')).toBe("`a'b  c`");
     expect(chatLiteral('x'.repeat(600))).toBe(`\`${'x'.repeat(512)}\``);
+  });
+
+  it('escapes & < > inside the span and makes Cf characters visible, for any text', () => {
+    fc.assert(
+      fc.property(hostileText(30), (text) => {
+        const literal = chatLiteral(text);
+        expect(literal).not.toMatch(UNESCAPED);
+        expect(literal).not.toMatch(INVISIBLE);
+      }),
+      { numRuns: 500 },
+    );
+    expect(chatLiteral('<!channel>&')).toBe('`&lt;!channel&gt;&amp;`');
   });
 });

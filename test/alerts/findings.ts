@@ -87,6 +87,15 @@ const HOSTILE_FRAGMENTS = [
   'é',
   '🚨',
   '\ud83d', // a lone surrogate
+  '&amp;',
+  '&',
+  '<https://evil.example|text>',
+  '\u200b', // zero-width space
+  '\u2060', // word joiner
+  '\u00ad', // soft hyphen
+  '\u202e', // right-to-left override
+  '\u{e0041}\u{e0000}\u{e007f}', // tag characters, assigned and not
+  '\ufeff', // byte order mark
 ];
 
 /** Text mixing hostile fragments with arbitrary Unicode. */

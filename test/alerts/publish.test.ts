@@ -27,6 +27,7 @@ import { snsClient } from '../fakes/clients.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
 import { digest } from '../support/digest.ts';
+import { findingOfMessage } from '../support/published.ts';
 import { sampleFinding } from './findings.ts';
 
 const sns = new FakeSns({ topics: [TOPIC] });
@@ -99,6 +100,24 @@ async function overwrite(repository: string) {
 const as = (delivery: Delivery, finding: Finding): Found => ({ finding, delivery });
 
 describe('publishAlerts', () => {
+  it('delivers the severity, kind and findingId attributes to subscribers (String structure)', async () => {
+    // Prepare: SNS sends message attributes only when the message structure is String, not JSON
+    // (the fake drops them for JSON, as SNS does), and filter policies match on what is sent.
+    const finding = sampleFinding('TAG_OVERWRITE_VIOLATION', { id: 'attr-high' });
+    // Act
+    await publishAlerts([as('fresh', finding)], deps);
+    // Assess
+    const [delivered] = sns.published;
+    expect(delivered?.messageStructure).toBeUndefined();
+    expect(delivered?.messageAttributes).toMatchObject({
+      severity: { dataType: 'String', stringValue: 'HIGH' },
+      kind: { dataType: 'String', stringValue: 'TAG_OVERWRITE_VIOLATION' },
+      findingId: { dataType: 'String', stringValue: 'attr-high' },
+    });
+    // ... and every subscriber gets the finding in the one body.
+    expect(findingOfMessage(delivered?.message ?? '{}')).toEqual(finding);
+  });
+
   it('publishes one message per finding at or above the threshold, and logs each', async () => {
     const findings: Found[] = [
       as('fresh', sampleFinding('TAG_OVERWRITE_VIOLATION', { id: 'p-high' })),
@@ -121,7 +140,7 @@ describe('publishAlerts', () => {
       topicArn: TOPIC,
       subject: expected.subject,
       message: expected.message,
-      messageStructure: 'json',
+      messageStructure: undefined,
     });
     expect(await alertLogItem('p-high')).toEqual({
       pk: { S: 'ALERT#p-high' },

@@ -68,8 +68,7 @@ interface Notification {
 }
 
 function notificationOf(message: AlertMessage): Notification {
-  const body = JSON.parse(message.message) as { default: string };
-  return JSON.parse(body.default) as Notification;
+  return JSON.parse(message.message) as Notification;
 }
 
 async function publishAll(messages: readonly AlertMessage[]): Promise<void> {
@@ -80,7 +79,6 @@ async function publishAll(messages: readonly AlertMessage[]): Promise<void> {
         TopicArn: TOPIC,
         Subject: m.subject,
         Message: m.message,
-        MessageStructure: 'json',
         MessageAttributes: m.messageAttributes,
       }),
     );
@@ -144,7 +142,7 @@ describe('renderScanSummary', () => {
     expect(new Set(listed)).toEqual(new Set(expected));
     expect(failed).toEqual([
       '• FAILED `broken/one`: `AccessDeniedException: not authorized`',
-      "• FAILED `template:ROOT`: `<!channel> 'x' second line`",
+      "• FAILED `template:ROOT`: `&lt;!channel&gt; 'x' second line`",
     ]);
   });
 

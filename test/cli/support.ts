@@ -14,6 +14,7 @@ import { ACCOUNT } from '../support/account.ts';
 import { sample } from '../support/fixtures.ts';
 import type { Json } from '../support/json.ts';
 import { EXAMPLE_POLICY } from '../support/policies.ts';
+import { eventUuid } from '../support/uuid.ts';
 
 /** The repository root. */
 export const REPO_ROOT = new URL('../../', import.meta.url);
@@ -160,7 +161,7 @@ export function imageAction(
   else detail['image-tag'] = at.tag;
   return {
     ...event,
-    id: at.id ?? `ia-${action}-${at.repository}-${at.tag}-${at.minutes}`,
+    id: eventUuid(at.id ?? `ia-${action}-${at.repository}-${at.tag}-${at.minutes}`),
     account: at.account ?? ACCOUNT,
     region: at.region ?? REGION,
     time: time(at.minutes),
@@ -179,7 +180,7 @@ export function ecrRecord(
     ...record,
     eventName,
     eventTime: time(at.minutes),
-    eventID: at.id ?? `ct-${eventName}-${at.repository}-${at.minutes}`,
+    eventID: eventUuid(at.id ?? `ct-${eventName}-${at.repository}-${at.minutes}`),
     awsRegion: at.region ?? REGION,
     recipientAccountId: at.account ?? ACCOUNT,
     requestParameters,
@@ -266,7 +267,7 @@ export function createRepository(at: EventAt, config: Json = {}): Json {
   return {
     ...record,
     eventTime: time(at.minutes),
-    eventID: at.id ?? `ct-CreateRepository-${at.repository}-${at.minutes}`,
+    eventID: eventUuid(at.id ?? `ct-CreateRepository-${at.repository}-${at.minutes}`),
     awsRegion: at.region ?? REGION,
     recipientAccountId: at.account ?? ACCOUNT,
     requestParameters: { repositoryName: at.repository, ...config },
@@ -304,7 +305,7 @@ export function viaEventBridge(record: Json): Json {
   const envelope = sample('eventbridge-cloudtrail-put-image');
   return {
     ...envelope,
-    id: `eb-${String(record.eventID)}`,
+    id: eventUuid(`eb-${String(record.eventID)}`),
     account: record.recipientAccountId,
     region: record.awsRegion,
     time: record.eventTime,

@@ -28,7 +28,7 @@ const body = JSON.stringify({
 });
 
 describe('fake SNS speaks awsQuery like the installed client', () => {
-  it('decodes a Publish with subject, JSON structure and message attributes exactly', async () => {
+  it('decodes a Publish with subject, JSON structure and message attributes exactly; subscribers get no attributes', async () => {
     const out = await snsClient(server).send(
       new PublishCommand({
         TopicArn: TOPIC,
@@ -50,7 +50,9 @@ describe('fake SNS speaks awsQuery like the installed client', () => {
         subject: 'HIGH: TAG_OVERWRITE_VIOLATION payments:v1 & more',
         message: body,
         messageStructure: 'json',
-        messageAttributes: {
+        // SNS sends message attributes only when the message structure is String, not JSON.
+        messageAttributes: {},
+        sentAttributes: {
           severity: { dataType: 'String', stringValue: 'HIGH' },
           kind: { dataType: 'String', stringValue: 'TAG_OVERWRITE_VIOLATION' },
           count: { dataType: 'Number', stringValue: '3' },
@@ -207,6 +209,7 @@ describe('fake SNS speaks awsQuery like the installed client', () => {
         message: 'one',
         messageStructure: undefined,
         messageAttributes: { kind: { dataType: 'String', stringValue: 'CONFIG_DRIFT' } },
+        sentAttributes: { kind: { dataType: 'String', stringValue: 'CONFIG_DRIFT' } },
       },
       expect.objectContaining({ messageId: out.Successful?.[1]?.MessageId, message: body }),
     ]);

@@ -29,7 +29,12 @@ export interface MessageAttribute {
   binaryValue?: Buffer;
 }
 
-/** A message SNS accepted, decoded from the wire. */
+/**
+ * A message SNS accepted, decoded from the wire. `messageAttributes` are those subscribers
+ * receive: none when the message structure is JSON, as the SNS Developer Guide says ("Amazon SNS
+ * message attributes": message attributes are sent only when the message structure is String,
+ * not JSON); `sentAttributes` are those the publisher sent.
+ */
 export interface PublishedMessage {
   messageId: string;
   topicArn: string;
@@ -37,6 +42,7 @@ export interface PublishedMessage {
   message: string;
   messageStructure: string | undefined;
   messageAttributes: Record<string, MessageAttribute>;
+  sentAttributes: Record<string, MessageAttribute>;
 }
 
 /** The fields of one message (a Publish request or a PublishBatch entry). */
@@ -222,7 +228,9 @@ export class FakeSns extends FakeHttpServer {
       subject,
       message,
       messageStructure,
-      messageAttributes,
+      // What subscribers get: SNS drops the attributes of a JSON-structured message.
+      messageAttributes: messageStructure === 'json' ? {} : messageAttributes,
+      sentAttributes: messageAttributes,
     });
     return messageId;
   }

@@ -23,6 +23,7 @@ const refs: FunctionRefs = {
   table: 'Table',
   topic: 'Topic',
   failureQueue: 'Queue',
+  topicKey: 'Key',
   logGroup: 'OwnLogGroup',
 };
 
@@ -114,7 +115,7 @@ describe.each(Object.entries(builders))('%s statements', (key, build) => {
     ]);
   });
 
-  it('use the ledger table, the topic and the failure queue, and nothing else of the stack', () => {
+  it('use the ledger table, the topic, its key and the failure queue, and nothing else of the stack', () => {
     const byService = (prefix: string) =>
       statements
         .filter((s) => allActions([s]).some((a) => a.startsWith(prefix)))
@@ -122,13 +123,18 @@ describe.each(Object.entries(builders))('%s statements', (key, build) => {
     expect(byService('dynamodb:')).toEqual([{ 'Fn::GetAtt': ['Table', 'Arn'] }]);
     expect(byService('sns:')).toEqual([{ Ref: 'Topic' }]);
     expect(byService('sqs:')).toEqual([{ 'Fn::GetAtt': ['Queue', 'Arn'] }]);
+    expect(byService('kms:')).toEqual([{ 'Fn::GetAtt': ['Key', 'Arn'] }]);
+    expect(allActions(statements).filter((a) => a.startsWith('kms:'))).toEqual([
+      'kms:GenerateDataKey',
+      'kms:Decrypt',
+    ]);
     expect(allActions(statements).filter((a) => a.startsWith('sns:'))).toEqual(['sns:Publish']);
     expect(allActions(statements).filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
     const services = new Set(allActions(statements).map((a) => a.split(':')[0]));
     const expected =
       key === 'scheduledScan'
-        ? ['dynamodb', 'ecr', 'logs', 'sns', 'sqs']
-        : ['dynamodb', 'logs', 'sns', 'sqs'];
+        ? ['dynamodb', 'ecr', 'kms', 'logs', 'sns', 'sqs']
+        : ['dynamodb', 'kms', 'logs', 'sns', 'sqs'];
     expect([...services].sort()).toEqual(expected);
   });
 
@@ -159,24 +165,35 @@ describe('ECR permissions', () => {
 });
 
 describe('resource policies', () => {
-  it('the topic: only this account publishes, only over TLS', () => {
-    const { PolicyDocument, Topics } = alertsTopicPolicyProperties('Topic');
+  it('the topic: only the given roles and alarms publish, every other IAM principal is denied, TLS only', () => {
+    const roles = [{ 'Fn::GetAtt': ['RoleA', 'Arn'] }, { 'Fn::GetAtt': ['RoleB', 'Arn'] }] as const;
+    const alarms = [{ 'Fn::Sub': 'arn:x:alarm:a' }];
+    const { PolicyDocument, Topics } = alertsTopicPolicyProperties('Topic', roles, alarms);
     expect(Topics).toEqual([{ Ref: 'Topic' }]);
     const allows = PolicyDocument.Statement.filter((s) => s.Effect === 'Allow');
     expect(allows).toEqual([
+      expect.objectContaining({ Principal: { AWS: roles }, Action: ['sns:Publish'] }),
       expect.objectContaining({
-        Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root` } },
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
         Action: ['sns:Publish'],
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnEquals: { 'aws:SourceArn': alarms },
+        },
       }),
     ]);
     const denies = PolicyDocument.Statement.filter((s) => s.Effect === 'Deny');
-    expect(denies.map((s) => s.Condition)).toEqual(
-      expect.arrayContaining([
-        { Bool: { 'aws:SecureTransport': 'false' } },
-        { StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } },
-      ]),
-    );
-    for (const deny of denies) expect(deny.Principal).toBe('*');
+    expect(denies.map((s) => s.Condition)).toEqual([
+      {
+        ArnNotEquals: { 'aws:PrincipalArn': roles },
+        BoolIfExists: { 'aws:PrincipalIsAWSService': 'false' },
+      },
+      { Bool: { 'aws:SecureTransport': 'false' } },
+    ]);
+    for (const deny of denies) {
+      expect(deny.Principal).toBe('*');
+      expect(deny.Action).toEqual(['sns:Publish']);
+    }
   });
 
   it('the failure queue: EventBridge may send only for the given rules; TLS only', () => {

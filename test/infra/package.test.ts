@@ -105,6 +105,22 @@ const resource = (logicalId: string): Resource => {
 const getAtt = (logicalId: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attribute] });
 const FUNCTION_KEYS = Object.keys(FUNCTIONS) as FunctionKey[];
 
+/** The ARN of the failure-queue alarm, as the policies spell it once the stack name is known. */
+const alarmArn = () =>
+  `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${String(resource(LOGICAL_IDS.failureQueueAlarm).Properties.AlarmName)}`;
+
+/** The alarm ARNs a service statement admits, checking that its account is this one. */
+function alarmArnsOf(statement: AnyStatement): string[] {
+  const condition = statement.Condition as {
+    StringEquals: Record<string, unknown>;
+    ArnEquals: { 'aws:SourceArn': { 'Fn::Sub': string }[] };
+  };
+  expect(condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+  return condition.ArnEquals['aws:SourceArn'].map((arn) =>
+    arn['Fn::Sub'].replace(`\${AWS::StackName}`, STACK_NAME),
+  );
+}
+
 describe('osls package', () => {
   it('runs offline in reasonable time', () => {
     console.info(`osls package took ${Math.round(packageMs)} ms`);
@@ -224,8 +240,9 @@ describe('event routing', () => {
     expect(scheduled[0]?.State).toBe('ENABLED');
   });
 
-  it('dead-letters undeliverable events, and the queue admits exactly those rules', () => {
-    const withPattern = rules().filter((r) => r.EventPattern !== undefined);
+  it('dead-letters what every rule cannot deliver (the schedule too), and the queue admits exactly those rules', () => {
+    const withPattern = rules();
+    expect(withPattern).toHaveLength(3);
     for (const rule of withPattern) {
       expect(target(rule)?.DeadLetterConfig).toEqual({ Arn: getAtt(LOGICAL_IDS.failureQueue) });
     }
@@ -258,37 +275,78 @@ describe('stateful resources', () => {
     expect(table.UpdateReplacePolicy).toBe('Retain');
   });
 
-  it('the alerts topic is encrypted', () => {
+  it('the alerts topic is encrypted with its own rotated key, which only the stack alarms may use besides the account (item 17)', () => {
     const topic = resource(LOGICAL_IDS.topic);
     expect(topic.Type).toBe('AWS::SNS::Topic');
-    expect(topic.Properties.KmsMasterKeyId).toBe('alias/aws/sns');
+    expect(topic.Properties.KmsMasterKeyId).toEqual(getAtt(LOGICAL_IDS.topicKey));
     expect(topic.Properties.FifoTopic).toBeUndefined(); // Q Developer cannot read FIFO topics
+    const key = resource(LOGICAL_IDS.topicKey);
+    expect(key.Type).toBe('AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const statements = (key.Properties.KeyPolicy as { Statement: AnyStatement[] }).Statement;
+    const services = statements.filter((s) => JSON.stringify(s.Principal).includes('Service'));
+    expect(services).toHaveLength(1);
+    expect(services[0]?.Principal).toEqual({ Service: 'cloudwatch.amazonaws.com' });
+    expect(actionsOf(services[0] as AnyStatement).sort()).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+    ]);
+    expect(alarmArnsOf(services[0] as AnyStatement)).toEqual([alarmArn()]);
   });
 
-  it('the topic policy lets only this account publish, and only over TLS', () => {
+  it('the failure-queue alarm reaches the alerts topic by default, named as the policies admit it (item 17)', () => {
+    const alarm = resource(LOGICAL_IDS.failureQueueAlarm).Properties;
+    expect(alarm.AlarmName).toBe(`${STACK_NAME}-failures`);
+    // Both branches of the optional pager topic include the alerts topic.
+    const actions = alarm.AlarmActions as { 'Fn::If': [string, unknown[], unknown[]] };
+    expect(actions['Fn::If'][1]).toContainEqual({ Ref: LOGICAL_IDS.topic });
+    expect(actions['Fn::If'][2]).toEqual([{ Ref: LOGICAL_IDS.topic }]);
+    expect(alarm.OKActions).toEqual([{ Ref: LOGICAL_IDS.topic }]);
+  });
+
+  it('the topic policy lets only the three functions publish, and only over TLS (item 16)', () => {
     const { Properties } = resource(LOGICAL_IDS.topicPolicy);
     expect(Properties.Topics).toEqual([{ Ref: LOGICAL_IDS.topic }]);
     const statements = (Properties.PolicyDocument as { Statement: AnyStatement[] }).Statement;
-    const allows = statements.filter((s) => s.Effect === 'Allow');
-    expect(allows).toHaveLength(1);
-    expect(allows[0]?.Principal).toEqual({
-      AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root` },
-    });
-    expect(actionsOf(allows[0] as AnyStatement)).toEqual(['sns:Publish']);
-    const denies = statements.filter((s) => s.Effect === 'Deny');
-    const denyTls = denies.find(
+    const roleArns = ['ApiCallRole', 'ImageActionRole', 'ScheduledScanRole'].map((r) => getAtt(r));
+    const sorted = (values: unknown) =>
+      [...(values as unknown[])].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    // No account-wide principal, no wildcard principal may publish.
+    const publishAllows = statements.filter(
+      (s) => s.Effect === 'Allow' && actionsOf(s).includes('sns:Publish'),
+    );
+    const awsAllows = publishAllows.filter((s) => JSON.stringify(s.Principal).includes('"AWS"'));
+    expect(awsAllows).toHaveLength(1);
+    expect(sorted((awsAllows[0]?.Principal as { AWS: unknown } | undefined)?.AWS)).toEqual(
+      roleArns,
+    );
+    expect(JSON.stringify(statements)).not.toContain(':root');
+    for (const allow of publishAllows) expect(allow.Principal).not.toBe('*');
+    // Same-account IAM policies would still allow publishing: every other IAM principal is denied.
+    const denyOthers = statements.find(
+      (s) => s.Effect === 'Deny' && JSON.stringify(s.Condition).includes('aws:PrincipalArn'),
+    ) as AnyStatement & {
+      Condition: {
+        ArnNotEquals: { 'aws:PrincipalArn': unknown };
+        BoolIfExists: { 'aws:PrincipalIsAWSService': string };
+      };
+    };
+    expect(denyOthers.Principal).toBe('*');
+    expect(actionsOf(denyOthers)).toEqual(['sns:Publish']);
+    expect(sorted(denyOthers.Condition.ArnNotEquals['aws:PrincipalArn'])).toEqual(roleArns);
+    expect(denyOthers.Condition.BoolIfExists['aws:PrincipalIsAWSService']).toBe('false');
+    const denyTls = statements.find(
       (s) =>
+        s.Effect === 'Deny' &&
         JSON.stringify(s.Condition) ===
-        JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
+          JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } }),
     );
     expect(denyTls?.Principal).toBe('*');
     expect(actionsOf(denyTls as AnyStatement)).toContain('sns:Publish');
-    const denyOthers = denies.find(
-      (s) =>
-        JSON.stringify(s.Condition) ===
-        JSON.stringify({ StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } }),
-    );
-    expect(denyOthers?.Principal).toBe('*');
+    // CloudWatch, for this account's failure-queue alarm only.
+    const services = publishAllows.filter((s) => JSON.stringify(s.Principal).includes('Service'));
+    expect(services.map((s) => s.Principal)).toEqual([{ Service: 'cloudwatch.amazonaws.com' }]);
+    expect(alarmArnsOf(services[0] as AnyStatement)).toEqual([alarmArn()]);
   });
 
   it('the failure queue is encrypted, keeps messages 14 days, and raises an alarm', () => {

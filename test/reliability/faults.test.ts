@@ -18,6 +18,8 @@ import { type Fault, fault } from '../fakes/http.ts';
 import { imagePush, SAMPLE } from '../runtime/support.ts';
 import { digest } from '../support/digest.ts';
 import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
+import { findingOfMessage } from '../support/published.ts';
+import { eventUuid } from '../support/uuid.ts';
 import {
   alertIds,
   type Harness,
@@ -74,10 +76,9 @@ async function overwriteOf(label: string) {
   return { repository, event };
 }
 
-/** The finding of a published message (its `sqs` body). */
+/** The finding of a published message (in its notification's additional context). */
 function findingOf(index: number): Finding {
-  const body = JSON.parse(h.sns.published[index]?.message ?? '{}') as { sqs?: string };
-  return JSON.parse(body.sqs ?? '{}') as Finding;
+  return findingOfMessage(h.sns.published[index]?.message ?? '{}');
 }
 
 /** One alert, for the overwrite of `repository`:v1 from digest 1 to digest 2; ledger consistent. */
@@ -92,7 +93,7 @@ async function expectExactlyOneAlert(repository: string): Promise<void> {
     previousDigest: digest(1),
     digest: digest(2),
     viaDelete: false,
-    eventId: `${repository}/2`,
+    eventId: eventUuid(`${repository}/2`),
   });
   await expectConsistent(repository, ids[0] ?? '');
 }

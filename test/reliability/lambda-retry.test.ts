@@ -26,6 +26,7 @@ import { imageDelete, imagePush, SAMPLE } from '../runtime/support.ts';
 import { digest } from '../support/digest.ts';
 import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
 import { publishedFindings } from '../support/published.ts';
+import { eventUuid } from '../support/uuid.ts';
 import {
   alertIds,
   failureRecord,
@@ -268,7 +269,7 @@ describe('the world moves on before the failure queue is replayed', () => {
     await apiCall(run.failure?.requestPayload, lambdaContext('fn') as never);
     await apiCall(run.failure?.requestPayload, lambdaContext('fn') as never);
     expect(published().map((f) => [f.kind, f.repository, f.eventId, f.direction])).toEqual([
-      ['CONFIG_DRIFT', repository, `${repository}/loosened`, 'LOOSENED'],
+      ['CONFIG_DRIFT', repository, eventUuid(`${repository}/loosened`), 'LOOSENED'],
     ]);
     const config = await rawItem(
       h,

@@ -30,6 +30,7 @@ import { fault, type StartedServer } from '../fakes/http.ts';
 import { SAMPLE } from '../runtime/support.ts';
 import { digest } from '../support/digest.ts';
 import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
+import { findingOfMessage } from '../support/published.ts';
 import { type Harness, lambdaContext, pendingNames, rawItem, startHarness } from './support.ts';
 
 const REGION = 'us-west-2';
@@ -101,12 +102,12 @@ interface Summary {
 function summaries(): Summary[] {
   return h.sns.published
     .filter((m) => m.messageAttributes.kind?.stringValue === 'SCAN_SUMMARY')
-    .map((m) => JSON.parse((JSON.parse(m.message) as { default: string }).default) as Summary);
+    .map((m) => JSON.parse(m.message) as Summary);
 }
 function alerts(): Finding[] {
   return h.sns.published
     .filter((m) => m.messageAttributes.kind?.stringValue !== 'SCAN_SUMMARY')
-    .map((m) => JSON.parse((JSON.parse(m.message) as { sqs: string }).sqs) as Finding);
+    .map((m) => findingOfMessage(m.message));
 }
 
 /** The cursor item of a registry, as stored. */

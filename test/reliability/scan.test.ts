@@ -21,6 +21,7 @@ import { type Fault, fault, type StartedServer } from '../fakes/http.ts';
 import { digest } from '../support/digest.ts';
 import { seedPush } from '../support/ledger.ts';
 import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
+import { findingOfMessage } from '../support/published.ts';
 import {
   type Harness,
   pendingNames,
@@ -93,12 +94,12 @@ interface Summary {
 function summaries(): Summary[] {
   return h.sns.published
     .filter((m) => m.messageAttributes.kind?.stringValue === 'SCAN_SUMMARY')
-    .map((m) => JSON.parse((JSON.parse(m.message) as { default: string }).default) as Summary);
+    .map((m) => JSON.parse(m.message) as Summary);
 }
 function alerts(): Finding[] {
   return h.sns.published
     .filter((m) => m.messageAttributes.kind?.stringValue !== 'SCAN_SUMMARY')
-    .map((m) => JSON.parse((JSON.parse(m.message) as { sqs: string }).sqs) as Finding);
+    .map((m) => findingOfMessage(m.message));
 }
 
 const broken = (body: unknown) => (body as { repositoryName?: string }).repositoryName === 'broken';

@@ -153,9 +153,7 @@ describe('the chat message of any finding is inert', () => {
             failures,
           };
           for (const part of renderScanSummary(report)) {
-            const n = JSON.parse(
-              (JSON.parse(part.message) as { default: string }).default,
-            ) as ChatNotification;
+            const n = JSON.parse(part.message) as ChatNotification;
             expectInertPlain(n.content.title);
             for (const line of n.content.description.split('\n')) {
               expectInertMarkdown(line.replace(/^• (INFO|LOW|MEDIUM|HIGH) [A-Z_]+ /, '• '));
@@ -178,9 +176,7 @@ afterAll(() => h.close());
 beforeEach(() => h.reset());
 
 function notifications(): ChatNotification[] {
-  return h.sns.published.map(
-    (m) => JSON.parse((JSON.parse(m.message) as { default: string }).default) as ChatNotification,
-  );
+  return h.sns.published.map((m) => JSON.parse(m.message) as ChatNotification);
 }
 
 let runs = 0;

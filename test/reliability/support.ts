@@ -16,6 +16,7 @@ import { FakeDynamoDb } from '../fakes/dynamodb.ts';
 import { AwsError, type ParsedRequest, type Reply, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
 import { SAMPLE } from '../runtime/support.ts';
+import { eventUuid } from '../support/uuid.ts';
 
 /** What to do with the answer to a request the service has already carried out. */
 export type LostAnswer = 'internal' | 'hang';
@@ -252,7 +253,7 @@ export function apiCallEvent(
 ): Record<string, unknown> {
   return {
     version: '0',
-    id: envelope.id,
+    id: eventUuid(envelope.id),
     'detail-type': 'AWS API Call via CloudTrail',
     source: 'aws.ecr',
     account: envelope.account ?? SAMPLE.account,
@@ -297,7 +298,7 @@ export function tagMutabilityChange(
       awsRegion: region,
       requestParameters: { repositoryName: repository, ...settings },
       responseElements: { registryId: account, repositoryName: repository, ...settings },
-      eventID: change.eventId,
+      eventID: eventUuid(change.eventId),
       eventType: 'AwsApiCall',
       recipientAccountId: account,
     },

@@ -25,6 +25,8 @@ import { snsClient } from '../fakes/clients.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
 import { digest } from '../support/digest.ts';
+import { findingOfMessage } from '../support/published.ts';
+import { eventUuid } from '../support/uuid.ts';
 import { cloudTrailPutImage, imageDelete, imagePush, SAMPLE } from './support.ts';
 
 const POLICY = policy(`version: 1
@@ -120,7 +122,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
         previousDigest: SAMPLE.digest,
         digest: digest(2),
         viaDelete: false,
-        eventId: 'push-2',
+        eventId: eventUuid('push-2'),
         detectedBy: 'event',
       },
     ]);
@@ -131,7 +133,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     expect(sns.published).toHaveLength(1);
     const [message] = sns.published;
     const finding = findings[0] as Finding;
-    expect(message?.messageStructure).toBe('json');
+    expect(message?.messageStructure).toBeUndefined();
     expect(message?.messageAttributes).toEqual({
       severity: { dataType: 'String', stringValue: 'HIGH' },
       kind: { dataType: 'String', stringValue: 'TAG_OVERWRITE_VIOLATION' },
@@ -139,8 +141,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
       account: { dataType: 'String', stringValue: SAMPLE.account },
       repository: { dataType: 'String', stringValue: repository },
     });
-    const body = JSON.parse(message?.message ?? '{}') as Record<string, string>;
-    const notification = JSON.parse(body.default ?? '') as ChatNotification;
+    const notification = JSON.parse(message?.message ?? '{}') as ChatNotification;
     expect(notification).toMatchObject({
       version: '1.0',
       source: 'custom',
@@ -153,7 +154,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     });
     expect(notification.content.title).toContain('payments/api:v1');
     expect(notification.content.description).toContain(`\`${digest(2)}\``);
-    expect(JSON.parse(body.sqs ?? '')).toEqual(finding);
+    expect(findingOfMessage(message?.message ?? '{}')).toEqual(finding);
     await resetCounters();
 
     // The same event delivered again: the finding comes back (same id), the log stops it. The
@@ -347,7 +348,7 @@ describe('auditEvent: what it drops', () => {
       expect.objectContaining({
         level: 'warn',
         message: 'Dropped a malformed event',
-        extra: expect.objectContaining({ eventId: 'broken-1' }),
+        extra: expect.objectContaining({ eventId: eventUuid('broken-1') }),
       }),
     );
     expect(calls()).toEqual({ dynamodb: [], sns: [] });
@@ -356,7 +357,7 @@ describe('auditEvent: what it drops', () => {
   it('drops an event that is not from ECR, naming what it is, without throwing', async () => {
     const s3 = {
       version: '0',
-      id: 's3-1',
+      id: eventUuid('s3-1'),
       'detail-type': 'Object Created',
       source: 'aws.s3',
       account: SAMPLE.account,
@@ -381,7 +382,7 @@ describe('auditEvent: what it drops', () => {
     expect(telemetry.logs).toContainEqual(
       expect.objectContaining({
         level: 'warn',
-        extra: expect.objectContaining({ eventId: 's3-1' }),
+        extra: expect.objectContaining({ eventId: eventUuid('s3-1') }),
       }),
     );
     expect(calls()).toEqual({ dynamodb: [], sns: [] });

@@ -21,6 +21,8 @@ import type { StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
 import { digest } from '../support/digest.ts';
 import { mirrorRepository } from '../support/mirror.ts';
+import { findingOfMessage } from '../support/published.ts';
+import { eventUuid } from '../support/uuid.ts';
 import { bundleEnv, cloudTrailPutImage, imagePush, SAMPLE } from './support.ts';
 
 const execFileAsync = promisify(execFile);
@@ -210,11 +212,10 @@ describe('api-call bundle', () => {
     });
     expect(await invoke('api-call', overwrite)).toMatchObject({ ok: true });
     expect(sns.published).toHaveLength(1);
-    const body = JSON.parse(sns.published[0]?.message ?? '{}') as { sqs: string };
-    expect(JSON.parse(body.sqs)).toMatchObject({
+    expect(findingOfMessage(sns.published[0]?.message ?? '{}')).toMatchObject({
       kind: 'TAG_OVERWRITE_VIOLATION',
       actor: 'arn:aws:sts::123456789012:assumed-role/ci/build-9',
-      eventId: 'second-put-image',
+      eventId: eventUuid('second-put-image'),
     });
   });
 });
@@ -235,8 +236,7 @@ describe('scheduled-scan bundle', () => {
     expect(ecr.count('DescribeRepositories')).toBe(1);
     const kinds = sns.published.map((m) => m.messageAttributes.kind?.stringValue);
     expect(kinds).toEqual(['CONFIG_DRIFT', 'SCAN_SUMMARY']);
-    const summary = JSON.parse(sns.published[1]?.message ?? '{}') as { default: string };
-    expect(JSON.parse(summary.default)).toMatchObject({
+    expect(JSON.parse(sns.published[1]?.message ?? '{}')).toMatchObject({
       version: '1.0',
       source: 'custom',
       metadata: { threadId: `scan/${SAMPLE.account}/${SAMPLE.region}`, eventType: 'SCAN_SUMMARY' },

@@ -7,6 +7,7 @@ import { TABLE, TOPIC } from '../aws/support.ts';
 import { ACCOUNT } from '../support/account.ts';
 import { type SampleName, sample } from '../support/fixtures.ts';
 import type { Json } from '../support/json.ts';
+import { eventUuid } from '../support/uuid.ts';
 
 /** The account, region and repository of the ECR Image Action samples. */
 export const SAMPLE = {
@@ -28,7 +29,7 @@ export interface ImageActionChange {
 function imageAction(name: SampleName, change: ImageActionChange): Json {
   const event = sample(name);
   const detail = event.detail as Json;
-  if (change.id !== undefined) event.id = change.id;
+  if (change.id !== undefined) event.id = eventUuid(change.id);
   if (change.time !== undefined) event.time = change.time;
   if (change.repository !== undefined) detail['repository-name'] = change.repository;
   if (change.digest !== undefined) detail['image-digest'] = change.digest;
@@ -78,7 +79,7 @@ export function cloudTrailPutImage(change: PutImageChange = {}): Json {
     event.time = change.time;
     detail.eventTime = change.time;
   }
-  if (change.eventId !== undefined) detail.eventID = change.eventId;
+  if (change.eventId !== undefined) detail.eventID = eventUuid(change.eventId);
   if (change.actor !== undefined) {
     detail.userIdentity = { type: 'AssumedRole', arn: change.actor, accountId: event.account };
   }

@@ -1,13 +1,28 @@
 /**
- * The findings the fake SNS received: each alert message carries the finding as JSON in its
- * `sqs` body (what SQS subscribers get), so a test asserts on what was alerted, not on its text.
+ * The findings the fake SNS received: each alert message is an Amazon Q Developer custom
+ * notification carrying the finding as JSON in `metadata.additionalContext.finding` (what every
+ * subscriber gets), so a test asserts on what was alerted, not on its text.
  */
 import type { Finding } from '../../lib/core/model/findings.ts';
+import type { ChatNotification } from '../../lib/render/chat.ts';
 import type { FakeSns } from '../fakes/sns.ts';
 
 /**
+ * The finding a published message carries, or `{}` for a message without one (a scan summary).
+ *
+ * @example
+ * ```ts
+ * expect(findingOfMessage(h.sns.published[0]?.message ?? '')).toMatchObject({ kind: 'CONFIG_DRIFT' });
+ * ```
+ */
+export function findingOfMessage(message: string): Finding {
+  const notification = JSON.parse(message) as ChatNotification;
+  return JSON.parse(notification.metadata?.additionalContext?.finding ?? '{}') as Finding;
+}
+
+/**
  * The finding of each message published to `sns`, in publishing order (`{}` for a message
- * without an `sqs` body, such as a scan summary).
+ * without a finding, such as a scan summary).
  *
  * @example
  * ```ts
@@ -15,8 +30,5 @@ import type { FakeSns } from '../fakes/sns.ts';
  * ```
  */
 export function publishedFindings(sns: FakeSns): Finding[] {
-  return sns.published.map((m) => {
-    const body = JSON.parse(m.message) as { sqs?: string };
-    return JSON.parse(body.sqs ?? '{}') as Finding;
-  });
+  return sns.published.map((m) => findingOfMessage(m.message));
 }

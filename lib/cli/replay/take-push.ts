@@ -69,13 +69,14 @@ export function takeImageActionPush(raw: unknown, sink: TaggedPushSink): boolean
     Number.isNaN(timeMs) ||
     !satisfies(account, ACCOUNT) ||
     !satisfies(region, REGION) ||
-    !(id === undefined || id === null || satisfies(id, EVENT_ID)) ||
+    !(id === undefined || id === null || typeof id === 'string') ||
     !satisfies(repository, REPOSITORY) ||
     !satisfies(tag, TAG) ||
     !satisfies(digest, DIGEST)
   ) {
     return false;
   }
-  sink.push(account, region, repository, tag, digest, timeMs, id ?? null);
+  // The event id is informational: another form is dropped, as the core's intake does.
+  sink.push(account, region, repository, tag, digest, timeMs, satisfies(id, EVENT_ID) ? id : null);
   return true;
 }

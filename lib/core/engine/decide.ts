@@ -15,6 +15,7 @@ import {
   makeFinding,
 } from '../model/findings.ts';
 import type { RepositoryRef, TemplateRef } from '../model/refs.ts';
+import { DRIFT_REMINDER_MS, reminderOf } from '../model/reminder.ts';
 import { canonicalTimeMs } from '../model/time.ts';
 import { resolveRepository, resolveTemplate } from '../policy/resolve.ts';
 import type { Policy } from '../policy/types.ts';
@@ -149,8 +150,8 @@ function movesFound(
     const provenance: Provenance = {
       time: move.time,
       eventId: move.eventId,
-      // The actor of this observation did the move only when it is the move's own event.
-      actor: move.eventId !== null && move.eventId === at.eventId ? at.actor : null,
+      // The actor of this observation did the move only when it is the move's own report.
+      actor: move.eventId === at.eventId && move.time === at.time ? at.actor : null,
       detectedBy: at.detectedBy,
     };
     const f = found(overwriteFinding(policy, ref, tag, from, move, provenance), delivery);
@@ -371,6 +372,10 @@ function judgeConfig(
   };
   if (same && at.detectedBy === 'event') return { drift: next, finding: null };
   const kind = target.kind === 'repository' ? 'CONFIG_DRIFT' : 'TEMPLATE_DRIFT';
+  // A drift lasting past the reminder period is a new finding (a reminder), never the same id
+  // again: the alert log forgets an id after that period. Hashed only from the first reminder
+  // on, so that the ids of a drift's first 30 days stay what they were.
+  const reminder = reminderOf(next.since, at.time);
   return {
     drift: next,
     finding: makeFinding({
@@ -382,6 +387,7 @@ function judgeConfig(
         actualKey,
         next.since,
         String(next.changes),
+        ...(reminder > 0 ? [`reminder ${reminder}`] : []),
       ]),
       kind,
       severity: driftSeverity(direction),
@@ -391,9 +397,16 @@ function judgeConfig(
       direction,
       witnesses,
       ...provenance,
-      message: `${name} is ${direction.toLowerCase()}: ${describeConfig(actual)} instead of ${describeConfig(expected)}${witnessText(direction, witnesses)}.`,
+      message: `${name} is ${direction.toLowerCase()}: ${describeConfig(actual)} instead of ${describeConfig(expected)}${witnessText(direction, witnesses)}.${reminderText(reminder, next.since)}`,
     }),
   };
+}
+
+/** The reminder's sentence: how long the drift has lasted, in whole reminder periods. */
+function reminderText(reminder: number, since: string | null): string {
+  if (reminder === 0) return '';
+  const days = Math.round((reminder * DRIFT_REMINDER_MS) / 86_400_000);
+  return ` Still drifted after ${days} days (since ${since}).`;
 }
 
 function witnessText(direction: string, witnesses: readonly string[]): string {

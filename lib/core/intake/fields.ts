@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { ARN_MAX_LENGTH, isArn } from '../model/arn.ts';
 import { isRecord, typeName } from '../model/json.ts';
 import {
   isRepositoryName,
@@ -184,15 +185,45 @@ export const REGION = matchingRepeated('a valid AWS region', 32, /^[a-z]{2}(?:-[
  */
 export const TIME: TextRule = { what: 'an ISO-8601 time', maxLength: 40, test: isIsoTime };
 
-/** Event ids are UUIDs in practice; any printable ASCII id of sane length is accepted. */
-export const EVENT_ID = matching('a valid event id', 256, /^[!-~]+$/);
+/**
+ * Event ids are UUIDs: EventBridge gives every event a version-4 UUID as its `id` ("Amazon
+ * EventBridge event structure reference"), CloudTrail every record a GUID as its `eventID`
+ * ("CloudTrail record contents"). Informational ({@link informationalText}): any other value is
+ * dropped.
+ */
+export const EVENT_ID = matching(
+  'a UUID',
+  36,
+  /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+);
 
-/** `userIdentity.arn`: informational, so only its length (the IAM ARN maximum) is bounded. */
-export const ARN: TextRule = {
-  what: 'an ARN of at most 2048 characters',
-  maxLength: 2048,
-  test: () => true,
-};
+/**
+ * `userIdentity.arn`: an ARN by the project's one ARN grammar (lib/core/model/arn.ts).
+ * Informational ({@link informationalText}): any other value is dropped.
+ */
+export const ACTOR_ARN: TextRule = { what: 'an ARN', maxLength: ARN_MAX_LENGTH, test: isArn };
+
+/**
+ * An informational field (the actor, the event id): null when missing; a string that satisfies
+ * `rule` as it is; a string of another form dropped to null. Such a field only describes the
+ * event, so a bad value must not cost the audit of the event (malformed, it would be lost); nor
+ * may it reach logs, findings or alerts, where `<!channel>` or an invisible character would be
+ * shown. A value of another type than string makes the event malformed, as for every field.
+ *
+ * @example
+ * ```ts
+ * informationalText(root('arn:aws:iam::123456789012:user/dev'), ACTOR_ARN); // the ARN
+ * informationalText(root('<!channel>'), ACTOR_ARN); // null
+ * ```
+ */
+export function informationalText(field: Field, rule: TextRule): string | null {
+  if (isMissing(field)) return null;
+  const { value, path } = field;
+  if (typeof value !== 'string') {
+    throw new FieldError(`${path} is not a string (got ${typeName(value)})`);
+  }
+  return value.length <= rule.maxLength && rule.test(value) ? value : null;
+}
 
 /** Any string: for discriminators (`eventName`, `errorCode`, `action-type`) that are only compared. */
 export const ANY_TEXT: TextRule = {

@@ -24,14 +24,15 @@ import {
 } from './catalogue.ts';
 import {
   ACCOUNT,
+  ACTOR_ARN,
   ANY_TEXT,
-  ARN,
   child,
   DIGEST,
   EVENT_ID,
   type Field,
   FieldError,
   firstPresent,
+  informationalText,
   isMissing,
   list,
   object,
@@ -170,13 +171,13 @@ export function imageActionFastPath(
     time === undefined ||
     !satisfies(account, ACCOUNT) ||
     !satisfies(region, REGION) ||
-    !(id === undefined || id === null || satisfies(id, EVENT_ID)) ||
+    !(id === undefined || id === null || typeof id === 'string') ||
     !satisfies(repository, REPOSITORY) ||
     !(tag === undefined || tag === null || satisfies(tag, TAG))
   ) {
     return undefined;
   }
-  const eventId = id ?? null;
+  const eventId = satisfies(id, EVENT_ID) ? id : null;
   const tagOrNull = tag ?? null;
   const common = {
     account,
@@ -324,8 +325,8 @@ function eventBase(origin: EventOrigin, fields: BaseFields): EventBase {
     account: text(fields.account, ACCOUNT),
     region: text(fields.region, REGION),
     time: canonicalTime(text(fields.time, TIME)),
-    eventId: optionalText(fields.eventId, EVENT_ID),
-    actor: fields.actor === null ? null : optionalText(fields.actor, ARN),
+    eventId: informationalText(fields.eventId, EVENT_ID),
+    actor: fields.actor === null ? null : informationalText(fields.actor, ACTOR_ARN),
     origin,
   };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { parseArn } from '../model/arn.ts';
 import type { MutabilityConfig } from '../model/config.ts';
 import { isRecord } from '../model/json.ts';
 import type { RepositoryRef } from '../model/refs.ts';
@@ -22,8 +23,6 @@ export interface SnapshotProblem {
   readonly location: string;
   readonly reason: string;
 }
-
-const ARN = /^arn:aws[a-z-]*:ecr:([a-z0-9-]+):(\d{12}):repository\/(.+)$/;
 
 /**
  * Parses a snapshot. Account and region come from each `repositoryArn`; an entry without them, or with a wrong configuration, is a problem and the
@@ -61,12 +60,18 @@ export function parseRepositorySnapshot(
       problems.push({ location, reason: 'not an object' });
       return;
     }
-    const arn = typeof item.repositoryArn === 'string' ? ARN.exec(item.repositoryArn) : null;
-    if (!arn) {
+    const arn = typeof item.repositoryArn === 'string' ? parseArn(item.repositoryArn) : null;
+    if (
+      arn?.service !== 'ecr' ||
+      !arn.region ||
+      !arn.account ||
+      !arn.resource.startsWith('repository/')
+    ) {
       problems.push({ location, reason: 'repositoryArn is missing or not an ECR repository ARN' });
       return;
     }
-    const [, region = '', account = '', repository = ''] = arn;
+    const { region, account } = arn;
+    const repository = arn.resource.slice('repository/'.length);
     // Events are held to ECR's name rules; a hand-edited snapshot must be too, since the name
     // reaches tables, Markdown and alerts.
     if (repository.length > REPOSITORY.maxLength || !REPOSITORY.test(repository)) {

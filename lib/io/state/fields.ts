@@ -7,7 +7,7 @@
 import * as v from 'valibot';
 import {
   ACCOUNT,
-  ARN,
+  ACTOR_ARN,
   DIGEST,
   EVENT_ID,
   REGION,
@@ -92,14 +92,14 @@ export const TemplatePrefixText = text(TEMPLATE_PREFIX);
 export const RegionText = text(REGION);
 
 /**
- * Who made a change: an ARN, informational (the intake bounds only its length).
+ * Who made a change: an ARN, by the one ARN grammar the intake keeps actors by.
  *
  * @example
  * ```ts
  * v.is(ActorText, 'arn:aws:iam::123456789012:user/mary'); // true
  * ```
  */
-export const ActorText = text(ARN);
+export const ActorText = text(ACTOR_ARN);
 
 /**
  * An AWS account id — or `unknown`, which a scan records when ECR reports no registry id

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT } from '../../support/account.ts';
 import { digest } from '../../support/digest.ts';
+import { eventUuid } from '../../support/uuid.ts';
 import {
   canonical,
   createTemplate,
@@ -79,7 +80,7 @@ describe('replay --format', () => {
         imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD', filter: 'release-*' }],
       },
       actor: 'arn:aws:sts::123456789012:user/Mary_Major',
-      eventId: 'ct-PutImageTagMutability-payments-9',
+      eventId: eventUuid('ct-PutImageTagMutability-payments-9'),
     });
     expect(drift?.witnesses.length).toBeGreaterThan(0);
     expect(drift?.witnesses.every((w) => w.startsWith('release-'))).toBe(true);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { digest } from '../../support/digest.ts';
 import type { Json } from '../../support/json.ts';
+import { eventUuid } from '../../support/uuid.ts';
 import {
   cloudTrailLog,
   cloudTrailPush,
@@ -119,7 +120,8 @@ describe('replay: malformed and unreadable input (exit 3, the rest processed)', 
     const text = JSON.stringify([push('web', 'v1', 1, 0), bad, push('web', 'v1', 2, 5)], null, 2);
     const input = write(dir, 'events.json', text);
     // 1-based line of the element's `{`: two lines above its "id" (after "version").
-    const badLine = text.split('\n').findIndex((l) => l.includes('"id": "ia-PUSH-web-v1-3"')) - 1;
+    const badLine =
+      text.split('\n').findIndex((l) => l.includes(`"id": "${eventUuid('ia-PUSH-web-v1-3')}"`)) - 1;
     // Act
     const run = await replayJson(policy, [input]);
     // Assess

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../lib/cli/main.ts';
 import { ACCOUNT } from '../../support/account.ts';
 import { digest } from '../../support/digest.ts';
+import { eventUuid } from '../../support/uuid.ts';
 import {
   ecrConfig,
   fakeIO,
@@ -28,14 +29,16 @@ import { prepare, push, remove, replay, replayJson } from './support.ts';
 /** A live tag record at `digest(1)`, as a run writes it. */
 function tagRecord() {
   return {
-    digest: digest(1),
-    deleted: false,
-    time: '2025-07-24T00:00:00.000Z',
-    recent: [],
-    eventId: 'ia-PUSH-web-v1-0',
-    movedFrom: null,
-    viaDelete: false,
-    prevTime: null,
+    entries: [
+      {
+        kind: 'push',
+        digest: digest(1),
+        time: '2025-07-24T00:00:00.000Z',
+        eventId: eventUuid('ia-PUSH-web-v1-0'),
+        superseded: null,
+      },
+    ],
+    floor: null,
   };
 }
 
@@ -79,7 +82,7 @@ function stateWith(fields: Record<string, unknown>): string {
     tags: { v1: tagRecord() },
     ...fields,
   };
-  return JSON.stringify({ version: 1, repositories: [repository], templates: [] });
+  return JSON.stringify({ version: 2, repositories: [repository], templates: [] });
 }
 
 describe('replay --state', () => {
@@ -228,8 +231,15 @@ describe('replay --state', () => {
     ],
     [
       'a time that is not canonical',
-      stateWith({ tags: { v1: { ...tagRecord(), time: '2025-07-24T00:05:00Z' } } }),
-      /repositories\.0\.tags\.v1\.time: not a canonical UTC time/,
+      stateWith({
+        tags: {
+          v1: {
+            ...tagRecord(),
+            entries: [{ ...tagRecord().entries[0], time: '2025-07-24T00:05:00Z' }],
+          },
+        },
+      }),
+      /repositories\.0\.tags\.v1\.entries\.0\.time: not a canonical UTC time/,
     ],
     [
       'two entries for one repository',
