@@ -135,18 +135,20 @@ export function imageActionStatements(refs: FunctionRefs): PolicyStatement[] {
 }
 
 /**
- * `api-call` (CloudTrail events): as `image-action`, plus `dynamodb:DeleteItem` to forget a
- * repository (`DeleteRepository`) or a creation template (`DeleteRepositoryCreationTemplate`).
- * It calls no ECR API: everything it needs is in the CloudTrail record.
+ * `api-call` (CloudTrail events): as `image-action`. A `DeleteRepository` or
+ * `DeleteRepositoryCreationTemplate` forgets by rewriting records (what is older than the delete
+ * goes, its time stays as a floor — docs/ledger.md), so it deletes no item either. It calls no
+ * ECR API: everything it needs is in the CloudTrail record.
  */
 export function apiCallStatements(refs: FunctionRefs): PolicyStatement[] {
-  return commonStatements(refs, [...LEDGER_READ_WRITE, 'dynamodb:DeleteItem']);
+  return commonStatements(refs, LEDGER_READ_WRITE);
 }
 
 /**
  * `scheduled-scan`: reads this account's repositories, images and creation templates, records
- * what it sees and publishes alerts. It gets no `dynamodb:DeleteItem`: a repository that
- * disappeared is forgotten by the `DeleteRepository` event, and the scan only adds or updates.
+ * what it sees and publishes alerts. Like every function it gets no `dynamodb:DeleteItem`: a
+ * repository that disappeared is forgotten by the `DeleteRepository` event, and the scan only
+ * adds or updates.
  */
 export function scheduledScanStatements(refs: FunctionRefs): PolicyStatement[] {
   return [
