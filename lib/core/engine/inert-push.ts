@@ -50,3 +50,28 @@ export function isInertPush(
 export function inertPushIgnoresEventId(prev: TagRecord | undefined): boolean {
   return prev === undefined || prev.entries.every((e) => e.superseded?.by == null);
 }
+
+/**
+ * True when a push of `digest` at `timeMs` to a tag whose record is `prev` only tells that the
+ * tag still held that content then: the last entry is a push of that digest, the push is later
+ * than its copies could be, and it is not a redelivery of an event that recorded a move.
+ * `decideTag` records it (the last of consecutive pushes of one digest is kept) and finds
+ * nothing; replay, which applies events in time order, keeps only the latest of such pushes
+ * and applies it before anything else touches the tag (lib/cli/replay/apply.ts).
+ *
+ * @example
+ * ```ts
+ * if (isLaterRepush(prev, digest, timeMs, eventId)) pending[slot] = i; // applied later, once
+ * ```
+ */
+export function isLaterRepush(
+  prev: TagRecord | undefined,
+  digest: string,
+  timeMs: number,
+  eventId: string | null,
+): boolean {
+  const last = prev?.entries[prev.entries.length - 1];
+  if (last?.kind !== 'push' || last.digest !== digest) return false;
+  if (timeMs - canonicalTimeMs(last.time) <= COPY_SKEW_MS) return false;
+  return eventId === null || !prev?.entries.some((e) => e.superseded?.by === eventId);
+}
