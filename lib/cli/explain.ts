@@ -76,7 +76,11 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
 
   const policy = await loadPolicy(values.policy);
   const out: string[] = [`Repository: ${values.repository}`];
-  const resolved = resolveRepository(policy, values.repository);
+  const resolved = resolveRepository(policy, {
+    account: null,
+    region: null,
+    repository: values.repository,
+  });
   if (resolved.ignored) {
     out.push(`Ignored by the policy (pattern "${resolved.by}"): never audited.`);
     io.stdout.write(`${out.join('\n')}\n`);

@@ -38,7 +38,8 @@ describe('check-policy', () => {
     expect(sealed).toEqual(loaded);
     expect(Object.isFrozen(sealed.default.imageTagMutabilityExclusionFilters[0])).toBe(true);
     for (const name of ['prod/api', 'payments', 'sandbox/a/b', 'cache/docker-hub/nginx', 'x']) {
-      expect(resolveRepository(sealed, name)).toEqual(resolveRepository(loaded, name));
+      const ref = { account: '111111111111', region: 'eu-west-1', repository: name };
+      expect(resolveRepository(sealed, ref)).toEqual(resolveRepository(loaded, ref));
     }
   });
 
