@@ -16,6 +16,7 @@ import {
   type YAMLMap,
 } from 'yaml';
 import { ACCOUNT, REGION } from '../../core/intake/fields.ts';
+import { satisfies } from '../../core/intake/satisfies.ts';
 import {
   CONFIG_KEYS,
   FILTER_KEYS,
@@ -56,16 +57,14 @@ const ACCOUNTS: ListSpec = {
   plural: 'AWS account ids',
   singular: 'an AWS account id',
   problem: (value) =>
-    value.length <= ACCOUNT.maxLength && ACCOUNT.test(value)
-      ? null
-      : `account ${quote(value)} is not ${ACCOUNT.what} (12 digits)`,
+    satisfies(value, ACCOUNT) ? null : `account ${quote(value)} is not ${ACCOUNT.what} (12 digits)`,
 };
 
 const REGIONS: ListSpec = {
   plural: 'AWS region names',
   singular: 'an AWS region name',
   problem: (value) =>
-    value.length <= REGION.maxLength && REGION.test(value)
+    satisfies(value, REGION)
       ? null
       : `region ${quote(value)} is not ${REGION.what} (such as eu-west-1 or us-gov-west-1)`,
 };
