@@ -691,10 +691,21 @@ default:
       { requiredKeys: [] },
     );
     const glob = fc.oneof(fc.stringMatching(/^[a-z/*]{0,6}$/), fc.jsonValue({ maxDepth: 1 }));
+    const account = fc.oneof(fc.stringMatching(/^[0-9]{11,13}$/), fc.jsonValue({ maxDepth: 1 }));
+    const region = fc.oneof(
+      fc.stringMatching(/^[a-z]{2}-[a-z]{1,5}-[0-9]{1,3}$/),
+      fc.jsonValue({ maxDepth: 1 }),
+    );
+    const selectors = fc.record(
+      {
+        repositories: fc.array(glob, { maxLength: 3 }),
+        accounts: fc.oneof(fc.array(account, { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
+        regions: fc.oneof(fc.array(region, { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
+      },
+      { requiredKeys: [] },
+    );
     const rule = fc.oneof(
-      fc
-        .tuple(fc.record({ repositories: fc.array(glob, { maxLength: 3 }) }), config)
-        .map(([a, b]) => ({ ...a, ...b })),
+      fc.tuple(selectors, config).map(([a, b]) => ({ ...a, ...b })),
       fc.jsonValue({ maxDepth: 2 }),
     );
     const policy = fc.record(
@@ -759,7 +770,11 @@ function outcomeIsClean(text: string): 'policy' | 'error' | false {
   try {
     const policy = parsePolicy(text, 'fuzz.json');
     // A loaded policy must be usable.
-    resolveRepository(policy, { account: null, region: null, repository: 'some/repo' });
+    resolveRepository(policy, {
+      account: '111111111111',
+      region: 'eu-west-1',
+      repository: 'some/repo',
+    });
     return 'policy';
   } catch (error) {
     if (!(error instanceof PolicyError)) return false;
