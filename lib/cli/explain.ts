@@ -5,11 +5,12 @@
  * @module
  */
 
-import { REPOSITORY } from '../core/intake/fields.ts';
+import { ACCOUNT, REGION, REPOSITORY } from '../core/intake/fields.ts';
 import { satisfies } from '../core/intake/satisfies.ts';
 import { describeConfig, type MutabilityConfig } from '../core/model/config.ts';
 import { REPOSITORY_NAME_MAX_LENGTH } from '../core/model/repository-name.ts';
 import { describePolicySource, resolveRepository } from '../core/policy/resolve.ts';
+import type { Policy } from '../core/policy/types.ts';
 import { compareConfigs } from '../core/semantics/compare.ts';
 import { explainTag } from '../core/semantics/match.ts';
 import { isValidTag, TAG_GRAMMAR } from '../core/semantics/tags.ts';
@@ -20,9 +21,11 @@ import { type CliIO, EXIT, UsageError } from './io.ts';
 
 /** Help text of `explain`. */
 const EXPLAIN_HELP = `Usage: ecr-tag-auditor explain --policy FILE --repository NAME [--tag TAG]
+                              [--account ID] [--region REGION]
                               [--actual-mode MODE [--actual-filter FILTER]...]
 
-Says which policy rule applies to a repository and the configuration it expects. With --tag,
+Says which policy rule applies to a repository and the configuration it expects. Without
+--account, rules that select accounts do not apply (and are named); likewise --region. With --tag,
 whether that tag is mutable and which exclusion filter decided. With --actual-mode (and its
 filters), compares that actual configuration with the expected one exactly and names the tags
 whose mutability differs.
@@ -30,6 +33,8 @@ whose mutability differs.
 Options:
   --policy FILE            the policy (YAML or JSON); required
   --repository NAME        the repository name, as ECR spells it (checked); required
+  --account ID             the repository's 12-digit AWS account id (checked)
+  --region REGION          the repository's AWS region, e.g. eu-west-1 (checked)
   --tag TAG                a tag to explain
   --actual-mode MODE       MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION
   --actual-filter FILTER   an exclusion filter of the actual configuration (repeatable)
@@ -43,6 +48,8 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   const { values, positionals } = parseCommandArgs('explain', argv, {
     policy: { type: 'string' },
     repository: { type: 'string' },
+    account: { type: 'string' },
+    region: { type: 'string' },
     tag: { type: 'string' },
     'actual-mode': { type: 'string' },
     'actual-filter': { type: 'string', multiple: true },
@@ -62,6 +69,16 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
       `explain: --repository "${values.repository}" is not a valid ECR repository name (lower-case letters and digits, with single . _ - or / between them, at most ${REPOSITORY_NAME_MAX_LENGTH} characters)`,
     );
   }
+  if (values.account !== undefined && !satisfies(values.account, ACCOUNT)) {
+    throw new UsageError(
+      `explain: --account "${values.account}" is not ${ACCOUNT.what} (12 digits)`,
+    );
+  }
+  if (values.region !== undefined && !satisfies(values.region, REGION)) {
+    throw new UsageError(
+      `explain: --region "${values.region}" is not ${REGION.what} (such as eu-west-1 or us-gov-west-1)`,
+    );
+  }
   if (values.tag !== undefined && !isValidTag(values.tag)) {
     throw new UsageError(
       `explain: --tag "${values.tag}" is not a valid image tag (${TAG_GRAMMAR})`,
@@ -75,8 +92,14 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
     throw new UsageError('explain: --actual-filter needs --actual-mode');
 
   const policy = await loadPolicy(values.policy);
-  const out: string[] = [`Repository: ${values.repository}`];
-  const resolved = resolveRepository(policy, values.repository);
+  const account = values.account ?? null;
+  const region = values.region ?? null;
+  const out: string[] = [
+    `Repository: ${values.repository}`,
+    ...scopeLines(policy, 'account', account),
+    ...scopeLines(policy, 'region', region),
+  ];
+  const resolved = resolveRepository(policy, { account, region, repository: values.repository });
   if (resolved.ignored) {
     out.push(`Ignored by the policy (pattern "${resolved.by}"): never audited.`);
     io.stdout.write(`${out.join('\n')}\n`);
@@ -101,6 +124,20 @@ export async function explainCommand(argv: string[], io: CliIO): Promise<number>
   }
   io.stdout.write(`${out.join('\n')}\n`);
   return EXIT.OK;
+}
+
+/**
+ * The `Account:` (`Region:`) line: the value given, or, when it is absent and some rule selects
+ * by it, what explain assumes — that those rules do not apply — naming them.
+ */
+function scopeLines(policy: Policy, what: 'account' | 'region', value: string | null): string[] {
+  const label = what === 'account' ? 'Account' : 'Region';
+  if (value !== null) return [`${label}: ${value}`];
+  const key = what === 'account' ? 'accounts' : 'regions';
+  const selecting = policy.rules.filter((rule) => rule[key] !== undefined);
+  if (selecting.length === 0) return [];
+  const names = selecting.map((rule) => describePolicySource(policy, rule)).join(', ');
+  return [`${label}: not given (--${what}); rules that select ${key} do not apply: ${names}`];
 }
 
 function tagLine(config: MutabilityConfig, tag: string): string {

@@ -38,8 +38,44 @@ describe('check-policy', () => {
     expect(sealed).toEqual(loaded);
     expect(Object.isFrozen(sealed.default.imageTagMutabilityExclusionFilters[0])).toBe(true);
     for (const name of ['prod/api', 'payments', 'sandbox/a/b', 'cache/docker-hub/nginx', 'x']) {
-      expect(resolveRepository(sealed, name)).toEqual(resolveRepository(loaded, name));
+      const ref = { account: '111111111111', region: 'eu-west-1', repository: name };
+      expect(resolveRepository(sealed, ref)).toEqual(resolveRepository(loaded, ref));
     }
+  });
+
+  it('--json keeps account and region selectors: the sealed copy resolves as the file does', async () => {
+    // Prepare
+    const policy = write(
+      tempDir(),
+      'scoped.yml',
+      `version: 1
+default: {imageTagMutability: IMMUTABLE}
+rules:
+  - accounts: ["111111111111"]
+    regions: [eu-west-1]
+    imageTagMutability: MUTABLE
+  - regions: [us-east-1]
+    repositories: ["prod/*"]
+    imageTagMutability: MUTABLE
+`,
+    );
+    // Act
+    const run = await runCli(['check-policy', '--json', policy]);
+    // Assess
+    expect(run.code).toBe(0);
+    const sealed = sealPolicy(JSON.parse(run.stdout));
+    expect(sealed).toEqual(await loadPolicy(policy));
+    expect(sealed.rules.map((rule) => Object.keys(rule).sort())).toEqual([
+      ['accounts', 'config', 'index', 'line', 'regions'],
+      ['config', 'index', 'line', 'regions', 'repositories'],
+    ]);
+    const at = (account: string, region: string, repository: string) => {
+      const resolution = resolveRepository(sealed, { account, region, repository });
+      return resolution.ignored ? 'ignored' : (resolution.rule?.index ?? 'default');
+    };
+    expect(at('111111111111', 'eu-west-1', 'x')).toBe(0);
+    expect(at('222222222222', 'eu-west-1', 'x')).toBe('default');
+    expect(at('222222222222', 'us-east-1', 'prod/api')).toBe(1);
   });
 
   it('the same policy as JSON, with filters as objects, is valid too', async () => {

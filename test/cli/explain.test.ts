@@ -245,6 +245,105 @@ describe('explain --actual-mode/--actual-filter', () => {
   );
 });
 
+/** Account 111111111111 mutable; eu-west-1 `prod/*` immutable; everything else the default. */
+const SCOPED_POLICY = `version: 1
+default: {imageTagMutability: IMMUTABLE_WITH_EXCLUSION, imageTagMutabilityExclusionFilters: ["dev-*"]}
+rules:
+  - accounts: ["111111111111"]
+    imageTagMutability: MUTABLE
+  - regions: [eu-west-1]
+    repositories: ["prod/*"]
+    imageTagMutability: IMMUTABLE
+`;
+
+async function explainScoped(...args: string[]) {
+  const policy = write(tempDir(), 'scoped.yml', SCOPED_POLICY);
+  const run = await runCli(['explain', '--policy', policy, ...args]);
+  return { ...run, policy, lines: linesOf(run.stdout) };
+}
+
+describe('explain --account/--region', () => {
+  it('applies a rule that selects the given account, and names account and region', async () => {
+    // Act
+    const run = await explainScoped(
+      '--repository',
+      'prod/api',
+      '--account',
+      '111111111111',
+      '--region',
+      'eu-west-1',
+      '--tag',
+      'v1',
+    );
+    // Assess: rule 1 wins over rule 2, which matches too.
+    expect(run.code).toBe(0);
+    expect(run.lines).toEqual([
+      'Repository: prod/api',
+      'Account: 111111111111',
+      'Region: eu-west-1',
+      `Rule: rule 1 (${run.policy}:4)`,
+      'Expected: MUTABLE',
+      'Tag v1 (expected): mutable — imageTagMutability is MUTABLE, so every tag is mutable',
+    ]);
+  });
+
+  it('another account falls through to the rule of its region', async () => {
+    const run = await explainScoped(
+      '--repository',
+      'prod/api',
+      '--account',
+      '222222222222',
+      '--region',
+      'eu-west-1',
+    );
+    expect(run.lines.slice(3)).toEqual([`Rule: rule 2 (${run.policy}:6)`, 'Expected: IMMUTABLE']);
+  });
+
+  it('without --account or --region, says that the rules selecting them do not apply', async () => {
+    // Act
+    const run = await explainScoped('--repository', 'prod/api');
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.lines).toEqual([
+      'Repository: prod/api',
+      `Account: not given (--account); rules that select accounts do not apply: rule 1 (${run.policy}:4)`,
+      `Region: not given (--region); rules that select regions do not apply: rule 2 (${run.policy}:6)`,
+      'Rule: default',
+      'Expected: IMMUTABLE_WITH_EXCLUSION [dev-*]',
+    ]);
+  });
+
+  it.each([
+    [
+      '--account',
+      '12345678901',
+      'explain: --account "12345678901" is not a valid AWS account id (12 digits)',
+    ],
+    [
+      '--account',
+      'abcdefghijkl',
+      'explain: --account "abcdefghijkl" is not a valid AWS account id (12 digits)',
+    ],
+    [
+      '--region',
+      'EU-WEST-1',
+      'explain: --region "EU-WEST-1" is not a valid AWS region (such as eu-west-1 or us-gov-west-1)',
+    ],
+  ])('%s %s is exit 2 with one line', async (flag, value, message) => {
+    const run = await explainScoped('--repository', 'prod/api', flag, value);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(linesOf(run.stderr)).toEqual([`ecr-tag-auditor: ${message} (see --help)`]);
+  });
+
+  it('--help names --account and --region', async () => {
+    const run = await runCli(['explain', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}--account ID +the repository's 12-digit AWS account id/m);
+    expect(run.stdout).toMatch(/^ {2}--region REGION +the repository's AWS region/m);
+  });
+});
+
 describe('explain errors', () => {
   it('a broken policy is exit 2 with its errors, even with valid flags', async () => {
     const dir = tempDir();

@@ -30,6 +30,8 @@ const DOCUMENTED_FLAGS: Record<string, readonly string[]> = {
   explain: [
     '--policy',
     '--repository',
+    '--account',
+    '--region',
     '--tag',
     '--actual-mode',
     '--actual-filter',

@@ -151,8 +151,8 @@ ignore: ["cache/**", 42]
     // Assess
     expect(positions(error)).toEqual([
       '6:7 filter "a*b*c*" has 3 wildcards; ECR allows at most 2',
-      '10:5 unknown key "colour" in a rule; expected one of repositories, imageTagMutability, imageTagMutabilityExclusionFilters',
-      '11:5 missing required key "repositories" (a list of repository globs)',
+      '10:5 unknown key "colour" in a rule; expected one of repositories, accounts, regions, imageTagMutability, imageTagMutabilityExclusionFilters',
+      '11:5 a rule needs at least one selector: repositories (repository globs), accounts (AWS account ids) or regions (AWS region names)',
       '12:22 a repository glob must be a string, found the number 42',
     ]);
     expect(error.errors.every((e) => e.file === 'policy.yml')).toBe(true);
@@ -288,7 +288,7 @@ ignore: {cache: yes}
     );
     expect(byPosition).toContain('7:19 repositories must list at least one repository glob');
     expect(byPosition).toContain(
-      '9:5 a rule must be a mapping with repositories and imageTagMutability, found the string "just a string"',
+      '9:5 a rule must be a mapping with a selector (repositories, accounts or regions) and imageTagMutability, found the string "just a string"',
     );
     expect(byPosition).toContain('10:9 ignore must be a list of repository globs, found a mapping');
     // The mode is checked by the ECR validator: its message is its own, its position is ours.
@@ -351,6 +351,143 @@ ignore: ["Cache/**", "", "a?b", "${'x'.repeat(257)}*"]
     );
     expect(error.errors.length).toBeGreaterThan(0);
     expect(error.errors[0]).toMatchObject({ line: 4, message: expect.stringMatching(/duplicate/) });
+  });
+});
+
+describe('parsePolicy: account and region selectors', () => {
+  it('loads rules that select accounts, regions and repositories, alone or together', () => {
+    // Act
+    const policy = parsePolicy(
+      `version: 1
+default: {imageTagMutability: IMMUTABLE}
+rules:
+  - accounts: ["111111111111", "222222222222"]
+    imageTagMutability: MUTABLE
+  - regions: [eu-west-1, us-gov-west-1]
+    repositories: ["prod/*"]
+    imageTagMutability: IMMUTABLE
+  - accounts: ["333333333333"]
+    regions: [ap-southeast-2]
+    repositories: [payments]
+    imageTagMutability: MUTABLE
+`,
+      'policy.yml',
+    );
+    // Assess: each rule keeps exactly the selectors it has.
+    const mutable = { imageTagMutability: 'MUTABLE', imageTagMutabilityExclusionFilters: [] };
+    expect(policy.rules).toEqual([
+      { accounts: ['111111111111', '222222222222'], config: mutable, index: 0, line: 4 },
+      {
+        repositories: ['prod/*'],
+        regions: ['eu-west-1', 'us-gov-west-1'],
+        config: { imageTagMutability: 'IMMUTABLE', imageTagMutabilityExclusionFilters: [] },
+        index: 1,
+        line: 6,
+      },
+      {
+        repositories: ['payments'],
+        accounts: ['333333333333'],
+        regions: ['ap-southeast-2'],
+        config: mutable,
+        index: 2,
+        line: 9,
+      },
+    ]);
+    expect(Object.isFrozen(policy.rules[0]?.accounts)).toBe(true);
+    expect(policy.rules[0]).not.toHaveProperty('repositories');
+  });
+
+  it('reports an invalid account id at the value, also one written as a number', () => {
+    // Act
+    const error = policyErrorOf(() =>
+      parsePolicy(
+        `version: 1
+default: {imageTagMutability: IMMUTABLE}
+rules:
+  - accounts: ["11111111111", "1111111111112", "abcdefghijkl", 012345678901]
+    imageTagMutability: MUTABLE
+`,
+        'policy.yml',
+      ),
+    );
+    // Assess
+    expect(positions(error)).toEqual([
+      '4:16 account "11111111111" is not a valid AWS account id (12 digits)',
+      '4:31 account "1111111111112" is not a valid AWS account id (12 digits)',
+      '4:48 account "abcdefghijkl" is not a valid AWS account id (12 digits)',
+      '4:64 an AWS account id must be a string, found the number 12345678901 (quote it: "012345678901")',
+    ]);
+  });
+
+  it('reports an invalid region at the value', () => {
+    // Act
+    const error = policyErrorOf(() =>
+      parsePolicy(
+        `version: 1
+default: {imageTagMutability: IMMUTABLE}
+rules:
+  - regions:
+      - eu-west-1
+      - EU-WEST-1
+      - euwest1
+    imageTagMutability: MUTABLE
+`,
+        'p.yml',
+      ),
+    );
+    // Assess
+    expect(error.message).toBe(
+      [
+        'p.yml:6:9: region "EU-WEST-1" is not a valid AWS region (such as eu-west-1 or us-gov-west-1)',
+        'p.yml:7:9: region "euwest1" is not a valid AWS region (such as eu-west-1 or us-gov-west-1)',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses empty selector lists and a selector that is not a list', () => {
+    // Act
+    const error = policyErrorOf(() =>
+      parsePolicy(
+        `version: 1
+default: {imageTagMutability: IMMUTABLE}
+rules:
+  - accounts: []
+    imageTagMutability: MUTABLE
+  - regions: []
+    imageTagMutability: MUTABLE
+  - accounts: "111111111111"
+    imageTagMutability: MUTABLE
+`,
+        'policy.yml',
+      ),
+    );
+    // Assess
+    expect(positions(error)).toEqual([
+      '4:15 accounts must list at least one AWS account id',
+      '6:14 regions must list at least one AWS region name',
+      '8:15 accounts must be a list of AWS account ids, found the string "111111111111" (write ["111111111111"])',
+    ]);
+  });
+
+  it('refuses a rule without any selector, at the rule', () => {
+    // Act
+    const error = policyErrorOf(() =>
+      parsePolicy(
+        `version: 1
+default: {imageTagMutability: IMMUTABLE}
+rules:
+  - repositories: [a]
+    imageTagMutability: MUTABLE
+  - imageTagMutability: MUTABLE
+    imageTagMutabilityExclusionFilters: []
+`,
+        'policy.yml',
+      ),
+    );
+    // Assess
+    expect(error.message).toBe(
+      'policy.yml:6:5: a rule needs at least one selector: repositories (repository globs), accounts (AWS account ids) or regions (AWS region names)',
+    );
   });
 });
 
@@ -554,10 +691,21 @@ default:
       { requiredKeys: [] },
     );
     const glob = fc.oneof(fc.stringMatching(/^[a-z/*]{0,6}$/), fc.jsonValue({ maxDepth: 1 }));
+    const account = fc.oneof(fc.stringMatching(/^[0-9]{11,13}$/), fc.jsonValue({ maxDepth: 1 }));
+    const region = fc.oneof(
+      fc.stringMatching(/^[a-z]{2}-[a-z]{1,5}-[0-9]{1,3}$/),
+      fc.jsonValue({ maxDepth: 1 }),
+    );
+    const selectors = fc.record(
+      {
+        repositories: fc.array(glob, { maxLength: 3 }),
+        accounts: fc.oneof(fc.array(account, { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
+        regions: fc.oneof(fc.array(region, { maxLength: 3 }), fc.jsonValue({ maxDepth: 1 })),
+      },
+      { requiredKeys: [] },
+    );
     const rule = fc.oneof(
-      fc
-        .tuple(fc.record({ repositories: fc.array(glob, { maxLength: 3 }) }), config)
-        .map(([a, b]) => ({ ...a, ...b })),
+      fc.tuple(selectors, config).map(([a, b]) => ({ ...a, ...b })),
       fc.jsonValue({ maxDepth: 2 }),
     );
     const policy = fc.record(
@@ -622,7 +770,11 @@ function outcomeIsClean(text: string): 'policy' | 'error' | false {
   try {
     const policy = parsePolicy(text, 'fuzz.json');
     // A loaded policy must be usable.
-    resolveRepository(policy, 'some/repo');
+    resolveRepository(policy, {
+      account: '111111111111',
+      region: 'eu-west-1',
+      repository: 'some/repo',
+    });
     return 'policy';
   } catch (error) {
     if (!(error instanceof PolicyError)) return false;

@@ -168,7 +168,7 @@ function overwriteFinding(
   { to: digest, viaDelete, since }: TagMove,
   at: Provenance,
 ): Finding | null {
-  const expectation = resolveRepository(policy, ref.repository);
+  const expectation = resolveRepository(policy, ref);
   if (expectation.ignored) return null;
   const expected = expectation.config;
   const violation = isTagImmutable(expected, tag);
@@ -216,7 +216,7 @@ export function blockedFinding(
   digest: string | null,
   at: Provenance,
 ): Found | null {
-  const expectation = resolveRepository(policy, ref.repository);
+  const expectation = resolveRepository(policy, ref);
   if (expectation.ignored) return null;
   const expected = expectation.config;
   const shouldBeMutable = !isTagImmutable(expected, tag);
@@ -314,8 +314,8 @@ function judgeConfig(
 ): { drift: DriftRecord | null; finding: Finding | null } {
   const expectation =
     target.kind === 'repository'
-      ? resolveRepository(policy, target.ref.repository)
-      : resolveTemplate(policy, target.ref.templatePrefix);
+      ? resolveRepository(policy, target.ref)
+      : resolveTemplate(policy, target.ref);
   if (expectation.ignored) return { drift: null, finding: null };
   const expected = expectation.config;
   const { direction, witnesses } = compareConfigs(expected, actual, { knownTags });

@@ -6,21 +6,25 @@
  * @module
  */
 import { compileRepositoryGlob, type RepositoryMatcher } from './glob.ts';
-import type { Policy, PolicyResolution, PolicyRule } from './types.ts';
+import { compileRuleSelector, type RuleSelector } from './select.ts';
+import type {
+  Policy,
+  PolicyResolution,
+  PolicyRule,
+  RepositoryQuery,
+  TemplateQuery,
+} from './types.ts';
 
-/** How many repository names' results are kept per policy; an account rarely has more. */
+/** How many repositories' results are kept per policy; an account rarely has more. */
 const RESOLUTION_CACHE_SIZE = 10_000;
 
 /** The prefix of the creation template that applies where no other template's prefix does. */
 const ROOT_TEMPLATE_PREFIX = 'ROOT';
 
-/** A policy with its globs compiled, plus a bounded cache of results by repository name. */
+/** A policy with its selectors compiled, plus a bounded cache of results by repository. */
 interface CompiledPolicy {
   readonly ignore: readonly { readonly glob: string; readonly matches: RepositoryMatcher }[];
-  readonly rules: readonly {
-    readonly rule: PolicyRule;
-    readonly matchers: readonly RepositoryMatcher[];
-  }[];
+  readonly rules: readonly { readonly rule: PolicyRule; readonly applies: RuleSelector }[];
   readonly defaultResolution: PolicyResolution;
   readonly results: Map<string, PolicyResolution>;
 }
@@ -44,10 +48,7 @@ function compiledOf(policy: Policy): CompiledPolicy {
   if (entry === undefined) {
     entry = {
       ignore: policy.ignore.map((glob) => ({ glob, matches: compileRepositoryGlob(glob) })),
-      rules: policy.rules.map((rule) => ({
-        rule,
-        matchers: rule.repositories.map(compileRepositoryGlob),
-      })),
+      rules: policy.rules.map((rule) => ({ rule, applies: compileRuleSelector(rule) })),
       defaultResolution: Object.freeze({ ignored: false, config: policy.default, rule: null }),
       results: new Map(),
     };
@@ -56,14 +57,23 @@ function compiledOf(policy: Policy): CompiledPolicy {
   return entry;
 }
 
-function evaluate(policy: CompiledPolicy, name: string): PolicyResolution {
+/** `name` null: the `ROOT` template, which no `ignore` glob and no `repositories` selector match. */
+function evaluate(
+  policy: CompiledPolicy,
+  account: string | null,
+  region: string | null,
+  name: string | null,
+): PolicyResolution {
   // `ignore` wins over every rule: an ignored repository (a pull-through cache, say) is not
-  // audited at all, whatever a broader rule would expect of it.
-  for (const { glob, matches } of policy.ignore) {
-    if (matches(name)) return Object.freeze({ ignored: true, by: glob });
+  // audited at all, whatever a broader rule would expect of it. It is by name only, in every
+  // account and region.
+  if (name !== null) {
+    for (const { glob, matches } of policy.ignore) {
+      if (matches(name)) return Object.freeze({ ignored: true, by: glob });
+    }
   }
-  for (const { rule, matchers } of policy.rules) {
-    if (matchers.some((matches) => matches(name))) {
+  for (const { rule, applies } of policy.rules) {
+    if (applies(account, region, name)) {
       return Object.freeze({ ignored: false, config: rule.config, rule });
     }
   }
@@ -73,41 +83,61 @@ function evaluate(policy: CompiledPolicy, name: string): PolicyResolution {
 /**
  * Says what the policy expects of a repository: ignored (by which `ignore` glob), or the expected
  * configuration and the rule that gave it (`null` for the policy's `default`). `ignore` is checked
- * first; then the first rule with a matching glob wins.
+ * first; then the first rule whose selectors (`repositories`, `accounts`, `regions`) all match
+ * wins.
  *
  * @param policy - a loaded policy.
- * @param repositoryName - the repository name, e.g. `prod/api`.
- * @returns the resolution; the same frozen object for the same name while it stays cached.
+ * @param ref - the repository: account, region (null when not known: no `accounts` or `regions`
+ *   selector matches then) and name, e.g. `prod/api`.
+ * @returns the resolution; the same frozen object for the same repository while it stays cached.
+ *
+ * @example
+ * ```ts
+ * const r = resolveRepository(policy, { account: '111111111111', region: 'eu-west-1', repository: 'prod/api' });
+ * if (!r.ignored) console.log(describePolicySource(policy, r.rule), r.config.imageTagMutability);
+ * ```
  */
-export function resolveRepository(policy: Policy, repositoryName: string): PolicyResolution {
+export function resolveRepository(policy: Policy, ref: RepositoryQuery): PolicyResolution {
   const entry = compiledOf(policy);
-  const cached = entry.results.get(repositoryName);
+  // Account ids are digits and region names have no NUL: the key names one repository.
+  const key = `${ref.account ?? ''}\0${ref.region ?? ''}\0${ref.repository}`;
+  const cached = entry.results.get(key);
   if (cached !== undefined) return cached;
-  const resolution = evaluate(entry, repositoryName);
+  const resolution = evaluate(entry, ref.account, ref.region, ref.repository);
   if (entry.results.size >= RESOLUTION_CACHE_SIZE) {
     // Evict the oldest entry: a bound on memory matters more than a perfect LRU here, since a miss
     // costs only a few glob matches.
     const oldest = entry.results.keys().next();
     if (oldest.done !== true) entry.results.delete(oldest.value);
   }
-  entry.results.set(repositoryName, resolution);
+  entry.results.set(key, resolution);
   return resolution;
 }
 
 /**
  * Says what the policy expects of a repository creation template (docs/policy.md): the template
- * with prefix `P` is judged as a repository named `P/` (one trailing slash; a prefix that already
- * ends with `/` gets none added), so `ignore` globs and rules apply to it as to a repository. The
- * prefix `ROOT` (the template for repositories no other prefix covers) is judged by `default` and
- * is never ignored: no single repository name stands for it.
+ * with prefix `P` in an account and region is judged as a repository named `P/` there (one
+ * trailing slash; a prefix that already ends with `/` gets none added), so `ignore` globs and
+ * rules apply to it as to a repository. The prefix `ROOT` (the template for repositories no other
+ * prefix covers) is never ignored and no `repositories` selector matches it, since no single
+ * repository name stands for it: the first rule without `repositories` whose `accounts` and
+ * `regions` match judges it, else `default`.
  *
  * @param policy - a loaded policy.
- * @param prefix - the template's prefix, e.g. `prod`, `prod/` or `ROOT`.
+ * @param ref - the template: account, region (null when not known) and prefix, e.g. `prod`,
+ *   `prod/` or `ROOT`.
  * @returns the resolution, as {@link resolveRepository} gives it.
+ *
+ * @example
+ * ```ts
+ * resolveTemplate(policy, { account: '111111111111', region: 'eu-west-1', templatePrefix: 'prod' });
+ * ```
  */
-export function resolveTemplate(policy: Policy, prefix: string): PolicyResolution {
-  if (prefix === ROOT_TEMPLATE_PREFIX) return compiledOf(policy).defaultResolution;
-  return resolveRepository(policy, prefix.endsWith('/') ? prefix : `${prefix}/`);
+export function resolveTemplate(policy: Policy, ref: TemplateQuery): PolicyResolution {
+  const { account, region, templatePrefix: prefix } = ref;
+  if (prefix === ROOT_TEMPLATE_PREFIX) return evaluate(compiledOf(policy), account, region, null);
+  const repository = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  return resolveRepository(policy, { account, region, repository });
 }
 
 /**

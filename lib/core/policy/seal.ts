@@ -22,6 +22,16 @@ function freezeConfig(config: MutabilityConfig): MutabilityConfig {
   });
 }
 
+/** A frozen copy of a rule's selector as a one-key object, or no key when the rule has none. */
+function selector<K extends string>(
+  key: K,
+  values: readonly string[] | undefined,
+): { readonly [P in K]?: readonly string[] } {
+  return values === undefined
+    ? {}
+    : ({ [key]: Object.freeze([...values]) } as { [P in K]: readonly string[] });
+}
+
 /**
  * Seals a validated policy: copies it deeply frozen (only the fields a {@link Policy} has) and
  * compiles its globs once.
@@ -36,7 +46,9 @@ export function sealPolicy(policy: Policy): Policy {
     rules: Object.freeze(
       policy.rules.map((rule) =>
         Object.freeze({
-          repositories: Object.freeze([...rule.repositories]),
+          ...selector('repositories', rule.repositories),
+          ...selector('accounts', rule.accounts),
+          ...selector('regions', rule.regions),
           config: freezeConfig(rule.config),
           index: rule.index,
           line: rule.line,

@@ -6,10 +6,17 @@
  */
 import type { MutabilityConfig } from '../model/config.ts';
 
-/** One entry of the policy's `rules` list. */
+/**
+ * One entry of the policy's `rules` list. A rule has at least one selector (`repositories`,
+ * `accounts`, `regions`) and applies when every selector it has matches.
+ */
 export interface PolicyRule {
-  /** The repository globs of the rule, as written; the rule applies when any of them matches. */
-  readonly repositories: readonly string[];
+  /** The repository globs of the rule, as written; the selector matches when any glob does. */
+  readonly repositories?: readonly string[];
+  /** 12-digit AWS account ids; the selector matches a repository of any of them. */
+  readonly accounts?: readonly string[];
+  /** AWS region names such as `eu-west-1`; the selector matches a repository in any of them. */
+  readonly regions?: readonly string[];
   /** The configuration the rule expects, validated as ECR validates it. */
   readonly config: MutabilityConfig;
   /** 0-based position in {@link Policy.rules} (so `policy.rules[rule.index] === rule`). */
@@ -27,7 +34,7 @@ export interface Policy {
   readonly file: string;
   /** The configuration of every repository that no rule matches. */
   readonly default: MutabilityConfig;
-  /** The rules in file order; the first rule with a matching glob wins. */
+  /** The rules in file order; the first rule whose selectors all match wins. */
   readonly rules: readonly PolicyRule[];
   /** Globs of repositories that are never audited; checked before the rules. */
   readonly ignore: readonly string[];
@@ -47,3 +54,21 @@ export type PolicyResolution =
       /** The rule that gave it; null when it is the policy's `default`. */
       readonly rule: PolicyRule | null;
     };
+
+/**
+ * What a repository is resolved by: its account, region and name; a `RepositoryRef`
+ * (lib/core/model/refs.ts) is one. An unknown account or region (explain without `--account`) is
+ * null, and no `accounts` (`regions`) selector matches it.
+ */
+export interface RepositoryQuery {
+  readonly account: string | null;
+  readonly region: string | null;
+  readonly repository: string;
+}
+
+/** What a creation template is resolved by; a `TemplateRef` is one. */
+export interface TemplateQuery {
+  readonly account: string | null;
+  readonly region: string | null;
+  readonly templatePrefix: string;
+}

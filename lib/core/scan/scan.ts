@@ -175,7 +175,8 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
     let judge: ((tags?: Iterable<string>) => Promise<Found[]>) | undefined;
     let judged = false;
     try {
-      if (resolveRepository(deps.policy, name).ignored) {
+      const scope = { account: account ?? repository.registryId ?? null, region: deps.region };
+      if (resolveRepository(deps.policy, { ...scope, repository: name }).ignored) {
         ignored++;
         return;
       }

@@ -15,6 +15,8 @@ import {
   type Pair,
   type YAMLMap,
 } from 'yaml';
+import { ACCOUNT, REGION } from '../../core/intake/fields.ts';
+import { satisfies } from '../../core/intake/satisfies.ts';
 import {
   CONFIG_KEYS,
   FILTER_KEYS,
@@ -31,8 +33,41 @@ import type { AliasTargets } from './alias-guard.ts';
 
 /** Top-level keys of a policy. */
 const ROOT_KEYS = ['version', 'default', 'rules', 'ignore'] as const;
+/** The selectors of a rule: a rule has at least one, and applies where all of them match. */
+const SELECTOR_KEYS = ['repositories', 'accounts', 'regions'] as const;
 /** Keys of a rule. */
-const RULE_KEYS = ['repositories', ...CONFIG_KEYS] as const;
+const RULE_KEYS = [...SELECTOR_KEYS, ...CONFIG_KEYS] as const;
+
+/** What the entries of a selector list are, and why one is refused (null: accepted). */
+interface ListSpec {
+  /** The entries, for messages: `repository globs`. */
+  readonly plural: string;
+  /** One entry, for messages: `a repository glob`. */
+  readonly singular: string;
+  readonly problem: (value: string) => string | null;
+}
+
+const GLOBS: ListSpec = {
+  plural: 'repository globs',
+  singular: 'a repository glob',
+  problem: repositoryGlobProblem,
+};
+
+const ACCOUNTS: ListSpec = {
+  plural: 'AWS account ids',
+  singular: 'an AWS account id',
+  problem: (value) =>
+    satisfies(value, ACCOUNT) ? null : `account ${quote(value)} is not ${ACCOUNT.what} (12 digits)`,
+};
+
+const REGIONS: ListSpec = {
+  plural: 'AWS region names',
+  singular: 'an AWS region name',
+  problem: (value) =>
+    satisfies(value, REGION)
+      ? null
+      : `region ${quote(value)} is not ${REGION.what} (such as eu-west-1 or us-gov-west-1)`,
+};
 
 /** What an empty document (or an empty file) is told. */
 export const EMPTY_POLICY =
@@ -200,7 +235,7 @@ export class PolicyReader {
 
     const rules = this.rules(fields.get('rules'));
     const ignoreEntry = fields.get('ignore');
-    const ignore = ignoreEntry === undefined ? [] : this.globs(ignoreEntry, 'ignore', false);
+    const ignore = ignoreEntry === undefined ? [] : this.list(ignoreEntry, 'ignore', GLOBS, false);
 
     if (defaultConfig === null || rules === null || this.issues.list.length > 0) return null;
     return { file, default: defaultConfig, rules, ignore };
@@ -220,20 +255,14 @@ export class PolicyReader {
       if (map === null || !isMap(map)) {
         this.report(
           map ?? list,
-          `a rule must be a mapping with repositories and imageTagMutability, found ${describe(map)}`,
+          `a rule must be a mapping with a selector (repositories, accounts or regions) and imageTagMutability, found ${describe(map)}`,
         );
         complete = false;
         return;
       }
       const fields = this.fields(map, RULE_KEYS, 'a rule');
-      const repositoriesEntry = fields.get('repositories');
-      let repositories: string[] = [];
-      if (repositoriesEntry === undefined) {
-        this.report(map, 'missing required key "repositories" (a list of repository globs)');
-        complete = false;
-      } else {
-        repositories = this.globs(repositoriesEntry, 'repositories', true);
-      }
+      const selectors = this.selectors(map, fields);
+      if (selectors === null) complete = false;
       const config = this.config(map, fields);
       if (config === null) {
         complete = false;
@@ -241,44 +270,76 @@ export class PolicyReader {
       }
       const offset = this.start(map);
       const line = offset === null ? 1 : Math.max(1, this.lines.linePos(offset).line);
-      rules.push({ repositories, config, index, line });
+      if (selectors !== null) rules.push({ ...selectors, config, index, line });
     });
     return complete ? rules : null;
   }
 
-  /** Reads a list of repository globs; invalid entries are reported and left out. */
-  private globs(entry: Entry, key: string, requireOne: boolean): string[] {
+  /**
+   * Reads the selectors of a rule; null when there is none, or one is invalid (reported). A
+   * selector that is present must list at least one entry: an empty list would select nothing.
+   */
+  private selectors(
+    map: YAMLMap,
+    fields: Fields,
+  ): Pick<PolicyRule, 'repositories' | 'accounts' | 'regions'> | null {
+    if (!SELECTOR_KEYS.some((key) => fields.has(key))) {
+      this.report(
+        map,
+        'a rule needs at least one selector: repositories (repository globs), accounts (AWS account ids) or regions (AWS region names)',
+      );
+      return null;
+    }
+    const before = this.issues.list.length;
+    const selected: { repositories?: string[]; accounts?: string[]; regions?: string[] } = {};
+    const specs = { repositories: GLOBS, accounts: ACCOUNTS, regions: REGIONS } as const;
+    for (const key of SELECTOR_KEYS) {
+      const entry = fields.get(key);
+      if (entry !== undefined) selected[key] = this.list(entry, key, specs[key], true);
+    }
+    return this.issues.list.length === before ? selected : null;
+  }
+
+  /** Reads a list of strings of one kind; invalid entries are reported and left out. */
+  private list(entry: Entry, key: string, spec: ListSpec, requireOne: boolean): string[] {
     const list = this.deref(entry.value);
     if (list === null || !isSeq(list)) {
       const hint =
-        isScalar(list) && typeof list.value === 'string' ? ` (write [${quote(list.value)}])` : '';
+        isScalar(list) && (typeof list.value === 'string' || typeof list.value === 'number')
+          ? ` (write [${quote(String(list.source ?? list.value))}])`
+          : '';
       this.report(
         this.valueOrKey(entry),
-        `${key} must be a list of repository globs, found ${describe(list)}${hint}`,
+        `${key} must be a list of ${spec.plural}, found ${describe(list)}${hint}`,
       );
       return [];
     }
     if (requireOne && list.items.length === 0) {
-      this.report(list, `${key} must list at least one repository glob`);
+      this.report(list, `${key} must list at least one ${spec.singular.replace(/^an? /, '')}`);
     }
-    const globs: string[] = [];
+    const values: string[] = [];
     for (const item of list.items) {
       const node = this.deref(item);
       if (node === null || !isScalar(node) || typeof node.value !== 'string') {
+        // An account id written unquoted reads as a number (and loses leading zeros): say how.
+        const hint =
+          isScalar(node) && typeof node.value === 'number' && spec === ACCOUNTS
+            ? ` (quote it: ${quote(String(node.source ?? node.value))})`
+            : '';
         this.report(
           node ?? (isPair(item) ? item : list),
-          `a repository glob must be a string, found ${describe(isPair(item) ? item : node)}`,
+          `${spec.singular} must be a string, found ${describe(isPair(item) ? item : node)}${hint}`,
         );
         continue;
       }
-      const problem = repositoryGlobProblem(node.value);
+      const problem = spec.problem(node.value);
       if (problem !== null) {
         this.report(node, problem);
         continue;
       }
-      globs.push(node.value);
+      values.push(node.value);
     }
-    return globs;
+    return values;
   }
 
   /**
