@@ -70,3 +70,10 @@ export const API_CALL_PATTERN = {
  * next to nothing. Drift does not need minute resolution; overwrites are caught by the events.
  */
 export const SCAN_SCHEDULE = 'rate(6 hours)';
+
+/**
+ * When the organization scan's state machine runs (docs/organization-scan.md): daily — every
+ * account-region of the organization is one Lambda invocation, and the events keep the ledger
+ * current in between.
+ */
+export const ORG_SCAN_SCHEDULE = 'rate(1 day)';

@@ -56,6 +56,18 @@ export interface FunctionRefs extends StackRefs {
   readonly logGroup: string;
 }
 
+/** The log-delivery actions a state machine's role needs to log to CloudWatch Logs. */
+const STATES_LOG_DELIVERY = [
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+] as const;
+
 /**
  * Actions that must be granted on `Resource: "*"` because they support no resource type.
  *
@@ -66,7 +78,19 @@ export interface FunctionRefs extends StackRefs {
  * settings with no ARN — so it can only be granted on `*`. It is read-only and returns nothing
  * but this account's templates in the function's region.
  */
-export const RESOURCE_WILDCARD_EXCEPTIONS = ['ecr:DescribeRepositoryCreationTemplates'] as const;
+export const RESOURCE_WILDCARD_EXCEPTIONS = [
+  'ecr:DescribeRepositoryCreationTemplates',
+  // Lists the organization's accounts; no resource type ("Actions, resources, and condition keys
+  // for AWS Organizations",
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html).
+  // Granted to org-plan only, and only in organization mode.
+  'organizations:ListAccounts',
+  // Step Functions delivers its execution logs through CloudWatch Logs' log-delivery API, whose
+  // actions support no resource type; the Developer Guide's "Using CloudWatch Logs to log
+  // execution history in Step Functions"
+  // (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html) grants them on "*".
+  ...STATES_LOG_DELIVERY,
+] as const;
 
 /** DynamoDB actions every function needs: read, conditional create and update of ledger items. */
 const LEDGER_READ_WRITE = [
@@ -365,5 +389,134 @@ export function alertsTopicKeyProperties(alarmArns: readonly CfnValue[]) {
     Description: 'ecr-tag-auditor alerts topic: the functions and the stack alarms publish',
     EnableKeyRotation: true,
     KeyPolicy: { Version: '2012-10-17', Statement: statements } satisfies PolicyDocument,
+  };
+}
+
+/**
+ * `org-plan`: its own logs, nothing else; listing the organization's accounts is a separate
+ * statement ({@link listAccountsStatement}) the role gets only in organization mode.
+ */
+export function orgPlanStatements(refs: Pick<FunctionRefs, 'logGroup'>): PolicyStatement[] {
+  return [
+    {
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: [getAtt(refs.logGroup, 'Arn')],
+    },
+  ];
+}
+
+/** `org-plan` in organization mode: the organization's accounts (no resource type exists). */
+export function listAccountsStatement(): PolicyStatement {
+  return {
+    Sid: 'ListOrganizationAccounts',
+    Effect: 'Allow',
+    Action: ['organizations:ListAccounts'],
+    Resource: ['*'],
+  };
+}
+
+/**
+ * `org-item`: as `scheduled-scan` for the ledger and the alerts (no ECR of its own account: it
+ * reads every registry through the member scan role), and `sts:AssumeRole` on the role named
+ * `scanRoleName` in any account — of this organization only: `aws:ResourceOrgID` (the role's
+ * organization) must equal `${aws:PrincipalOrgID}` (the caller's), the pattern of the IAM User
+ * Guide's "AWS global condition context keys"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceorgid).
+ * It is invoked synchronously by the state machine, so it sends nothing to the failure queue.
+ */
+export function orgItemStatements(refs: FunctionRefs, scanRoleName: string): PolicyStatement[] {
+  return [
+    ...commonStatements(refs, LEDGER_READ_WRITE).filter((s) => s.Sid !== 'OnFailureDestination'),
+    {
+      Sid: 'AssumeMemberScanRole',
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole'],
+      Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${scanRoleName}` }],
+      // `${!…}` is Fn::Sub's escape: CloudFormation writes the policy variable `${aws:PrincipalOrgID}`
+      // (which the framework would otherwise take for one of its own variables).
+      Condition: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub escape of an IAM policy variable
+        StringEquals: { 'aws:ResourceOrgID': { 'Fn::Sub': '${!aws:PrincipalOrgID}' } },
+      },
+    },
+  ];
+}
+
+/** `org-summary`: its own logs and publishing the summary. */
+export function orgSummaryStatements(refs: FunctionRefs): PolicyStatement[] {
+  return commonStatements(refs, []).filter((s) =>
+    ['WriteOwnLogs', 'PublishAlerts', 'EncryptAlerts'].includes(s.Sid),
+  );
+}
+
+/**
+ * The organization scan's state machine: invoke exactly its three functions, run the child
+ * executions of its Distributed Map (`states:StartExecution` on itself, and describing and
+ * stopping its executions: "IAM policies for using Distributed Map states",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html), and log.
+ */
+export function orgScanStateMachineStatements(
+  functionArns: readonly CfnValue[],
+  stateMachineName: string,
+): PolicyStatement[] {
+  const arn = (kind: string, rest: string): CfnValue => ({
+    'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:${kind}:\${AWS::StackName}-${stateMachineName}${rest}`,
+  });
+  return [
+    {
+      Sid: 'InvokeOrgScanFunctions',
+      Effect: 'Allow',
+      Action: ['lambda:InvokeFunction'],
+      Resource: [...functionArns],
+    },
+    {
+      Sid: 'StartChildExecutions',
+      Effect: 'Allow',
+      Action: ['states:StartExecution'],
+      Resource: [arn('stateMachine', '')],
+    },
+    {
+      Sid: 'ManageChildExecutions',
+      Effect: 'Allow',
+      Action: ['states:DescribeExecution', 'states:StopExecution'],
+      Resource: [arn('execution', ':*'), arn('execution', '/*')],
+    },
+    {
+      // No resource type exists for these: see RESOURCE_WILDCARD_EXCEPTIONS.
+      Sid: 'DeliverExecutionLogs',
+      Effect: 'Allow',
+      Action: [...STATES_LOG_DELIVERY],
+      Resource: ['*'],
+    },
+  ];
+}
+
+/** The `Properties` of an `AWS::IAM::Role` only `service` (of this account) can assume. */
+export function serviceRoleProperties(
+  service: 'states.amazonaws.com' | 'events.amazonaws.com',
+  description: string,
+  statements: readonly PolicyStatement[],
+) {
+  return {
+    Description: description,
+    AssumeRolePolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: service },
+          Action: ['sts:AssumeRole'],
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
+    },
+    Policies: [
+      {
+        PolicyName: 'least-privilege',
+        PolicyDocument: { Version: '2012-10-17', Statement: statements } satisfies PolicyDocument,
+      },
+    ],
   };
 }

@@ -5,7 +5,12 @@
  *
  * @module
  */
-import { API_CALL_PATTERN, IMAGE_ACTION_PATTERN, SCAN_SCHEDULE } from './event-patterns.ts';
+import {
+  API_CALL_PATTERN,
+  IMAGE_ACTION_PATTERN,
+  ORG_SCAN_SCHEDULE,
+  SCAN_SCHEDULE,
+} from './event-patterns.ts';
 import {
   alertsTopicKeyProperties,
   alertsTopicPolicyProperties,
@@ -14,9 +19,16 @@ import {
   failureQueuePolicyProperties,
   imageActionStatements,
   lambdaRoleProperties,
+  listAccountsStatement,
+  orgItemStatements,
+  orgPlanStatements,
+  orgScanStateMachineStatements,
+  orgSummaryStatements,
   type StackRefs,
   scheduledScanStatements,
+  serviceRoleProperties,
 } from './iam.ts';
+import { ORG_SCAN_SUBSTITUTIONS, orgScanDefinition } from './org-scan-state-machine.ts';
 import { LEDGER_TABLE } from './table.ts';
 
 /** Logical ids of the resources `serverless.yml` declares. */
@@ -74,6 +86,52 @@ export const FUNCTIONS = {
   },
 } as const;
 
+/**
+ * The organization scan's functions (docs/organization-scan.md), invoked by its state machine
+ * only: the same fields as {@link FUNCTIONS}.
+ */
+export const ORG_FUNCTIONS = {
+  orgPlan: {
+    bundle: 'org-plan',
+    role: 'OrgPlanRole',
+    logGroup: 'OrgPlanLogGroup',
+    lambda: 'OrgPlanLambdaFunction',
+  },
+  orgItem: {
+    bundle: 'org-item',
+    role: 'OrgItemRole',
+    logGroup: 'OrgItemLogGroup',
+    lambda: 'OrgItemLambdaFunction',
+  },
+  orgSummary: {
+    bundle: 'org-summary',
+    role: 'OrgSummaryRole',
+    logGroup: 'OrgSummaryLogGroup',
+    lambda: 'OrgSummaryLambdaFunction',
+  },
+} as const;
+
+/** The organization scan's resources besides its functions, and the name of its scan role. */
+export const ORG_SCAN = {
+  stateMachine: 'OrgScanStateMachine',
+  /** The state machine's name: `<stack name>-<suffix>`, as the rule's. */
+  suffix: 'org-scan',
+  stateMachineRole: 'OrgScanStateMachineRole',
+  logGroup: 'OrgScanLogGroup',
+  scheduleRule: 'OrgScanScheduleRule',
+  scheduleRole: 'OrgScanScheduleRole',
+  /** The role org-item assumes in every member account (deployed there with this name). */
+  scanRoleName: 'ecr-tag-auditor-scan',
+} as const;
+
+/** The conditions `serverless.yml` declares for the organization scan. */
+export const ORG_SCAN_CONDITIONS = {
+  /** No static account list: every active account of the organization is scanned. */
+  organizationMode: 'OrganizationMode',
+  /** The schedule rule is enabled (parameter `orgScan: 'true'`). */
+  enabled: 'OrgScanEnabled',
+} as const;
+
 /** The key of a function in `serverless.yml`. */
 export type FunctionKey = keyof typeof FUNCTIONS;
 
@@ -95,7 +153,15 @@ const RULE_SUFFIXES = [
   FUNCTIONS.imageAction.bundle,
   FUNCTIONS.apiCall.bundle,
   FUNCTIONS.scheduledScan.bundle,
+  ORG_SCAN.suffix,
 ] as const;
+
+/** The roles that may publish to the alerts topic: every function's but org-plan's. */
+const PUBLISHER_ROLES = [
+  ...Object.values(FUNCTIONS).map((f) => f.role),
+  ORG_FUNCTIONS.orgItem.role,
+  ORG_FUNCTIONS.orgSummary.role,
+];
 
 /** Everything `serverless.yml` reads through `${file(./infra/serverless-values.cjs):<name>}`. */
 export function serverlessValues() {
@@ -106,7 +172,7 @@ export function serverlessValues() {
     ledgerTable: LEDGER_TABLE,
     alertsTopicPolicy: alertsTopicPolicyProperties(
       LOGICAL_IDS.topic,
-      Object.values(FUNCTIONS).map((f) => ({ 'Fn::GetAtt': [f.role, 'Arn'] }) as const),
+      PUBLISHER_ROLES.map((role) => ({ 'Fn::GetAtt': [role, 'Arn'] }) as const),
       ALARM_SUFFIXES.map(stackAlarmArn),
     ),
     alertsTopicKey: alertsTopicKeyProperties(ALARM_SUFFIXES.map(stackAlarmArn)),
@@ -114,6 +180,7 @@ export function serverlessValues() {
       LOGICAL_IDS.failureQueue,
       RULE_SUFFIXES.map(stackRuleArn),
     ),
+    orgScan: orgScanValues(),
     roles: {
       imageAction: lambdaRoleProperties(
         'ecr-tag-auditor image-action: ledger read/write, publish alerts',
@@ -128,5 +195,94 @@ export function serverlessValues() {
         scheduledScanStatements({ ...REFS, logGroup: FUNCTIONS.scheduledScan.logGroup }),
       ),
     },
+  };
+}
+
+const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] }) as const;
+
+/** What `serverless.yml` reads of the organization scan (`orgScan.<name>`). */
+function orgScanValues() {
+  return {
+    schedule: ORG_SCAN_SCHEDULE,
+    scanRoleName: ORG_SCAN.scanRoleName,
+    stateMachine: {
+      StateMachineName: { 'Fn::Sub': `\${AWS::StackName}-${ORG_SCAN.suffix}` },
+      StateMachineType: 'STANDARD',
+      RoleArn: arnOf(ORG_SCAN.stateMachineRole),
+      Definition: orgScanDefinition(),
+      DefinitionSubstitutions: {
+        [ORG_SCAN_SUBSTITUTIONS.plan]: arnOf(ORG_FUNCTIONS.orgPlan.lambda),
+        [ORG_SCAN_SUBSTITUTIONS.item]: arnOf(ORG_FUNCTIONS.orgItem.lambda),
+        [ORG_SCAN_SUBSTITUTIONS.summary]: arnOf(ORG_FUNCTIONS.orgSummary.lambda),
+      },
+      LoggingConfiguration: {
+        Level: 'ERROR',
+        // The items name accounts and regions only; the results hold no secrets either, but the
+        // execution history keeps them already.
+        IncludeExecutionData: false,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: arnOf(ORG_SCAN.logGroup) } }],
+      },
+    },
+    roles: {
+      stateMachine: serviceRoleProperties(
+        'states.amazonaws.com',
+        'ecr-tag-auditor org-scan state machine: invoke its three functions, run its Map',
+        orgScanStateMachineStatements(
+          Object.values(ORG_FUNCTIONS).map((f) => arnOf(f.lambda)),
+          ORG_SCAN.suffix,
+        ),
+      ),
+      schedule: serviceRoleProperties(
+        'events.amazonaws.com',
+        'ecr-tag-auditor org-scan schedule: start the state machine',
+        [
+          {
+            Sid: 'StartOrgScan',
+            Effect: 'Allow',
+            Action: ['states:StartExecution'],
+            Resource: [{ Ref: ORG_SCAN.stateMachine }],
+          },
+        ],
+      ),
+      orgPlan: orgPlanRoleProperties(),
+      orgItem: lambdaRoleProperties(
+        'ecr-tag-auditor org-item: assume the member scan role, ledger read/write, publish alerts',
+        orgItemStatements(
+          { ...REFS, logGroup: ORG_FUNCTIONS.orgItem.logGroup },
+          ORG_SCAN.scanRoleName,
+        ),
+      ),
+      orgSummary: lambdaRoleProperties(
+        'ecr-tag-auditor org-summary: publish the organization summary',
+        orgSummaryStatements({ ...REFS, logGroup: ORG_FUNCTIONS.orgSummary.logGroup }),
+      ),
+    },
+  };
+}
+
+/**
+ * org-plan's role: its logs, plus `organizations:ListAccounts` only in organization mode (the
+ * stack's `OrganizationMode` condition: no static account list given).
+ */
+function orgPlanRoleProperties() {
+  const base = lambdaRoleProperties(
+    'ecr-tag-auditor org-plan: its logs (and, in organization mode, the accounts)',
+    orgPlanStatements({ logGroup: ORG_FUNCTIONS.orgPlan.logGroup }),
+  );
+  return {
+    ...base,
+    Policies: [
+      ...base.Policies,
+      {
+        'Fn::If': [
+          ORG_SCAN_CONDITIONS.organizationMode,
+          {
+            PolicyName: 'list-organization-accounts',
+            PolicyDocument: { Version: '2012-10-17', Statement: [listAccountsStatement()] },
+          },
+          { Ref: 'AWS::NoValue' },
+        ],
+      },
+    ],
   };
 }

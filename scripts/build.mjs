@@ -17,7 +17,14 @@ import { build } from 'esbuild';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 /** The Lambda handlers: their entries in handlers/, their bundles in dist/handlers/. */
-export const HANDLERS = ['image-action', 'api-call', 'scheduled-scan'];
+export const HANDLERS = [
+  'image-action',
+  'api-call',
+  'scheduled-scan',
+  'org-plan',
+  'org-item',
+  'org-summary',
+];
 
 const common = {
   bundle: true,

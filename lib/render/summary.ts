@@ -8,21 +8,7 @@ import { findingsOf } from '../core/model/delivery.ts';
 import { FINDING_KINDS } from '../core/model/findings.ts';
 import type { ScanReport } from '../core/scan/scan.ts';
 import { type AlertMessage, chatLiteral, SNS_LIMITS, snsSubject } from './chat.ts';
-
-/** Room left in a message for everything but the description lines. */
-const ENVELOPE_BYTES = 16 * 1024;
-
-const UTF8 = new TextEncoder();
-
-/**
- * Bytes a description line (with its line break) takes in the SNS message, where it is escaped
- * once: the description is a JSON string in the notification, which is the message. Escaping is
- * per character, so the costs of lines add up exactly.
- */
-function escapedBytes(line: string): number {
-  // Less the two quotes the encoding adds around it.
-  return UTF8.encode(JSON.stringify(`${line}\n`)).length - 2;
-}
+import { splitLines } from './parts.ts';
 
 /** How many repositories the run reached: "N repositories", or "N of M" when it ran out of time. */
 function coverage(report: ScanReport): string {
@@ -59,20 +45,7 @@ export function renderScanSummary(
         `• ${f.severity} ${f.kind} ${chatLiteral(f.repository ?? `template:${f.templatePrefix}`)}${f.tag ? ` ${chatLiteral(f.tag)}` : ''}`,
     ),
   ];
-  // A part's lines take at most a quarter of a message (each line is at most a few KB:
-  // chatLiteral bounds the text it shows), which keeps parts readable in a chat.
-  const budget = Math.floor((maxBytes - ENVELOPE_BYTES) / 4);
-  const parts: string[][] = [[]];
-  let size = 0;
-  for (const line of lines) {
-    const cost = escapedBytes(line);
-    if (size + cost > budget && (parts.at(-1)?.length ?? 0) > 0) {
-      parts.push([]);
-      size = 0;
-    }
-    parts.at(-1)?.push(line);
-    size += cost;
-  }
+  const parts = splitLines(lines, maxBytes);
   return parts.map((part, index) => {
     const suffix = parts.length > 1 ? ` (part ${index + 1}/${parts.length})` : '';
     const notification = {

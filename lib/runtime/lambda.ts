@@ -15,11 +15,11 @@ import type { Context } from 'aws-lambda';
 import { publishMessage } from '../aws/alerts.ts';
 import { createFunctionClients, createScanEcrClient } from '../aws/clients.ts';
 import { createEcrRegistry } from '../aws/ecr-registry.ts';
-import { runScan, type ScanDeps } from '../core/scan/scan.ts';
 import type { RuntimeLog, RuntimeMetrics } from '../core/telemetry.ts';
 import { renderScanSummary } from '../render/summary.ts';
-import { auditEvent, deliver } from './audit-event.ts';
+import { auditEvent } from './audit-event.ts';
 import { type Composition, compose } from './compose.ts';
+import { type ScanTarget, scanAndAlert } from './scan-run.ts';
 import { loadRuntimePolicy, readSettings } from './settings.ts';
 
 /** Powertools telemetry of one function. */
@@ -141,39 +141,16 @@ export interface ScheduledScanResult {
 }
 
 /**
- * One run of the `scheduled-scan` function: the scan from where the last run stopped (the cursor
- * in the table) until the deadline, an alert per finding not alerted yet (and per pending alert
- * the scan read from the ledger), the cursor of the next run, then the summary. A failure to alert
- * fails the run (Lambda retries it; what was not delivered is stored as pending).
+ * One run of the `scheduled-scan` function: the scan from where the last run stopped, its alerts
+ * and cursor ({@link scanAndAlert}), then the summary. A failure to alert fails the run (Lambda
+ * retries it; what was not delivered is stored as pending).
  */
 export async function scheduledScan(
   composition: Composition,
-  target: Pick<ScanDeps, 'registry' | 'region' | 'concurrency'> & {
-    readonly account: string;
-  } & Partial<Pick<ScanDeps, 'now' | 'deadline'>>,
+  target: ScanTarget,
 ): Promise<ScheduledScanResult> {
-  const { log, metrics } = composition;
-  const resumeAfter = await composition.scanCursor.read(target.account, target.region);
-  const { value: report, reads } = await composition.pending.run(() =>
-    runScan({
-      now: () => new Date(),
-      ...target,
-      resumeAfter,
-      policy: composition.policy,
-      auditor: composition.auditor,
-      log,
-      metrics,
-    }),
-  );
-  const alerts = await deliver(report.findings, reads, composition);
-  // Moved on only once the alerts are out: a run that fails to deliver them is retried over the
-  // same repositories, whose items hold what it left pending.
-  await composition.scanCursor.write(
-    target.account,
-    target.region,
-    report.resumeAfter,
-    report.startedAt,
-  );
+  const { log } = composition;
+  const { report, alerts } = await scanAndAlert(composition, target);
   for (const [index, message] of renderScanSummary(report).entries()) {
     await publishMessage(message, composition.alerts, `scan summary part ${index + 1}`);
   }
