@@ -187,7 +187,7 @@ export function scheduledScanStatements(refs: FunctionRefs): PolicyStatement[] {
       // No resource type exists for this action: see RESOURCE_WILDCARD_EXCEPTIONS.
       Sid: 'DescribeRepositoryCreationTemplates',
       Effect: 'Allow',
-      Action: [...RESOURCE_WILDCARD_EXCEPTIONS],
+      Action: ['ecr:DescribeRepositoryCreationTemplates'],
       Resource: ['*'],
     },
   ];
