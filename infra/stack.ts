@@ -5,6 +5,12 @@
  *
  * @module
  */
+import {
+  EVENT_BUS_SUFFIX,
+  eventBusPolicyProperties,
+  ORGANIZATION_ID_PATTERN,
+  ORGANIZATION_RULE_SUFFIX,
+} from './event-bus.ts';
 import { API_CALL_PATTERN, IMAGE_ACTION_PATTERN, SCAN_SCHEDULE } from './event-patterns.ts';
 import {
   alertsTopicKeyProperties,
@@ -28,7 +34,12 @@ export const LOGICAL_IDS = {
   failureQueuePolicy: 'FailureQueuePolicy',
   failureQueueAlarm: 'FailureQueueAlarm',
   topicKey: 'AlertsTopicKey',
+  eventBus: 'OrganizationEventBus',
+  eventBusPolicy: 'OrganizationEventBusPolicy',
 } as const satisfies Record<string, string>;
+
+/** The CloudFormation parameter holding the organization id (empty: a single account). */
+export const ORGANIZATION_ID_PARAMETER = 'OrganizationId';
 
 const REFS: StackRefs = {
   table: LOGICAL_IDS.table,
@@ -79,23 +90,28 @@ export type FunctionKey = keyof typeof FUNCTIONS;
 
 /**
  * The ARN of an EventBridge rule this stack names `<stack name>-<suffix>` (serverless.yml sets
- * each rule's `name` to `${self:provider.stackName}-<suffix>`).
+ * each rule's `name` to `${self:provider.stackName}-<suffix>`); with `onOrganizationBus`, the
+ * rule is on the organization bus (`rule/<bus name>/<rule name>`).
  */
-export function stackRuleArn(suffix: string): CfnValue {
+export function stackRuleArn(suffix: string, onOrganizationBus = false): CfnValue {
+  const bus = onOrganizationBus ? `\${AWS::StackName}-${EVENT_BUS_SUFFIX}/` : '';
   return {
-    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/\${AWS::StackName}-${suffix}`,
+    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${bus}\${AWS::StackName}-${suffix}`,
   };
 }
 
 /**
- * Every EventBridge rule of the stack — the two event rules and the scan's schedule — each of
- * which dead-letters what it cannot deliver to the failure queue.
+ * Every EventBridge rule of the stack — the two event rules on the default bus, the same two on
+ * the organization bus, and the scan's schedule — each of which dead-letters what it cannot
+ * deliver to the failure queue.
  */
-const RULE_SUFFIXES = [
-  FUNCTIONS.imageAction.bundle,
-  FUNCTIONS.apiCall.bundle,
-  FUNCTIONS.scheduledScan.bundle,
-] as const;
+const RULE_ARNS = [
+  stackRuleArn(FUNCTIONS.imageAction.bundle),
+  stackRuleArn(FUNCTIONS.apiCall.bundle),
+  stackRuleArn(FUNCTIONS.scheduledScan.bundle),
+  stackRuleArn(`${FUNCTIONS.imageAction.bundle}-${ORGANIZATION_RULE_SUFFIX}`, true),
+  stackRuleArn(`${FUNCTIONS.apiCall.bundle}-${ORGANIZATION_RULE_SUFFIX}`, true),
+];
 
 /** Everything `serverless.yml` reads through `${file(./infra/serverless-values.cjs):<name>}`. */
 export function serverlessValues() {
@@ -110,10 +126,9 @@ export function serverlessValues() {
       ALARM_SUFFIXES.map(stackAlarmArn),
     ),
     alertsTopicKey: alertsTopicKeyProperties(ALARM_SUFFIXES.map(stackAlarmArn)),
-    failureQueuePolicy: failureQueuePolicyProperties(
-      LOGICAL_IDS.failureQueue,
-      RULE_SUFFIXES.map(stackRuleArn),
-    ),
+    failureQueuePolicy: failureQueuePolicyProperties(LOGICAL_IDS.failureQueue, RULE_ARNS),
+    organizationIdPattern: ORGANIZATION_ID_PATTERN,
+    eventBusPolicy: eventBusPolicyProperties(LOGICAL_IDS.eventBus, ORGANIZATION_ID_PARAMETER),
     roles: {
       imageAction: lambdaRoleProperties(
         'ecr-tag-auditor image-action: ledger read/write, publish alerts',
