@@ -19,6 +19,8 @@ describe('member-template', () => {
     expect(template.AWSTemplateFormatVersion).toBe('2010-09-09');
     expect(Object.keys(template.Resources).sort()).toEqual([
       'ForwardApiCallRule',
+      'ForwardDeadLetterQueue',
+      'ForwardDeadLetterQueuePolicy',
       'ForwardImageActionRule',
       'ForwardRole',
       'ScanRole',

@@ -31,6 +31,8 @@ const MEMBER_RESOURCES = {
   imageActionRule: 'ForwardImageActionRule',
   apiCallRule: 'ForwardApiCallRule',
   forwardRole: 'ForwardRole',
+  deadLetterQueue: 'ForwardDeadLetterQueue',
+  deadLetterQueuePolicy: 'ForwardDeadLetterQueuePolicy',
   scanRole: 'ScanRole',
 } as const;
 
@@ -119,7 +121,14 @@ function forwardingRule(description: string, pattern: unknown) {
       EventPattern: pattern,
       State: 'ENABLED',
       Targets: [
-        { Id: 'central-bus', Arn: ref(MEMBER_PARAMETERS.centralBusArn), RoleArn: FORWARD_ROLE_ARN },
+        {
+          Id: 'central-bus',
+          Arn: ref(MEMBER_PARAMETERS.centralBusArn),
+          RoleArn: FORWARD_ROLE_ARN,
+          // What EventBridge cannot deliver to the central bus (a missing bus policy, throttling)
+          // after its retries is kept here, as in the central stack, instead of being dropped.
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [MEMBER_RESOURCES.deadLetterQueue, 'Arn'] } },
+        },
       ],
     },
   };
@@ -198,6 +207,40 @@ const scanRole = role(
   MEMBER_PARAMETERS.scanRoleName,
 );
 
+/** The regional dead-letter queue of the forwarding rules: kept 14 days, encrypted by SQS. */
+const deadLetterQueue = {
+  Type: 'AWS::SQS::Queue',
+  Properties: { MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true },
+};
+
+/** EventBridge may send to the queue for this stack's two forwarding rules only. */
+const deadLetterQueuePolicy = {
+  Type: 'AWS::SQS::QueuePolicy',
+  Properties: {
+    Queues: [ref(MEMBER_RESOURCES.deadLetterQueue)],
+    PolicyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AllowEventBridgeDeadLetters',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: ['sqs:SendMessage'],
+          Resource: [{ 'Fn::GetAtt': [MEMBER_RESOURCES.deadLetterQueue, 'Arn'] }],
+          Condition: {
+            ArnEquals: {
+              'aws:SourceArn': [
+                { 'Fn::GetAtt': [MEMBER_RESOURCES.imageActionRule, 'Arn'] },
+                { 'Fn::GetAtt': [MEMBER_RESOURCES.apiCallRule, 'Arn'] },
+              ],
+            },
+          },
+        },
+      ],
+    } satisfies PolicyDocument,
+  },
+};
+
 /**
  * The member template as a CloudFormation template object; `defaults` fills in the ARN
  * parameters' default values.
@@ -230,6 +273,8 @@ export function memberTemplate(defaults: MemberTemplateDefaults = {}) {
         'ECR API calls via CloudTrail to the ecr-tag-auditor central bus (needs a CloudTrail trail)',
         API_CALL_PATTERN,
       ),
+      [MEMBER_RESOURCES.deadLetterQueue]: deadLetterQueue,
+      [MEMBER_RESOURCES.deadLetterQueuePolicy]: deadLetterQueuePolicy,
       [MEMBER_RESOURCES.forwardRole]: forwardRole,
       [MEMBER_RESOURCES.scanRole]: scanRole,
     },
