@@ -14,13 +14,32 @@ import type { CfnValue } from '../lib/core/deploy/cloudformation.ts';
  * What the `OrganizationId` parameter accepts: empty (no organization: single account) or an
  * AWS Organizations id, `o-` and 10 to 32 lower-case letters or digits (the Organizations API's
  * pattern for an organization id).
+ *
+ * @example
+ * ```ts
+ * new RegExp(ORGANIZATION_ID_PATTERN).test('o-a1b2c3d4e5'); // true
+ * ```
  */
 export const ORGANIZATION_ID_PATTERN = '^(o-[a-z0-9]{10,32})?$';
 
-/** The bus's name: `<stack name>-<suffix>`. */
+/**
+ * The bus's name: `<stack name>-<suffix>`.
+ *
+ * @example
+ * ```ts
+ * `ecr-tag-auditor-prod-${EVENT_BUS_SUFFIX}`; // 'ecr-tag-auditor-prod-events'
+ * ```
+ */
 export const EVENT_BUS_SUFFIX = 'events';
 
-/** The suffix of the rules on the organization bus: `<stack name>-<bundle>-<suffix>`. */
+/**
+ * The suffix of the rules on the organization bus: `<stack name>-<bundle>-<suffix>`.
+ *
+ * @example
+ * ```ts
+ * `ecr-tag-auditor-prod-image-action-${ORGANIZATION_RULE_SUFFIX}`; // '…-image-action-org'
+ * ```
+ */
 export const ORGANIZATION_RULE_SUFFIX = 'org';
 
 /**

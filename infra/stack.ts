@@ -39,7 +39,7 @@ export const LOGICAL_IDS = {
 } as const satisfies Record<string, string>;
 
 /** The CloudFormation parameter holding the organization id (empty: a single account). */
-export const ORGANIZATION_ID_PARAMETER = 'OrganizationId';
+const ORGANIZATION_ID_PARAMETER = 'OrganizationId';
 
 const REFS: StackRefs = {
   table: LOGICAL_IDS.table,
@@ -92,6 +92,12 @@ export type FunctionKey = keyof typeof FUNCTIONS;
  * The ARN of an EventBridge rule this stack names `<stack name>-<suffix>` (serverless.yml sets
  * each rule's `name` to `${self:provider.stackName}-<suffix>`); with `onOrganizationBus`, the
  * rule is on the organization bus (`rule/<bus name>/<rule name>`).
+ *
+ * @example
+ * ```ts
+ * stackRuleArn('api-call-org', true);
+ * // { 'Fn::Sub': 'arn:${AWS::Partition}:events:…:rule/${AWS::StackName}-events/${AWS::StackName}-api-call-org' }
+ * ```
  */
 export function stackRuleArn(suffix: string, onOrganizationBus = false): CfnValue {
   const bus = onOrganizationBus ? `\${AWS::StackName}-${EVENT_BUS_SUFFIX}/` : '';

@@ -30,7 +30,14 @@ Without an option, the parameter has no default and the StackSet must be given i
 Exit codes: 0 printed, 2 usage error (an option that is not such an ARN).
 `;
 
-/** Runs `member-template`. */
+/**
+ * Runs `member-template`.
+ *
+ * @example
+ * ```ts
+ * await memberTemplateCommand(['--central-bus-arn', busArn], io); // prints the template, 0
+ * ```
+ */
 export async function memberTemplateCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCommandArgs('member-template', argv, {
     'central-bus-arn': { type: 'string' },

@@ -6,14 +6,33 @@
  * @module
  */
 
-/** A CloudFormation value: a literal or an intrinsic function. */
+/**
+ * A CloudFormation value: a literal or an intrinsic function.
+ *
+ * @example
+ * ```ts
+ * const bus: CfnValue = { Ref: 'CentralBusArn' };
+ * ```
+ */
 export type CfnValue =
   | string
   | { readonly Ref: string }
   | { readonly 'Fn::GetAtt': readonly [string, string] }
   | { readonly 'Fn::Sub': string };
 
-/** One IAM policy statement. */
+/**
+ * One IAM policy statement.
+ *
+ * @example
+ * ```ts
+ * const put: PolicyStatement = {
+ *   Sid: 'PutEventsOnTheCentralBus',
+ *   Effect: 'Allow',
+ *   Action: ['events:PutEvents'],
+ *   Resource: [{ Ref: 'CentralBusArn' }],
+ * };
+ * ```
+ */
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: 'Allow' | 'Deny';

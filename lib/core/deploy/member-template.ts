@@ -48,7 +48,16 @@ const DEFAULT_FORWARD_ROLE_NAME = 'ecr-tag-auditor-forward';
 /** IAM role names: 1–64 of `[\w+=,.@-]` (IAM `roleNameType`). */
 const ROLE_NAME_PATTERN = '^[A-Za-z0-9+=,.@_-]{1,64}$';
 
-/** Default values for the two ARN parameters (the CLI's `--central-bus-arn`, `--central-scan-role-arn`). */
+/**
+ * Default values for the two ARN parameters (the CLI's `--central-bus-arn`, `--central-scan-role-arn`).
+ *
+ * @example
+ * ```ts
+ * const defaults: MemberTemplateDefaults = {
+ *   centralScanRoleArn: 'arn:aws:iam::111122223333:role/ecr-tag-auditor-prod-ScheduledScanRole-X1',
+ * };
+ * ```
+ */
 export interface MemberTemplateDefaults {
   readonly centralBusArn?: string;
   readonly centralScanRoleArn?: string;
