@@ -11,33 +11,17 @@
  * @module
  */
 
-/** A CloudFormation value: a literal or an intrinsic function. */
-export type CfnValue =
-  | string
-  | { readonly Ref: string }
-  | { readonly 'Fn::GetAtt': readonly [string, string] }
-  | { readonly 'Fn::Sub': string };
+import type {
+  CfnValue,
+  PolicyDocument,
+  PolicyStatement,
+} from '../lib/core/deploy/cloudformation.ts';
+import {
+  SCAN_REGISTRY_ACTIONS,
+  SCAN_REPOSITORY_ACTIONS,
+} from '../lib/core/deploy/scan-read-actions.ts';
 
-/** One IAM policy statement. */
-export interface PolicyStatement {
-  readonly Sid: string;
-  readonly Effect: 'Allow' | 'Deny';
-  readonly Principal?:
-    | '*'
-    | { readonly AWS: CfnValue | readonly CfnValue[] }
-    | { readonly Service: string };
-  readonly Action: readonly string[];
-  readonly Resource: readonly CfnValue[];
-  readonly Condition?: Readonly<
-    Record<string, Readonly<Record<string, CfnValue | readonly CfnValue[]>>>
-  >;
-}
-
-/** A policy document. */
-export interface PolicyDocument {
-  readonly Version: '2012-10-17';
-  readonly Statement: readonly PolicyStatement[];
-}
+export type { CfnValue, PolicyStatement };
 
 /** The logical ids of the stack's shared resources the statements point at. */
 export interface StackRefs {
@@ -69,17 +53,12 @@ const STATES_LOG_DELIVERY = [
 ] as const;
 
 /**
- * Actions that must be granted on `Resource: "*"` because they support no resource type.
- *
- * `ecr:DescribeRepositoryCreationTemplates`: the Service Authorization Reference ("Actions,
- * resources, and condition keys for Amazon Elastic Container Registry",
- * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html)
- * lists no resource type and no condition key for it — creation templates are registry-level
- * settings with no ARN — so it can only be granted on `*`. It is read-only and returns nothing
- * but this account's templates in the function's region.
+ * Actions that must be granted on `Resource: "*"` because they support no resource type: the
+ * scan's `ecr:DescribeRepositoryCreationTemplates` (see SCAN_REGISTRY_ACTIONS,
+ * lib/core/deploy/scan-read-actions.ts, for the Service Authorization Reference page).
  */
 export const RESOURCE_WILDCARD_EXCEPTIONS = [
-  'ecr:DescribeRepositoryCreationTemplates',
+  ...SCAN_REGISTRY_ACTIONS,
   // Lists the organization's accounts; no resource type ("Actions, resources, and condition keys
   // for AWS Organizations",
   // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsorganizations.html).
@@ -180,7 +159,7 @@ export function scheduledScanStatements(refs: FunctionRefs): PolicyStatement[] {
     {
       Sid: 'DescribeRepositoriesAndImages',
       Effect: 'Allow',
-      Action: ['ecr:DescribeRepositories', 'ecr:DescribeImages'],
+      Action: [...SCAN_REPOSITORY_ACTIONS],
       Resource: [ACCOUNT_REPOSITORIES_ARN],
     },
     {

@@ -6,6 +6,12 @@
  * @module
  */
 import {
+  EVENT_BUS_SUFFIX,
+  eventBusPolicyProperties,
+  ORGANIZATION_ID_PATTERN,
+  ORGANIZATION_RULE_SUFFIX,
+} from './event-bus.ts';
+import {
   API_CALL_PATTERN,
   IMAGE_ACTION_PATTERN,
   ORG_SCAN_SCHEDULE,
@@ -40,7 +46,12 @@ export const LOGICAL_IDS = {
   failureQueuePolicy: 'FailureQueuePolicy',
   failureQueueAlarm: 'FailureQueueAlarm',
   topicKey: 'AlertsTopicKey',
+  eventBus: 'OrganizationEventBus',
+  eventBusPolicy: 'OrganizationEventBusPolicy',
 } as const satisfies Record<string, string>;
+
+/** The CloudFormation parameter holding the organization id (empty: a single account). */
+const ORGANIZATION_ID_PARAMETER = 'OrganizationId';
 
 const REFS: StackRefs = {
   table: LOGICAL_IDS.table,
@@ -137,24 +148,35 @@ export type FunctionKey = keyof typeof FUNCTIONS;
 
 /**
  * The ARN of an EventBridge rule this stack names `<stack name>-<suffix>` (serverless.yml sets
- * each rule's `name` to `${self:provider.stackName}-<suffix>`).
+ * each rule's `name` to `${self:provider.stackName}-<suffix>`); with `onOrganizationBus`, the
+ * rule is on the organization bus (`rule/<bus name>/<rule name>`).
+ *
+ * @example
+ * ```ts
+ * stackRuleArn('api-call-org', true);
+ * // { 'Fn::Sub': 'arn:${AWS::Partition}:events:…:rule/${AWS::StackName}-events/${AWS::StackName}-api-call-org' }
+ * ```
  */
-export function stackRuleArn(suffix: string): CfnValue {
+export function stackRuleArn(suffix: string, onOrganizationBus = false): CfnValue {
+  const bus = onOrganizationBus ? `\${AWS::StackName}-${EVENT_BUS_SUFFIX}/` : '';
   return {
-    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/\${AWS::StackName}-${suffix}`,
+    'Fn::Sub': `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${bus}\${AWS::StackName}-${suffix}`,
   };
 }
 
 /**
- * Every EventBridge rule of the stack — the two event rules and the scan's schedule — each of
- * which dead-letters what it cannot deliver to the failure queue.
+ * Every EventBridge rule of the stack — the two event rules on the default bus, the same two on
+ * the organization bus, and the scan's schedule — each of which dead-letters what it cannot
+ * deliver to the failure queue.
  */
-const RULE_SUFFIXES = [
-  FUNCTIONS.imageAction.bundle,
-  FUNCTIONS.apiCall.bundle,
-  FUNCTIONS.scheduledScan.bundle,
-  ORG_SCAN.suffix,
-] as const;
+const RULE_ARNS = [
+  stackRuleArn(FUNCTIONS.imageAction.bundle),
+  stackRuleArn(FUNCTIONS.apiCall.bundle),
+  stackRuleArn(FUNCTIONS.scheduledScan.bundle),
+  stackRuleArn(ORG_SCAN.suffix),
+  stackRuleArn(`${FUNCTIONS.imageAction.bundle}-${ORGANIZATION_RULE_SUFFIX}`, true),
+  stackRuleArn(`${FUNCTIONS.apiCall.bundle}-${ORGANIZATION_RULE_SUFFIX}`, true),
+];
 
 /** The roles that may publish to the alerts topic: every function's but org-plan's. */
 const PUBLISHER_ROLES = [
@@ -176,11 +198,10 @@ export function serverlessValues() {
       ALARM_SUFFIXES.map(stackAlarmArn),
     ),
     alertsTopicKey: alertsTopicKeyProperties(ALARM_SUFFIXES.map(stackAlarmArn)),
-    failureQueuePolicy: failureQueuePolicyProperties(
-      LOGICAL_IDS.failureQueue,
-      RULE_SUFFIXES.map(stackRuleArn),
-    ),
+    failureQueuePolicy: failureQueuePolicyProperties(LOGICAL_IDS.failureQueue, RULE_ARNS),
     orgScan: orgScanValues(),
+    organizationIdPattern: ORGANIZATION_ID_PATTERN,
+    eventBusPolicy: eventBusPolicyProperties(LOGICAL_IDS.eventBus, ORGANIZATION_ID_PARAMETER),
     roles: {
       imageAction: lambdaRoleProperties(
         'ecr-tag-auditor image-action: ledger read/write, publish alerts',

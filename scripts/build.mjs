@@ -1,6 +1,8 @@
 // Bundles the CLI (dist/cli.mjs, and dist/replay-worker.mjs beside it) and, unless --cli, the
 // Lambda handlers (dist/handlers/*.mjs) with the repository's policy.yml validated and inlined as
-// JSON. An invalid policy fails the build with its errors.
+// JSON. An invalid policy fails the build with its errors. Unless --cli, it also writes the member
+// template of an organization-wide deployment (dist/member-template.json) by running the built
+// CLI's `member-template`, so the file and the command's output cannot differ.
 //
 // Each handler is one bundle plus the chunks of its dynamic imports beside it
 // (dist/handlers/<name>.chunk-*.mjs), loaded only when used: the policy reader with its YAML
@@ -10,7 +12,7 @@
 // Importing this file builds nothing: bench/ imports `handlerBuildOptions` so that its baseline
 // bundles are built exactly as the handlers are.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -93,6 +95,14 @@ async function main() {
     process.exit(1);
   }
   const policyJson = check.stdout.trim();
+  const member = spawnSync(process.execPath, ['dist/cli.mjs', 'member-template'], {
+    encoding: 'utf8',
+  });
+  if (member.status !== 0) {
+    process.stderr.write(`build: member-template failed:\n${member.stderr}`);
+    process.exit(1);
+  }
+  writeFileSync('dist/member-template.json', member.stdout);
   const handlers = HANDLERS.filter((name) => existsSync(`handlers/${name}.ts`));
   // Chunk names change with their content: a chunk left from an earlier build would be packaged.
   rmSync('dist/handlers', { recursive: true, force: true });

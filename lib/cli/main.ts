@@ -11,6 +11,7 @@ import { StateFileError } from '../io/state/errors.ts';
 import { checkPolicyCommand } from './check-policy.ts';
 import { explainCommand } from './explain.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
+import { memberTemplateCommand } from './member-template.ts';
 import { replayCommand } from './replay/command.ts';
 
 /** The version printed by `--version`, set at build time. */
@@ -30,6 +31,10 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   explain: {
     run: explainCommand,
     summary: 'explain the rule, expected configuration and a tag’s mutability',
+  },
+  'member-template': {
+    run: memberTemplateCommand,
+    summary: 'print the CloudFormation template for the member accounts of an organization',
   },
   scan: {
     // Loaded only for `scan`: the AWS SDK it needs is most of the CLI's start-up otherwise.

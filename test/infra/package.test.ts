@@ -15,14 +15,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  API_CALL_PATTERN,
-  IMAGE_ACTION_PATTERN,
-  SCAN_SCHEDULE,
-} from '../../infra/event-patterns.ts';
+import { SCAN_SCHEDULE } from '../../infra/event-patterns.ts';
 import { FUNCTIONS, type FunctionKey, LOGICAL_IDS } from '../../infra/stack.ts';
 import { LEDGER_TABLE } from '../../infra/table.ts';
+import { runCli } from '../cli/support.ts';
 import { mirrorRepository } from '../support/mirror.ts';
+import { EXPECTED_API_CALL_PATTERN, EXPECTED_IMAGE_ACTION_PATTERN } from './expected-patterns.ts';
+import { unresolvedReferences } from './references.ts';
 import { type AnyStatement, actionsOf, leastPrivilegeViolations, listZip } from './support.ts';
 
 const execFileAsync = promisify(execFile);
@@ -52,6 +51,7 @@ interface Template {
   Resources: Record<string, Resource>;
   Outputs: Record<string, { Value: unknown }>;
   Conditions?: Record<string, unknown>;
+  Parameters?: Record<string, Record<string, unknown>>;
 }
 
 let work: string;
@@ -128,9 +128,9 @@ describe('osls package', () => {
     expect(packageMs).toBeLessThan(120_000);
   });
 
-  it('creates exactly the three functions, each with its own role', () => {
-    // The three written out, not read from FUNCTIONS: a function dropped from both the stack
-    // and FUNCTIONS must fail here.
+  it('creates exactly the three event functions and the three of the organization scan, each with its own role', () => {
+    // Written out, not read from FUNCTIONS: a function dropped from both the stack and FUNCTIONS
+    // must fail here.
     expect([...FUNCTION_KEYS].sort()).toEqual(['apiCall', 'imageAction', 'scheduledScan']);
     expect(
       resources('AWS::Lambda::Function')
@@ -139,6 +139,9 @@ describe('osls package', () => {
     ).toEqual([
       'ApiCallLambdaFunction',
       'ImageActionLambdaFunction',
+      'OrgItemLambdaFunction',
+      'OrgPlanLambdaFunction',
+      'OrgSummaryLambdaFunction',
       'ScheduledScanLambdaFunction',
     ]);
     // No shared framework role: every function has its own.
@@ -147,7 +150,16 @@ describe('osls package', () => {
       resources('AWS::IAM::Role')
         .map(([id]) => id)
         .sort(),
-    ).toEqual(['ApiCallRole', 'ImageActionRole', 'ScheduledScanRole']);
+    ).toEqual([
+      'ApiCallRole',
+      'ImageActionRole',
+      'OrgItemRole',
+      'OrgPlanRole',
+      'OrgScanScheduleRole',
+      'OrgScanStateMachineRole',
+      'OrgSummaryRole',
+      'ScheduledScanRole',
+    ]);
     for (const key of FUNCTION_KEYS) {
       expect(resource(FUNCTIONS[key].lambda).Properties.Role).toEqual(getAtt(FUNCTIONS[key].role));
     }
@@ -217,33 +229,74 @@ describe('osls package', () => {
 describe('event routing', () => {
   const rules = () => resources('AWS::Events::Rule').map(([, r]) => r.Properties);
   const target = (rule: Record<string, unknown>) => (rule.Targets as Record<string, unknown>[])[0];
+  const ORGANIZATION_BUS = { Ref: 'OrganizationEventBus' };
+  const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
-  it('has one rule per event function, with the patterns of infra/event-patterns.ts', () => {
+  it('runs both event rules on the default bus and on the organization bus, with the documented patterns (issue 11)', () => {
     const withPattern = rules().filter((r) => r.EventPattern !== undefined);
-    const byFunction = Object.fromEntries(
-      withPattern.map((r) => [JSON.stringify(target(r)?.Arn), r.EventPattern]),
+    const routes = withPattern.map((r) => ({
+      bus: r.EventBusName ?? 'default',
+      function: target(r)?.Arn,
+      pattern: r.EventPattern,
+    }));
+    expect(routes.sort(byJson)).toEqual(
+      [
+        {
+          bus: 'default',
+          function: getAtt(FUNCTIONS.imageAction.lambda),
+          pattern: EXPECTED_IMAGE_ACTION_PATTERN,
+        },
+        {
+          bus: 'default',
+          function: getAtt(FUNCTIONS.apiCall.lambda),
+          pattern: EXPECTED_API_CALL_PATTERN,
+        },
+        {
+          bus: ORGANIZATION_BUS,
+          function: getAtt(FUNCTIONS.imageAction.lambda),
+          pattern: EXPECTED_IMAGE_ACTION_PATTERN,
+        },
+        {
+          bus: ORGANIZATION_BUS,
+          function: getAtt(FUNCTIONS.apiCall.lambda),
+          pattern: EXPECTED_API_CALL_PATTERN,
+        },
+      ].sort(byJson),
     );
-    expect(withPattern).toHaveLength(2);
-    expect(byFunction[JSON.stringify(getAtt(FUNCTIONS.imageAction.lambda))]).toEqual(
-      IMAGE_ACTION_PATTERN,
-    );
-    expect(byFunction[JSON.stringify(getAtt(FUNCTIONS.apiCall.lambda))]).toEqual(API_CALL_PATTERN);
   });
 
-  it('runs the scan on SCAN_SCHEDULE', () => {
-    const scheduled = rules().filter((r) => r.ScheduleExpression !== undefined);
+  it('lets EventBridge invoke each function only for its rules, on their own bus', () => {
+    const sourceArns = resources('AWS::Lambda::Permission')
+      .map(([, r]) => JSON.stringify(r.Properties.SourceArn))
+      .filter((arn) => arn.includes('OrganizationEventBus'));
+    expect(sourceArns).toHaveLength(2);
+    expect(sourceArns.some((arn) => arn.includes(`${STACK_NAME}-image-action-org`))).toBe(true);
+    expect(sourceArns.some((arn) => arn.includes(`${STACK_NAME}-api-call-org`))).toBe(true);
+  });
+
+  it('runs the scan on SCAN_SCHEDULE; the organization scan has its own schedule, off unless enabled', () => {
+    const schedules = rules().filter((r) => r.ScheduleExpression !== undefined);
+    expect(schedules.map((r) => r.Name).sort()).toEqual([
+      `${STACK_NAME}-org-scan`,
+      `${STACK_NAME}-scheduled-scan`,
+    ]);
+    const org = schedules.find((r) => r.Name === `${STACK_NAME}-org-scan`);
+    expect(org?.State).toEqual({ 'Fn::If': ['OrgScanEnabled', 'ENABLED', 'DISABLED'] });
+    expect(org && target(org)?.Arn).toEqual({ Ref: 'OrgScanStateMachine' });
+    const scheduled = schedules.filter((r) => r.Name !== `${STACK_NAME}-org-scan`);
     expect(scheduled).toHaveLength(1);
     expect(scheduled[0]?.ScheduleExpression).toBe(SCAN_SCHEDULE);
     expect(scheduled[0] && target(scheduled[0])?.Arn).toEqual(
       getAtt(FUNCTIONS.scheduledScan.lambda),
     );
     expect(scheduled[0]?.State).toBe('ENABLED');
+    expect(scheduled[0]?.EventBusName).toBeUndefined();
   });
 
-  it('dead-letters what every rule cannot deliver (the schedule too), and the queue admits exactly those rules', () => {
-    const withPattern = rules();
-    expect(withPattern).toHaveLength(3);
-    for (const rule of withPattern) {
+  it('dead-letters what every rule cannot deliver (the schedule and the organization bus too), and the queue admits exactly those rules', () => {
+    const all = rules();
+    expect(all).toHaveLength(6);
+    for (const rule of all) {
       expect(target(rule)?.DeadLetterConfig).toEqual({ Arn: getAtt(LOGICAL_IDS.failureQueue) });
     }
     const policy = resource(LOGICAL_IDS.failureQueuePolicy).Properties.PolicyDocument as {
@@ -254,15 +307,84 @@ describe('event routing', () => {
     };
     expect(allow.Principal).toEqual({ Service: 'events.amazonaws.com' });
     const admitted = allow.Condition.ArnEquals['aws:SourceArn'].map((arn) =>
-      arn['Fn::Sub'].replace(`\${AWS::StackName}`, STACK_NAME),
+      arn['Fn::Sub'].replaceAll(`\${AWS::StackName}`, STACK_NAME),
     );
+    const rulePath = (r: Record<string, unknown>) =>
+      r.EventBusName === undefined ? String(r.Name) : `${STACK_NAME}-events/${String(r.Name)}`;
     expect(admitted.sort()).toEqual(
-      withPattern
+      all
         .map(
-          (r) => `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${r.Name}`,
+          (r) =>
+            `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${rulePath(r)}`,
         )
         .sort(),
     );
+  });
+});
+
+describe('the organization bus (issue 11)', () => {
+  it('is a custom bus named <stack>-events, whose ARN is an output with the scan role ARN', () => {
+    const bus = resource('OrganizationEventBus');
+    expect(bus.Type).toBe('AWS::Events::EventBus');
+    expect(bus.Properties).toEqual({ Name: `${STACK_NAME}-events` });
+    expect(template.Outputs.EventBusArn?.Value).toEqual(getAtt('OrganizationEventBus'));
+    expect(template.Outputs.ScheduledScanRoleArn?.Value).toEqual(getAtt('ScheduledScanRole'));
+  });
+
+  it('its only policy lets exactly events:PutEvents from principals of the organization, and exists only with an organization id', () => {
+    const policies = resources('AWS::Events::EventBusPolicy');
+    expect(policies.map(([id]) => id)).toEqual(['OrganizationEventBusPolicy']);
+    const policy = resource('OrganizationEventBusPolicy');
+    expect(policy.Condition).toBe('HasOrganization');
+    expect(template.Conditions?.HasOrganization).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'OrganizationId' }, ''] }],
+    });
+    expect(policy.Properties).toEqual({
+      EventBusName: { Ref: 'OrganizationEventBus' },
+      StatementId: 'AllowPutEventsFromTheOrganization',
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: getAtt('OrganizationEventBus'),
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } },
+      },
+    });
+  });
+
+  it('the organization id is a stack parameter, empty by default, checked by its form', () => {
+    const parameter = template.Parameters?.OrganizationId as Record<string, string>;
+    expect(parameter.Type).toBe('String');
+    expect(parameter.Default).toBe('');
+    const allowed = new RegExp(parameter.AllowedPattern as string);
+    for (const good of ['', 'o-a1b2c3d4e5', `o-${'a'.repeat(32)}`]) {
+      expect(allowed.test(good)).toBe(true);
+    }
+    for (const bad of [
+      'o-abc',
+      'O-A1B2C3D4E5',
+      'r-a1b2c3d4e5',
+      'o-a1b2c3d4e5 ',
+      `o-${'a'.repeat(33)}`,
+    ]) {
+      expect(allowed.test(bad)).toBe(false);
+    }
+  });
+});
+
+describe('the central template is well-formed', () => {
+  it('every Ref, GetAtt, Sub placeholder and Condition resolves', () => {
+    expect(unresolvedReferences(template)).toEqual([]);
+  });
+});
+
+describe('the member template file (issue 11)', () => {
+  it('dist/member-template.json is exactly what `member-template` prints', async () => {
+    const written = readFileSync(join(mirror, 'dist/member-template.json'), 'utf8');
+    const run = await runCli(['member-template']);
+    expect(run.code).toBe(0);
+    expect(written).toBe(run.stdout);
+    expect(unresolvedReferences(JSON.parse(written))).toEqual([]);
   });
 });
 
@@ -304,11 +426,18 @@ describe('stateful resources', () => {
     expect(alarm.OKActions).toEqual([{ Ref: LOGICAL_IDS.topic }]);
   });
 
-  it('the topic policy lets only the three functions publish, and only over TLS (item 16)', () => {
+  it('the topic policy lets only the functions that alert publish, and only over TLS (item 16)', () => {
     const { Properties } = resource(LOGICAL_IDS.topicPolicy);
     expect(Properties.Topics).toEqual([{ Ref: LOGICAL_IDS.topic }]);
     const statements = (Properties.PolicyDocument as { Statement: AnyStatement[] }).Statement;
-    const roleArns = ['ApiCallRole', 'ImageActionRole', 'ScheduledScanRole'].map((r) => getAtt(r));
+    // The organization's planner publishes nothing, so it is not among them.
+    const roleArns = [
+      'ApiCallRole',
+      'ImageActionRole',
+      'OrgItemRole',
+      'OrgSummaryRole',
+      'ScheduledScanRole',
+    ].map((r) => getAtt(r));
     const sorted = (values: unknown) =>
       [...(values as unknown[])].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     // No account-wide principal, no wildcard principal may publish.

@@ -1,7 +1,8 @@
 /**
  * The catalogue of what the auditor reads, defined once (docs/intake.md): which EventBridge
  * events are ECR's, and which of ECR's CloudTrail calls are audited. The intake maps exactly
- * these, the EventBridge rules in infra/event-patterns.ts route exactly these, and the Lambda
+ * these, the EventBridge patterns
+ * (event-patterns.ts) route exactly these, and the Lambda
  * edge check (lib/runtime/edge.ts) admits exactly these, all by importing this module.
  *
  * Plain values only, no imports: infra/ bundles it for a platform without Node.js builtins.

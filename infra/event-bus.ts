@@ -1,0 +1,67 @@
+/**
+ * The central stack's organization bus: where the member accounts' forwarding rules deliver
+ * (docs/organization.md). Its policy lets every account of one AWS Organization, and no other,
+ * put events on it — the form AWS documents for an organization: principal `*` with the
+ * organization id as `aws:PrincipalOrgID` in the condition (EventBridge API Reference,
+ * PutPermission; CloudFormation, AWS::Events::EventBusPolicy). Without an organization id the
+ * stack creates no policy: a bus without one accepts only its own account's events.
+ *
+ * @module
+ */
+import type { CfnValue } from '../lib/core/deploy/cloudformation.ts';
+
+/**
+ * What the `OrganizationId` parameter accepts: empty (no organization: single account) or an
+ * AWS Organizations id, `o-` and 10 to 32 lower-case letters or digits (the Organizations API's
+ * pattern for an organization id).
+ *
+ * @example
+ * ```ts
+ * new RegExp(ORGANIZATION_ID_PATTERN).test('o-a1b2c3d4e5'); // true
+ * ```
+ */
+export const ORGANIZATION_ID_PATTERN = '^(o-[a-z0-9]{10,32})?$';
+
+/**
+ * The bus's name: `<stack name>-<suffix>`.
+ *
+ * @example
+ * ```ts
+ * `ecr-tag-auditor-prod-${EVENT_BUS_SUFFIX}`; // 'ecr-tag-auditor-prod-events'
+ * ```
+ */
+export const EVENT_BUS_SUFFIX = 'events';
+
+/**
+ * The suffix of the rules on the organization bus: `<stack name>-<bundle>-<suffix>`.
+ *
+ * @example
+ * ```ts
+ * `ecr-tag-auditor-prod-image-action-${ORGANIZATION_RULE_SUFFIX}`; // '…-image-action-org'
+ * ```
+ */
+export const ORGANIZATION_RULE_SUFFIX = 'org';
+
+/**
+ * The `Properties` of the bus's `AWS::Events::EventBusPolicy`: exactly `events:PutEvents` on
+ * this bus, for the principals of the organization named by the `organizationId` parameter.
+ *
+ * @example
+ * ```ts
+ * eventBusPolicyProperties('OrganizationEventBus', 'OrganizationId');
+ * ```
+ */
+export function eventBusPolicyProperties(bus: string, organizationId: string) {
+  const busArn: CfnValue = { 'Fn::GetAtt': [bus, 'Arn'] };
+  return {
+    EventBusName: { Ref: bus },
+    StatementId: 'AllowPutEventsFromTheOrganization',
+    Statement: {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'events:PutEvents',
+      Resource: busArn,
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: organizationId } } },
+    },
+  };
+}
