@@ -135,6 +135,42 @@ describe('scan --accounts', () => {
     expect(fleet.registry(B, 'eu-west-1').count()).toBe(0);
   });
 
+  it('keeps in --state what it knew of an account-region a run could not scan', async () => {
+    // Prepare: A seeded; then a run where A's role is refused while v1 moves; then A again
+    const dir = tempDir();
+    const policy = specPolicy(dir);
+    const state = join(dir, 'state.json');
+    const accounts = write(dir, 'accounts.txt', `${A}\n${B}\n`);
+    for (const account of [A, B]) {
+      fleet.registry(account, 'eu-west-1').addRepository('api', {
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        filters: ['dev-*', 'sha256-*'],
+      });
+      fleet.registry(account, 'eu-west-1').pushImage('api', 'v1', digest(1));
+    }
+    const args = ['--policy', policy, '--accounts', accounts, '--state', state];
+    const seeding = await scan(...args);
+    sts.denyRole(roleOf(A));
+    fleet.registry(A, 'eu-west-1').pushImage('api', 'v1', digest(2));
+    // Act
+    const denied = await scan(...args);
+    sts.reset();
+    const again = await scan(...args);
+    // Assess
+    expect([seeding.code, denied.code, again.code]).toEqual([0, 3, 1]);
+    expect(denied.stderr).toContain(`1 account-region(s) not scanned: ${A}/eu-west-1`);
+    expect(denied.findings).toEqual([]);
+    expect(again.findings).toMatchObject([
+      {
+        kind: 'TAG_OVERWRITE_VIOLATION',
+        account: A,
+        region: 'eu-west-1',
+        previousDigest: digest(1),
+        digest: digest(2),
+      },
+    ]);
+  });
+
   it('refuses bad combinations and bad accounts files as usage errors (exit 2)', async () => {
     // Prepare
     const dir = tempDir();
