@@ -38,7 +38,14 @@ export interface ScanAccountsOptions {
   readonly open?: (item: WorkItem, roleName: string) => Promise<MemberRegistry>;
 }
 
-/** `account/region`, as the CLI names an account-region. */
+/**
+ * `account/region`, as the CLI names an account-region.
+ *
+ * @example
+ * ```ts
+ * itemName({ account: '111111111111', region: 'eu-west-1' }); // '111111111111/eu-west-1'
+ * ```
+ */
 export function itemName(item: WorkItem): string {
   return `${item.account}/${item.region}`;
 }
