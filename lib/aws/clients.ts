@@ -4,8 +4,10 @@
  * @module
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECRClient, type ECRClientConfig } from '@aws-sdk/client-ecr';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
 
 /**
  * Timeouts of the functions' AWS clients. Without them a request that hangs lasts until Lambda
@@ -48,6 +50,8 @@ export interface ScanClientOptions {
   readonly region?: string;
   /** Apply {@link CLIENT_TIMEOUTS}'s ECR timeouts (the function does; the CLI waits as long as it takes). */
   readonly timeouts?: boolean;
+  /** The credentials; default: the SDK's chain (an assumed role's, for a member account). */
+  readonly credentials?: ECRClientConfig['credentials'];
 }
 
 /**
@@ -63,8 +67,42 @@ export interface ScanClientOptions {
 export function createScanEcrClient(options: ScanClientOptions = {}): ECRClient {
   return new ECRClient({
     ...(options.region ? { region: options.region } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
     retryMode: 'adaptive',
     maxAttempts: 10,
     ...(options.timeouts ? { requestHandler: CLIENT_TIMEOUTS.ecr } : {}),
+  });
+}
+
+/**
+ * An STS client of `region`'s regional endpoint (`https://sts.<region>.amazonaws.com`, the SDK's
+ * default; `AWS_ENDPOINT_URL_STS` overrides it), with the caller's credentials. STS's request
+ * quota cannot be raised: adaptive retries pace the callers that share it.
+ *
+ * @example
+ * ```ts
+ * const sts = createStsClient('eu-west-1');
+ * ```
+ */
+export function createStsClient(region: string): STSClient {
+  return new STSClient({ region, retryMode: 'adaptive', maxAttempts: 3 });
+}
+
+/**
+ * The Organizations client (its endpoint is global: `organizations.us-east-1.amazonaws.com` in the
+ * commercial partition), with the caller's credentials.
+ *
+ * @example
+ * ```ts
+ * const accounts = await listActiveAccounts(createOrganizationsClient({ region: 'eu-west-1' }));
+ * ```
+ */
+export function createOrganizationsClient(
+  options: { readonly region?: string } = {},
+): OrganizationsClient {
+  return new OrganizationsClient({
+    ...(options.region ? { region: options.region } : {}),
+    retryMode: 'adaptive',
+    maxAttempts: 5,
   });
 }

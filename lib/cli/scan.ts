@@ -4,15 +4,19 @@
  *
  * @module
  */
-import { createScanEcrClient } from '../aws/clients.ts';
+import { createOrganizationsClient, createScanEcrClient } from '../aws/clients.ts';
 import { createEcrRegistry } from '../aws/ecr-registry.ts';
+import { listActiveAccounts } from '../aws/organization-accounts.ts';
 import { createAuditor } from '../core/engine/auditor.ts';
-import { createMemoryLedger } from '../core/engine/memory-ledger.ts';
+import { createMemoryLedger, type MemoryLedger } from '../core/engine/memory-ledger.ts';
 import { findingsOf } from '../core/model/delivery.ts';
+import { planWorkItems } from '../core/org/plan.ts';
+import type { Policy } from '../core/policy/types.ts';
 import { runScan } from '../core/scan/scan.ts';
 import { SILENT } from '../core/telemetry.ts';
+import { readAccountsFile } from '../io/accounts-file.ts';
 import { loadPolicy } from '../io/policy/load.ts';
-import { loadStateFile } from '../io/state-file.ts';
+import { type LoadedStateFile, loadStateFile } from '../io/state-file.ts';
 import { parseCommandArgs } from './args.ts';
 import {
   FINDINGS_OUTPUT_HELP,
@@ -22,6 +26,7 @@ import {
   printFindings,
 } from './findings-output.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
+import { itemName, scanAccountRegions } from './scan-accounts.ts';
 
 /** Help text of `scan`. */
 export const SCAN_HELP = `Usage: ecr-tag-auditor scan --policy FILE [options]
@@ -39,12 +44,25 @@ Options:
   --state FILE             load the tag ledger from FILE (if it exists) and save it back (not
                            saved, exit 2, if another run saved FILE meanwhile); without it every
                            tag is new and only drift can be found
-  --concurrency N          repositories scanned at once (default 4)
+  --concurrency N          repositories scanned at once, 1-64 (default 4); with --accounts or
+                           --organization: account-regions scanned at once (each scans 4
+                           repositories at a time)
 ${FINDINGS_OUTPUT_HELP}  -h, --help               show this help
 
-A progress indicator goes to stderr on a terminal, and a summary line at the end.
-Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage, policy, state-file or
-credentials error, 3 some repositories could not be scanned (the rest were).
+Several accounts (the role must exist in each, trusting the caller; sts:AssumeRole needed):
+  --accounts FILE          the accounts to scan: one 12-digit id a line, # comments
+  --organization           the organization's ACTIVE accounts (organizations:ListAccounts, from
+                           the management account or a delegated administrator)
+  --role-name NAME         the role assumed in each account (arn:aws:iam::ACCOUNT:role/NAME);
+                           required with --accounts or --organization
+  --regions R1,R2          the regions to scan in each account (default: --region, else
+                           AWS_REGION or the profile's region)
+
+A progress indicator goes to stderr on a terminal, and a summary line at the end; across
+accounts, without a terminal, one line per account-region as it finishes.
+Exit codes: 0 done, 1 a finding at or above --fail-on, 2 usage, policy, state-file, accounts-file
+or credentials error, 3 some repositories or account-regions could not be scanned (the rest were;
+their findings are printed).
 `;
 
 /** Runs `scan`. */
@@ -54,6 +72,10 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     region: { type: 'string' },
     state: { type: 'string' },
     concurrency: { type: 'string' },
+    accounts: { type: 'string' },
+    organization: { type: 'boolean' },
+    'role-name': { type: 'string' },
+    regions: { type: 'string' },
     ...FINDINGS_OUTPUT_OPTIONS,
   });
   if (values.help) {
@@ -70,6 +92,20 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     );
   }
 
+  const many = values.accounts !== undefined || values.organization === true;
+  if (values.accounts !== undefined && values.organization === true) {
+    throw new UsageError('scan: --accounts and --organization cannot be used together');
+  }
+  if (!many) {
+    for (const flag of ['role-name', 'regions'] as const) {
+      if (values[flag] !== undefined) {
+        throw new UsageError(`scan: --${flag} needs --accounts FILE or --organization`);
+      }
+    }
+  } else if (!values['role-name']) {
+    throw new UsageError('scan: --role-name NAME is required with --accounts or --organization');
+  }
+
   const policy = await loadPolicy(values.policy);
   const stateFile = values.state ? await loadStateFile(values.state) : undefined;
   const ledger = createMemoryLedger(stateFile?.state);
@@ -78,7 +114,22 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   try {
     region = await ecr.config.region();
   } catch {
+    ecr.destroy();
     throw new UsageError('scan: no region: pass --region or set AWS_REGION');
+  }
+  if (many) {
+    ecr.destroy();
+    return scanAccounts(io, {
+      policy,
+      ledger,
+      stateFile,
+      output,
+      concurrency,
+      region,
+      roleName: values['role-name'] ?? '',
+      accountsFile: values.accounts,
+      regions: values.regions,
+    });
   }
   const progress = io.stderr.isTTY === true;
   let report: Awaited<ReturnType<typeof runScan>>;
@@ -118,4 +169,89 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   // Refused (exit 2) when another run saved the file since it was loaded: never lost silently.
   await stateFile?.save(ledger.state);
   return findingsExitCode(findings, output, report.failures.length > 0);
+}
+
+/** What `scan` across accounts runs with, once its options are checked. */
+interface ScanAccountsRun {
+  readonly policy: Policy;
+  readonly ledger: MemoryLedger;
+  readonly stateFile: LoadedStateFile | undefined;
+  readonly output: ReturnType<typeof findingsOutput>;
+  readonly concurrency: number;
+  /** The client's region: the default of `--regions`, and Organizations' signing region. */
+  readonly region: string;
+  readonly roleName: string;
+  /** `--accounts`; undefined: `--organization`. */
+  readonly accountsFile: string | undefined;
+  readonly regions: string | undefined;
+}
+
+/** `scan --accounts FILE | --organization`: every account-region, with the role assumed in each. */
+async function scanAccounts(io: CliIO, run: ScanAccountsRun): Promise<number> {
+  const accounts = await (async () => {
+    try {
+      if (run.accountsFile !== undefined) return await readAccountsFile(run.accountsFile);
+      const organizations = createOrganizationsClient({ region: run.region });
+      try {
+        return await listActiveAccounts(organizations);
+      } finally {
+        organizations.destroy();
+      }
+    } catch (error) {
+      throw new UsageError(`scan: ${(error as Error).message}`, { cause: error });
+    }
+  })();
+  const regions =
+    run.regions === undefined
+      ? [run.region]
+      : run.regions
+          .split(',')
+          .map((r) => r.trim())
+          .filter((r) => r !== '');
+  let items: ReturnType<typeof planWorkItems>[number];
+  try {
+    items = planWorkItems(accounts, regions).flat();
+  } catch (error) {
+    throw new UsageError(`scan: ${(error as Error).message}`, { cause: error });
+  }
+  if (items.length === 0) throw new UsageError('scan: no accounts to scan');
+
+  const outcomes = await scanAccountRegions({
+    items,
+    roleName: run.roleName,
+    policy: run.policy,
+    auditor: createAuditor(run.policy, run.ledger),
+    concurrency: run.concurrency,
+    repositoryConcurrency: 4,
+    io,
+  });
+
+  const reports = outcomes.flatMap((o) => (o.report ? [o.report] : []));
+  const notScanned = outcomes.filter((o) => o.report === undefined);
+  if (io.stderr.isTTY === true) {
+    for (const o of notScanned) io.stderr.write(`${itemName(o.item)}: not scanned: ${o.error}\n`);
+  }
+  for (const report of reports) {
+    for (const failure of report.failures) {
+      io.stderr.write(
+        `${report.account}/${report.region} ${failure.repository}: scan failed: ${failure.error}\n`,
+      );
+    }
+  }
+  const findings = findingsOf(reports.flatMap((r) => r.findings));
+  const shown = printFindings(io, findings, run.output);
+  const sum = (count: (r: (typeof reports)[number]) => number) =>
+    reports.reduce((total, r) => total + count(r), 0);
+  const failed = sum((r) => r.failures.length);
+  io.stderr.write(
+    `ecr-tag-auditor: scanned ${reports.length} of ${items.length} account-regions: ${sum((r) => r.repositories)} repositories (${sum((r) => r.ignored)} ignored, ${failed} failed), ${sum((r) => r.templates)} templates, ${sum((r) => r.tags)} tags; ${findings.length} finding(s), ${shown.length} at ${run.output.minSeverity} or above\n`,
+  );
+  if (notScanned.length > 0) {
+    io.stderr.write(
+      `ecr-tag-auditor: ${notScanned.length} account-region(s) not scanned: ${notScanned.map((o) => itemName(o.item)).join(', ')}\n`,
+    );
+  }
+  // Saved after printing, as for one account; the account-regions not scanned keep their state.
+  await run.stateFile?.save(run.ledger.state);
+  return findingsExitCode(findings, run.output, failed > 0 || notScanned.length > 0);
 }

@@ -1,41 +1,38 @@
 /**
- * Where the organization scan meets the multi-account building blocks (issue 11): the member
- * registry (lib/aws/member-registry.ts), the organization's accounts
- * (lib/aws/organization-accounts.ts) and the planner (lib/core/org/plan.ts). Until they are
- * merged, the first two fail with an OrgWiringError naming what is missing — a deployed
- * organization scan then reports every item as failed, never as clean — and the plan is the plain
- * product of accounts and regions.
+ * Where the organization scan's state functions meet the multi-account building blocks: the
+ * member registry (lib/aws/member-registry.ts), the organization's accounts
+ * (lib/aws/organization-accounts.ts) and the planner (lib/core/org/plan.ts).
  *
  * @module
  */
-import type { OrgWorkItem } from '../core/org/item-result.ts';
+import { createOrganizationsClient } from '../aws/clients.ts';
+import { createMemberRegistry } from '../aws/member-registry.ts';
+import { listActiveAccounts } from '../aws/organization-accounts.ts';
+import { planWorkItems } from '../core/org/plan.ts';
 import type { MemberRegistryFactory } from './org-item.ts';
 import type { AccountLister, PlanItems } from './org-plan.ts';
 import type { OrgSettings } from './org-settings.ts';
 
-/** A building block of the organization scan is not wired in yet. */
-export class OrgWiringError extends Error {
-  override readonly name = 'OrgWiringError';
-}
-
 /**
- * The registry of a member account-region, through the role `settings.scanRoleName`.
+ * The registry of a member account-region, through the role `settings.scanRoleName`, assumed
+ * once at the region's STS endpoint.
  *
  * @example
  * ```ts
- * const registryFor = memberRegistryFactory(settings);
+ * const registry = await memberRegistryFactory(settings)({ account, region });
  * ```
  */
 export function memberRegistryFactory(settings: OrgSettings): MemberRegistryFactory {
-  return async (item) => {
-    throw new OrgWiringError(
-      `cannot assume ${settings.scanRoleName} in ${item.account}/${item.region}: lib/aws/member-registry.ts is not wired in`,
-    );
-  };
+  return (item) =>
+    createMemberRegistry({
+      account: item.account,
+      region: item.region,
+      roleName: settings.scanRoleName,
+    });
 }
 
 /**
- * The organization's active accounts.
+ * The organization's active accounts (`organizations:ListAccounts`).
  *
  * @example
  * ```ts
@@ -43,19 +40,15 @@ export function memberRegistryFactory(settings: OrgSettings): MemberRegistryFact
  * ```
  */
 export function accountLister(): AccountLister {
-  return async () => {
-    throw new OrgWiringError('lib/aws/organization-accounts.ts is not wired in');
-  };
+  return () => listActiveAccounts(createOrganizationsClient());
 }
 
 /**
- * Accounts × regions, as one batch.
+ * Accounts × regions, sorted, de-duplicated and batched under the state payload limit.
  *
  * @example
  * ```ts
  * planItems(['111122223333'], ['eu-west-1']); // [[{ account: '111122223333', region: 'eu-west-1' }]]
  * ```
  */
-export const planItems: PlanItems = (accounts, regions) => [
-  accounts.flatMap((account) => regions.map((region): OrgWorkItem => ({ account, region }))),
-];
+export const planItems: PlanItems = (accounts, regions) => planWorkItems(accounts, regions);

@@ -4,7 +4,9 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient, type ECRClientConfig } from '@aws-sdk/client-ecr';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
 
 /** Options of the client factories. */
 export interface FakeClientOptions {
@@ -21,6 +23,10 @@ export interface FakeClientOptions {
    * retried. Unset: the SDK's standard retry strategy.
    */
   retryDelayMs?: number;
+  /** The region (signed into every request); default `us-east-1`. */
+  region?: string;
+  /** The credentials; default a static dummy key. */
+  credentials?: ECRClientConfig['credentials'];
 }
 
 type RetryStrategy = NonNullable<ECRClientConfig['retryStrategy']>;
@@ -32,9 +38,12 @@ export function clientConfig(
 ) {
   const maxAttempts = options.maxAttempts ?? 3;
   return {
-    region: 'us-east-1',
+    region: options.region ?? 'us-east-1',
     endpoint: typeof target === 'string' ? target : target.endpoint,
-    credentials: { accessKeyId: 'AKIAFAKEFAKEFAKEFAKE', secretAccessKey: 'fake-secret-key' },
+    credentials: options.credentials ?? {
+      accessKeyId: 'AKIAFAKEFAKEFAKEFAKE',
+      secretAccessKey: 'fake-secret-key',
+    },
     maxAttempts,
     ...(options.requestTimeoutMs === undefined
       ? {}
@@ -72,6 +81,22 @@ export function dynamoDbClient(
   options?: FakeClientOptions,
 ): DynamoDBClient {
   return new DynamoDBClient(clientConfig(target, options));
+}
+
+/** An `STSClient` talking to a fake. */
+export function stsClient(
+  target: string | { endpoint: string },
+  options?: FakeClientOptions,
+): STSClient {
+  return new STSClient(clientConfig(target, options));
+}
+
+/** An `OrganizationsClient` talking to a fake. */
+export function organizationsClient(
+  target: string | { endpoint: string },
+  options?: FakeClientOptions,
+): OrganizationsClient {
+  return new OrganizationsClient(clientConfig(target, options));
 }
 
 /** A retry strategy with a fixed delay, honouring the SDK's own error classification. */

@@ -16,6 +16,7 @@ import {
   orgScanDefinition,
 } from '../../infra/org-scan-state-machine.ts';
 import { createEcrRegistry } from '../../lib/aws/ecr-registry.ts';
+import { AssumeRoleError } from '../../lib/aws/member-registry.ts';
 import { ITEM_FAILURES_KEPT, type OrgItemResult } from '../../lib/core/org/item-result.ts';
 import type { Registry } from '../../lib/core/scan/registry.ts';
 import { renderOrgSummary } from '../../lib/render/org-summary.ts';
@@ -31,11 +32,12 @@ import {
 } from '../../lib/runtime/org-plan.ts';
 import { OrgConfigurationError, readOrgSettings } from '../../lib/runtime/org-settings.ts';
 import { InvalidOrgResultsError, orgSummary } from '../../lib/runtime/org-summary.ts';
-import { memberRegistryFactory, OrgWiringError, planItems } from '../../lib/runtime/org-wiring.ts';
+import { memberRegistryFactory, planItems } from '../../lib/runtime/org-wiring.ts';
 import { policy } from '../aws/support.ts';
 import { ecrClient } from '../fakes/clients.ts';
 import { FakeEcr } from '../fakes/ecr.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
+import { FakeSts } from '../fakes/sts.ts';
 import { type Harness, rawItem, startHarness } from '../reliability/support.ts';
 import { digest } from '../support/digest.ts';
 import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
@@ -264,7 +266,7 @@ describe('the state functions on their own', () => {
     expect(small).toEqual({
       accounts: 1,
       maxConcurrency: 20,
-      items: REGIONS.map((region) => ({ account: GOOD, region })),
+      items: [...REGIONS].sort().map((region) => ({ account: GOOD, region })),
     });
     expect(error).toBeInstanceOf(PlanTooLargeError);
     expect((error as Error).message).toContain(`${PLAN_PAYLOAD_LIMIT_BYTES} bytes`);
@@ -349,18 +351,32 @@ describe('the state functions on their own', () => {
     });
   });
 
-  it('until the member registry is wired in, every item fails naming what is missing (never scanned as clean)', async () => {
-    // Act
-    const error = await memberRegistryFactory({
-      accounts: [],
-      regions: REGIONS,
-      scanRoleName: 'scan',
-      maxConcurrency: 20,
-    })({ account: GOOD, region: 'eu-west-1' }).catch((e: unknown) => e);
-
-    // Assess
-    expect(error).toBeInstanceOf(OrgWiringError);
-    expect((error as Error).message).toContain('lib/aws/member-registry.ts');
-    expect(ITEM_FAILURES_KEPT).toBeGreaterThan(0);
+  it("wires the member registry to the scan role of the item's account, assumed through STS", async () => {
+    // Prepare: STS (a loopback fake, through the SDK's endpoint variable) refuses that role.
+    const sts = new FakeSts();
+    const server = await sts.start();
+    sts.denyRole(`arn:aws:iam::${GOOD}:role/scan`);
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_STS: server.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIDCENTRAL',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+    });
+    try {
+      // Act
+      const error = await memberRegistryFactory({
+        accounts: [],
+        regions: REGIONS,
+        scanRoleName: 'scan',
+        maxConcurrency: 20,
+      })({ account: GOOD, region: 'eu-west-1' }).catch((e: unknown) => e);
+      // Assess: the item fails naming the role (it is reported, never scanned as clean).
+      expect(error).toBeInstanceOf(AssumeRoleError);
+      expect((error as Error).message).toContain(`arn:aws:iam::${GOOD}:role/scan`);
+      expect(ITEM_FAILURES_KEPT).toBeGreaterThan(0);
+    } finally {
+      process.env = saved;
+      await server.close();
+    }
   });
 });
