@@ -32,11 +32,12 @@ import {
 } from '../../lib/runtime/org-plan.ts';
 import { OrgConfigurationError, readOrgSettings } from '../../lib/runtime/org-settings.ts';
 import { InvalidOrgResultsError, orgSummary } from '../../lib/runtime/org-summary.ts';
-import { memberRegistryFactory, planItems } from '../../lib/runtime/org-wiring.ts';
+import { accountLister, memberRegistryFactory, planItems } from '../../lib/runtime/org-wiring.ts';
 import { policy } from '../aws/support.ts';
 import { ecrClient } from '../fakes/clients.ts';
 import { FakeEcr } from '../fakes/ecr.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
+import { FakeOrganizations } from '../fakes/organizations.ts';
 import { FakeSts } from '../fakes/sts.ts';
 import { type Harness, rawItem, startHarness } from '../reliability/support.ts';
 import { digest } from '../support/digest.ts';
@@ -349,6 +350,30 @@ describe('the state functions on their own', () => {
       scanRoleName: 'scan',
       maxConcurrency: 20,
     });
+  });
+
+  it("wires the account lister to the organization's active accounts (ListAccounts)", async () => {
+    // Prepare: Organizations (a loopback fake, through the SDK's endpoint variable).
+    const organizations = new FakeOrganizations();
+    organizations.addAccount(GOOD);
+    organizations.addAccount('444455556666', 'SUSPENDED');
+    const server = await organizations.start();
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_ORGANIZATIONS: server.endpoint,
+      AWS_ACCESS_KEY_ID: 'AKIDCENTRAL',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_REGION: 'us-east-1',
+    });
+    try {
+      // Act
+      const accounts = await accountLister()();
+      // Assess
+      expect(accounts).toEqual([GOOD]);
+    } finally {
+      process.env = saved;
+      await server.close();
+    }
   });
 
   it("wires the member registry to the scan role of the item's account, assumed through STS", async () => {

@@ -86,6 +86,51 @@ function stateWith(fields: Record<string, unknown>): string {
 }
 
 describe('replay --state', () => {
+  it('reads a version 1 file (before tag histories): each tag as its content, and saves version 2', async () => {
+    // Prepare: a file as the previous release wrote it, v1 at digest 1.
+    const dir = tempDir();
+    const policy = specPolicy(dir);
+    const state = write(
+      dir,
+      'state.json',
+      JSON.stringify({
+        version: 1,
+        repositories: [
+          {
+            account: ACCOUNT,
+            region: REGION,
+            repository: 'web',
+            config: null,
+            configTime: null,
+            drift: null,
+            eventId: null,
+            finding: null,
+            tags: {
+              v1: {
+                digest: digest(1),
+                deleted: false,
+                time: '2025-07-24T00:00:00.000Z',
+                recent: [],
+                eventId: null,
+                movedFrom: null,
+                viaDelete: false,
+                prevTime: null,
+              },
+            },
+          },
+        ],
+        templates: [],
+      }),
+    );
+    const second = write(dir, 'second.ndjson', ndjson([push('web', 'v1', 2, 60)]));
+    // Act
+    const run = await replayJson(policy, [second], ['--state', state]);
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.findings).toMatchObject([{ previousDigest: digest(1), digest: digest(2) }]);
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ version: 2 });
+  });
+
   it('a second run sees the overwrite of a tag pushed in the first', async () => {
     // Prepare
     const dir = tempDir();
