@@ -4,7 +4,7 @@
  * with a baseline measured in the same run; medians over repeated runs; absolute times are this
  * machine's.
  *
- *   node bench/run.ts [--rows 1,2,3,4,5,6] [--quick] [--no-write]
+ *   node bench/run.ts [--rows 1,2,3,4,5,6,7] [--quick] [--no-write]
  *
  * Expects the bundles of `npm run build` (the npm script builds first).
  *
@@ -20,12 +20,14 @@ import { type Row, type RowResult, table } from './lib/report.ts';
 import { coldStart } from './rows/cold-start.ts';
 import { compareWorstCase } from './rows/compare.ts';
 import { handlerCalls } from './rows/handler-calls.ts';
+import { organizationScan } from './rows/org-scan.ts';
 import { replayThroughput } from './rows/replay.ts';
 import { CURRENT_SETTING, scheduledScan } from './rows/scan.ts';
 
+const ALL_ROWS = ['1', '2', '3', '4', '5', '6', '7'];
 const { values } = parseArgs({
   options: {
-    rows: { type: 'string', default: '1,2,3,4,5,6' },
+    rows: { type: 'string', default: ALL_ROWS.join(',') },
     quick: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
   },
@@ -89,6 +91,10 @@ try {
       ),
     });
   }
+  if (wanted.has('7')) {
+    log('row 7: organization scan');
+    results.push({ row: '7', result: await organizationScan(quick ? 1 : 3, quick ? 1 : 3) });
+  }
 } finally {
   await fakes?.close();
 }
@@ -114,8 +120,58 @@ if (process.env.BENCH_DETAILS) process.stdout.write(`\n${details}\n`);
 if (!values['no-write']) {
   const method = readFileSync(join(ROOT, 'bench/METHOD.md'), 'utf8').trim();
   const analysis = readFileSync(join(ROOT, 'bench/ANALYSIS.md'), 'utf8').trim();
+  const file = join(ROOT, 'BENCHMARKS.md');
+  const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const partial = ALL_ROWS.some((r) => !wanted.has(r));
+  const previous = partial ? readPrevious(file) : undefined;
   writeFileSync(
-    join(ROOT, 'BENCHMARKS.md'),
-    `# Benchmarks\n\nWritten by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Absolute times and rates are this machine's; each figure is compared with a baseline measured in the same run.\n\n${text}\n\n${summary}\n\n## Method\n\n${method}\n\n## Details of this run\n\n${details}\n\n${analysis}\n`,
+    file,
+    previous !== undefined
+      ? merge(previous, { rows, method, details, summary, stamp })
+      : `# Benchmarks\n\nWritten by \`npm run bench\` (bench/run.ts) on ${stamp} UTC. Absolute times and rates are this machine's; each figure is compared with a baseline measured in the same run.\n\n${text}\n\n${summary}\n\n## Method\n\n${method}\n\n## Details of this run\n\n${details}\n\n${analysis}\n`,
   );
+}
+
+function readPrevious(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Some rows only (`--rows`): their lines replace theirs in the existing table (the other rows
+ * kept as they were measured), the method is the current one, and their details and summary are
+ * added as a section of their own before the analysis.
+ */
+function merge(
+  previous: string,
+  run: { rows: Row[]; method: string; details: string; summary: string; stamp: string },
+): string {
+  const ran = new Set(run.rows.map(rowNumber));
+  const lines = previous.split('\n');
+  const isRow = (line: string) => /^\| \d+/.test(line);
+  const first = lines.findIndex(isRow);
+  if (first < 0) return previous;
+  let end = first;
+  while (end < lines.length && isRow(lines[end] as string)) end++;
+  const numberOf = (line: string) => Number.parseInt(line.slice(2), 10);
+  const kept = lines.slice(first, end).filter((line) => !ran.has(numberOf(line)));
+  const added = table(run.rows).split('\n').slice(2);
+  const merged = [...kept, ...added]
+    .map((line, index) => ({ line, index }))
+    .sort((a, b) => numberOf(a.line) - numberOf(b.line) || a.index - b.index)
+    .map(({ line }) => line);
+  const ids = [...ran].sort((a, b) => a - b).join(', ');
+  let out = [...lines.slice(0, first), ...merged, ...lines.slice(end)].join('\n');
+  out = out.replace(
+    /\n## Method\n[\s\S]*?\n## Details of this run\n/,
+    `\n## Method\n\n${run.method}\n\n## Details of this run\n`,
+  );
+  const section = `### Row ${ids}, run on ${run.stamp} UTC (\`--rows ${ids}\`)\n\n${run.summary}\n\n${run.details}\n\n`;
+  const analysisAt = out.search(/\n## Where a budget/);
+  return analysisAt < 0
+    ? `${out.trimEnd()}\n\n${section}`
+    : `${out.slice(0, analysisAt + 1)}${section}${out.slice(analysisAt + 1)}`;
 }
