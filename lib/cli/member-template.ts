@@ -22,7 +22,7 @@ Options:
       --central-bus-arn ARN        default of the CentralBusArn parameter (the central
                                    stack's EventBusArn output)
       --central-scan-role-arn ARN  default of the CentralScanRoleArn parameter (the central
-                                   stack's ScheduledScanRoleArn output)
+                                   stack's OrgScanItemRoleArn output)
   -h, --help                       show this help
 
 Without an option, the parameter has no default and the StackSet must be given it.

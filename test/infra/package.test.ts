@@ -328,7 +328,7 @@ describe('the organization bus (issue 11)', () => {
     expect(bus.Type).toBe('AWS::Events::EventBus');
     expect(bus.Properties).toEqual({ Name: `${STACK_NAME}-events` });
     expect(template.Outputs.EventBusArn?.Value).toEqual(getAtt('OrganizationEventBus'));
-    expect(template.Outputs.ScheduledScanRoleArn?.Value).toEqual(getAtt('ScheduledScanRole'));
+    expect(template.Outputs.OrgScanItemRoleArn?.Value).toEqual(getAtt('OrgItemRole'));
   });
 
   it('its only policy lets exactly events:PutEvents from principals of the organization, and exists only with an organization id', () => {

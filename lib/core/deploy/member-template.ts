@@ -5,7 +5,7 @@
  * rules (lib/core/intake/event-patterns.ts) — to the central stack's organization bus. Once per
  * account (IAM is global; the roles exist only in the stack of `HomeRegion`), the role those
  * rules use, allowed nothing but `events:PutEvents` on that bus, and a read-only scan role that
- * only the central scan function's role may assume, with exactly the scan's ECR actions
+ * only the central organization scan's item function role may assume, with exactly the scan's ECR actions
  * (lib/core/deploy/scan-read-actions.ts).
  *
  * Pure data: infra/ knows the central stack, the CLI (`member-template`) prints this, and the
@@ -54,7 +54,7 @@ const ROLE_NAME_PATTERN = '^[A-Za-z0-9+=,.@_-]{1,64}$';
  * @example
  * ```ts
  * const defaults: MemberTemplateDefaults = {
- *   centralScanRoleArn: 'arn:aws:iam::111122223333:role/ecr-tag-auditor-prod-ScheduledScanRole-X1',
+ *   centralScanRoleArn: 'arn:aws:iam::111122223333:role/ecr-tag-auditor-prod-OrgItemRole-X1',
  * };
  * ```
  */
@@ -96,7 +96,7 @@ function parameters(defaults: MemberTemplateDefaults) {
     [MEMBER_PARAMETERS.centralScanRoleArn]: {
       Type: 'String',
       Description:
-        'The central stack output ScheduledScanRoleArn: the only principal that may assume the scan role',
+        'The central stack output OrgScanItemRoleArn (the organization scan item function): the only principal that may assume the scan role',
       AllowedPattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$',
       ...withDefault(defaults.centralScanRoleArn),
     },
