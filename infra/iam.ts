@@ -372,16 +372,26 @@ export function alertsTopicKeyProperties(alarmArns: readonly CfnValue[]) {
 }
 
 /**
- * `org-plan`: its own logs, nothing else; listing the organization's accounts is a separate
- * statement ({@link listAccountsStatement}) the role gets only in organization mode.
+ * `org-plan`: its own logs and writing the plans (`s3:PutObject` on the bucket's plan prefix,
+ * nothing else of the bucket); listing the organization's accounts is a separate statement
+ * ({@link listAccountsStatement}) the role gets only in organization mode.
  */
-export function orgPlanStatements(refs: Pick<FunctionRefs, 'logGroup'>): PolicyStatement[] {
+export function orgPlanStatements(
+  refs: Pick<FunctionRefs, 'logGroup'>,
+  planObjectsArn: CfnValue,
+): PolicyStatement[] {
   return [
     {
       Sid: 'WriteOwnLogs',
       Effect: 'Allow',
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: [getAtt(refs.logGroup, 'Arn')],
+    },
+    {
+      Sid: 'WritePlans',
+      Effect: 'Allow',
+      Action: ['s3:PutObject'],
+      Resource: [planObjectsArn],
     },
   ];
 }
@@ -423,22 +433,44 @@ export function orgItemStatements(refs: FunctionRefs, scanRoleName: string): Pol
   ];
 }
 
-/** `org-summary`: its own logs and publishing the summary. */
-export function orgSummaryStatements(refs: FunctionRefs): PolicyStatement[] {
-  return commonStatements(refs, []).filter((s) =>
-    ['WriteOwnLogs', 'PublishAlerts', 'EncryptAlerts'].includes(s.Sid),
-  );
+/**
+ * `org-summary`: its own logs, reading the Map runs' results (`s3:GetObject` on the bucket's
+ * results prefix: the manifest and the result files) and publishing the summary.
+ */
+export function orgSummaryStatements(
+  refs: FunctionRefs,
+  resultObjectsArn: CfnValue,
+): PolicyStatement[] {
+  return [
+    ...commonStatements(refs, []).filter((s) =>
+      ['WriteOwnLogs', 'PublishAlerts', 'EncryptAlerts'].includes(s.Sid),
+    ),
+    { Sid: 'ReadResults', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [resultObjectsArn] },
+  ];
+}
+
+/** Where the state machine reads its plans and writes its results (prefixes of the bucket). */
+export interface OrgScanObjects {
+  /** The plans' objects (the Map's `ItemReader`). */
+  readonly plans: CfnValue;
+  /** The results' objects (the Map's `ResultWriter`). */
+  readonly results: CfnValue;
 }
 
 /**
  * The organization scan's state machine: invoke exactly its three functions, run the child
  * executions of its Distributed Map (`states:StartExecution` on itself, and describing and
  * stopping its executions: "IAM policies for using Distributed Map states",
- * https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html), and log.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html), read the
+ * plans (`ItemReader`: `s3:GetObject` on the plan prefix only) and write the results
+ * (`ResultWriter`: the actions of the Developer Guide's "IAM policies for ResultWriter",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html, on the
+ * results prefix only), and log.
  */
 export function orgScanStateMachineStatements(
   functionArns: readonly CfnValue[],
   stateMachineName: string,
+  objects: OrgScanObjects,
 ): PolicyStatement[] {
   const arn = (kind: string, rest: string): CfnValue => ({
     'Fn::Sub': `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:${kind}:\${AWS::StackName}-${stateMachineName}${rest}`,
@@ -461,6 +493,23 @@ export function orgScanStateMachineStatements(
       Effect: 'Allow',
       Action: ['states:DescribeExecution', 'states:StopExecution'],
       Resource: [arn('execution', ':*'), arn('execution', '/*')],
+    },
+    {
+      Sid: 'ReadPlans',
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: [objects.plans],
+    },
+    {
+      Sid: 'WriteResults',
+      Effect: 'Allow',
+      Action: [
+        's3:PutObject',
+        's3:GetObject',
+        's3:ListMultipartUploadParts',
+        's3:AbortMultipartUpload',
+      ],
+      Resource: [objects.results],
     },
     {
       // No resource type exists for these: see RESOURCE_WILDCARD_EXCEPTIONS.

@@ -1,17 +1,24 @@
 /**
  * The organization scan's state machine, in Amazon States Language (docs/organization-scan.md):
- * `Plan` (org-plan: accounts × regions) → `ScanItems`, a Distributed Map whose child executions
- * each run org-item over one account-region → `Summarize` (org-summary: one alert for the
- * organization). The function ARNs are `${…}` placeholders that CloudFormation fills from
+ * `Plan` (org-plan: accounts × regions, written to the stack's bucket) → `ScanItems`, a
+ * Distributed Map that reads them there (`ItemReader`), whose child executions each run org-item
+ * over one account-region, and which writes their results there (`ResultWriter`) → `Summarize`
+ * (org-summary: reads the results, sends one alert for the organization). Nothing that grows with
+ * the organization passes between states: the 256 KiB payload limit does not bound it. The function ARNs are `${…}` placeholders that CloudFormation fills from
  * `DefinitionSubstitutions` ({@link ORG_SCAN_SUBSTITUTIONS}).
  *
  * Fields per the Step Functions Developer Guide, "Using Map state in Distributed mode"
  * (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html) and
  * "Handling errors in Step Functions workflows"
- * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html).
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html),
+ * "ItemReader (Map)"
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html) and
+ * "ResultWriter (Map)"
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html).
  *
  * @module
  */
+import { RESULTS_PREFIX } from '../lib/core/org/bucket-layout.ts';
 
 /** The `DefinitionSubstitutions` keys of the three functions' ARNs. */
 export const ORG_SCAN_SUBSTITUTIONS = {
@@ -78,6 +85,9 @@ export function orgScanDefinition(options: OrgScanOptions = {}) {
       Plan: {
         Type: 'Task',
         Resource: placeholder(ORG_SCAN_SUBSTITUTIONS.plan),
+        // The execution's name keys its plan in the bucket.
+        Parameters: { 'execution.$': '$$.Execution.Name' },
+        // { bucket, key, count, accounts, maxConcurrency }: where the items are, not the items.
         ResultPath: '$.plan',
         Retry: [LAMBDA_RETRY],
         Next: ORG_SCAN_MAP_LABEL,
@@ -85,7 +95,12 @@ export function orgScanDefinition(options: OrgScanOptions = {}) {
       [ORG_SCAN_MAP_LABEL]: {
         Type: 'Map',
         Label: ORG_SCAN_MAP_LABEL,
-        ItemsPath: '$.plan.items',
+        // The items: the plan's JSON array object in the bucket.
+        ItemReader: {
+          Resource: 'arn:aws:states:::s3:getObject',
+          ReaderConfig: { InputType: 'JSON' },
+          Parameters: { 'Bucket.$': '$.plan.bucket', 'Key.$': '$.plan.key' },
+        },
         // Child executions at once: the `orgMaxConcurrency` parameter, through the plan.
         MaxConcurrencyPath: '$.plan.maxConcurrency',
         ToleratedFailurePercentage: options.toleratedFailurePercentage ?? 10,
@@ -124,13 +139,22 @@ export function orgScanDefinition(options: OrgScanOptions = {}) {
             },
           },
         },
+        // Every child's result to the bucket (`<prefix>/<map run id>/manifest.json` and the
+        // SUCCEEDED_n/FAILED_n files); the state's output is then only where the manifest is.
+        ResultWriter: {
+          Resource: 'arn:aws:states:::s3:putObject',
+          Parameters: { 'Bucket.$': '$.plan.bucket', Prefix: RESULTS_PREFIX },
+        },
         ResultPath: '$.results',
         Next: 'Summarize',
       },
       Summarize: {
         Type: 'Task',
         Resource: placeholder(ORG_SCAN_SUBSTITUTIONS.summary),
-        Parameters: { 'startedAt.$': '$$.Execution.StartTime', 'results.$': '$.results' },
+        Parameters: {
+          'startedAt.$': '$$.Execution.StartTime',
+          'results.$': '$.results.ResultWriterDetails',
+        },
         Retry: [
           LAMBDA_RETRY,
           {

@@ -34,6 +34,13 @@ import {
   scheduledScanStatements,
   serviceRoleProperties,
 } from './iam.ts';
+import {
+  ORG_SCAN_BUCKET,
+  orgScanBucketPolicyProperties,
+  orgScanBucketProperties,
+  PLAN_OBJECTS_ARN,
+  RESULT_OBJECTS_ARN,
+} from './org-scan-bucket.ts';
 import { ORG_SCAN_SUBSTITUTIONS, orgScanDefinition } from './org-scan-state-machine.ts';
 import { LEDGER_TABLE } from './table.ts';
 
@@ -131,6 +138,9 @@ export const ORG_SCAN = {
   logGroup: 'OrgScanLogGroup',
   scheduleRule: 'OrgScanScheduleRule',
   scheduleRole: 'OrgScanScheduleRole',
+  /** The bucket of the plans and the Map runs' results, and its policy. */
+  bucket: ORG_SCAN_BUCKET.bucket,
+  bucketPolicy: ORG_SCAN_BUCKET.policy,
   /** The role org-item assumes in every member account (deployed there with this name). */
   scanRoleName: 'ecr-tag-auditor-scan',
 } as const;
@@ -226,6 +236,8 @@ function orgScanValues() {
   return {
     schedule: ORG_SCAN_SCHEDULE,
     scanRoleName: ORG_SCAN.scanRoleName,
+    bucket: orgScanBucketProperties(),
+    bucketPolicy: orgScanBucketPolicyProperties(),
     stateMachine: {
       StateMachineName: { 'Fn::Sub': `\${AWS::StackName}-${ORG_SCAN.suffix}` },
       StateMachineType: 'STANDARD',
@@ -247,10 +259,11 @@ function orgScanValues() {
     roles: {
       stateMachine: serviceRoleProperties(
         'states.amazonaws.com',
-        'ecr-tag-auditor org-scan state machine: invoke its three functions, run its Map',
+        'ecr-tag-auditor org-scan state machine: invoke its three functions, run its Map, read plans and write results',
         orgScanStateMachineStatements(
           Object.values(ORG_FUNCTIONS).map((f) => arnOf(f.lambda)),
           ORG_SCAN.suffix,
+          { plans: PLAN_OBJECTS_ARN, results: RESULT_OBJECTS_ARN },
         ),
       ),
       schedule: serviceRoleProperties(
@@ -275,7 +288,10 @@ function orgScanValues() {
       ),
       orgSummary: lambdaRoleProperties(
         'ecr-tag-auditor org-summary: publish the organization summary',
-        orgSummaryStatements({ ...REFS, logGroup: ORG_FUNCTIONS.orgSummary.logGroup }),
+        orgSummaryStatements(
+          { ...REFS, logGroup: ORG_FUNCTIONS.orgSummary.logGroup },
+          RESULT_OBJECTS_ARN,
+        ),
       ),
     },
   };
@@ -288,7 +304,7 @@ function orgScanValues() {
 function orgPlanRoleProperties() {
   const base = lambdaRoleProperties(
     'ecr-tag-auditor org-plan: its logs (and, in organization mode, the accounts)',
-    orgPlanStatements({ logGroup: ORG_FUNCTIONS.orgPlan.logGroup }),
+    orgPlanStatements({ logGroup: ORG_FUNCTIONS.orgPlan.logGroup }, PLAN_OBJECTS_ARN),
   );
   return {
     ...base,

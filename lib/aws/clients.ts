@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient, type ECRClientConfig } from '@aws-sdk/client-ecr';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -104,5 +105,24 @@ export function createOrganizationsClient(
     ...(options.region ? { region: options.region } : {}),
     retryMode: 'adaptive',
     maxAttempts: 5,
+  });
+}
+
+/**
+ * The S3 client of the organization scan's bucket (the plan written, the Map run's results read),
+ * with the function's credentials and region.
+ *
+ * @example
+ * ```ts
+ * const s3 = createS3Client();
+ * ```
+ */
+export function createS3Client(): S3Client {
+  return new S3Client({
+    requestHandler: {
+      connectionTimeout: 2_000,
+      requestTimeout: 30_000,
+      throwOnRequestTimeout: true,
+    },
   });
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import type { OrgItemResult } from '../core/org/item-result.ts';
+import { OrgSummaryTally } from '../core/org/summary-tally.ts';
 import { type AlertMessage, chatLiteral, SNS_LIMITS, snsSubject } from './chat.ts';
 import { splitLines } from './parts.ts';
 
@@ -16,13 +17,8 @@ export interface OrgScanRun {
   readonly results: readonly OrgItemResult[];
 }
 
-/** Adds `n` to `key` of `totals`. */
-function add(totals: Map<string, number>, key: string, n: number): void {
-  totals.set(key, (totals.get(key) ?? 0) + n);
-}
-
 /** `• key: n` lines, by key. */
-function countLines(totals: Map<string, number>, label: string): string[] {
+function countLines(totals: ReadonlyMap<string, number>, label: string): string[] {
   return [...totals.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, n]) => `• ${label} ${chatLiteral(key)}: ${n} finding(s)`);
@@ -43,24 +39,32 @@ export function renderOrgSummary(
   run: OrgScanRun,
   maxBytes: number = SNS_LIMITS.messageBytes,
 ): AlertMessage[] {
-  const scanned = run.results.filter((r) => r.status === 'SCANNED');
-  const failed = run.results.filter((r) => r.status === 'FAILED');
-  const byAccount = new Map<string, number>();
-  const byRegion = new Map<string, number>();
-  const byKind = new Map<string, number>();
-  for (const r of scanned) {
-    add(byAccount, r.account, r.findings);
-    add(byRegion, r.region, r.findings);
-    for (const [kind, n] of Object.entries(r.counts)) add(byKind, kind, n ?? 0);
-  }
-  const findings = scanned.reduce((sum, r) => sum + r.findings, 0);
-  const high = scanned.reduce((sum, r) => sum + r.high, 0);
-  const accounts = new Set(run.results.map((r) => r.account)).size;
-  const incomplete = scanned.filter((r) => r.covered < r.repositories || r.failureCount > 0);
+  const tally = new OrgSummaryTally();
+  for (const result of run.results) tally.add(result);
+  return renderOrgTally(run.startedAt, tally, maxBytes);
+}
+
+/**
+ * Renders the summary of an organization scan from its totals (the summary function counts the
+ * Map run's results as it reads them: lib/core/org/summary-tally.ts).
+ *
+ * @example
+ * ```ts
+ * const tally = new OrgSummaryTally();
+ * tally.add(result);
+ * renderOrgTally('2025-07-24T06:00:00Z', tally); // [{ subject, message, messageAttributes }]
+ * ```
+ */
+export function renderOrgTally(
+  startedAt: string,
+  tally: OrgSummaryTally,
+  maxBytes: number = SNS_LIMITS.messageBytes,
+): AlertMessage[] {
+  const { findings, high, failed, incomplete } = tally;
   const title = `ECR tag audit of the organization: ${findings} finding(s), ${high} high, ${failed.length} failed item(s)`;
   const head = [
-    `Scanned ${scanned.length} of ${run.results.length} account-region(s) in ${accounts} account(s), started ${run.startedAt}.`,
-    ...[...byKind.entries()]
+    `Scanned ${tally.scanned} of ${tally.items} account-region(s) in ${tally.accountCount} account(s), started ${startedAt}.`,
+    ...[...tally.byKind.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([kind, n]) => `• ${kind}: ${n}`),
   ];
@@ -73,8 +77,8 @@ export function renderOrgSummary(
       (r) =>
         `• INCOMPLETE ${chatLiteral(`${r.account}/${r.region}`)}: ${r.covered} of ${r.repositories} repositories, ${r.failureCount} failure(s)`,
     ),
-    ...countLines(byAccount, 'account'),
-    ...countLines(byRegion, 'region'),
+    ...countLines(tally.byAccount, 'account'),
+    ...countLines(tally.byRegion, 'region'),
   ];
   const parts = splitLines(lines, maxBytes);
   return parts.map((part, index) => {
@@ -82,7 +86,7 @@ export function renderOrgSummary(
     const notification = {
       version: '1.0',
       source: 'custom',
-      id: `org-scan-${run.startedAt}-${index + 1}`,
+      id: `org-scan-${startedAt}-${index + 1}`,
       content: {
         textType: 'client-markdown',
         title: `${title}${suffix}`,
@@ -97,9 +101,9 @@ export function renderOrgSummary(
         eventType: 'ORG_SCAN_SUMMARY',
         additionalContext: {
           findings: String(findings),
-          items: String(run.results.length),
+          items: String(tally.items),
           failedItems: String(failed.length),
-          startedAt: run.startedAt,
+          startedAt,
         },
       },
     };

@@ -12,21 +12,32 @@ import type { Context } from 'aws-lambda';
 import { composeOnce, createTelemetry, SCAN_PUBLISH_MARGIN_MS } from './lambda.ts';
 import { orgItem } from './org-item.ts';
 import { orgPlan } from './org-plan.ts';
-import { readOrgSettings } from './org-settings.ts';
+import { readOrgScanBucket, readOrgSettings } from './org-settings.ts';
 import { orgSummary } from './org-summary.ts';
-import { accountLister, memberRegistryFactory, planItems } from './org-wiring.ts';
+import {
+  accountLister,
+  memberRegistryFactory,
+  planItems,
+  planWriter,
+  resultReader,
+} from './org-wiring.ts';
 
 const LOGGER_OPTIONS = { logEvent: false, resetKeys: true } as const;
 
-/** `org-plan`: the accounts (static or the organization's) times the regions. */
+/** `org-plan`: the accounts (static or the organization's) times the regions, written to the bucket. */
 export function createOrgPlanHandler(serviceName: string) {
   const telemetry = createTelemetry(serviceName);
   return middy()
     .use(injectLambdaContext(telemetry.logger, LOGGER_OPTIONS))
     .use(logMetrics(telemetry.powertoolsMetrics))
-    .handler(async () =>
-      orgPlan(readOrgSettings(process.env), { listAccounts: accountLister(), plan: planItems }),
-    );
+    .handler(async (event: unknown) => {
+      const bucket = readOrgScanBucket(process.env);
+      return orgPlan(
+        readOrgSettings(process.env),
+        { bucket, listAccounts: accountLister(), plan: planItems, write: planWriter(bucket) },
+        event,
+      );
+    });
 }
 
 /**
@@ -48,12 +59,13 @@ export function createOrgItemHandler(serviceName: string) {
     });
 }
 
-/** `org-summary`: one summary alert for the organization. */
+/** `org-summary`: one summary alert for the organization, from the Map run's results in the bucket. */
 export function createOrgSummaryHandler(serviceName: string) {
   const telemetry = createTelemetry(serviceName);
   const deps = composeOnce(telemetry);
+  const readResults = resultReader();
   return middy()
     .use(injectLambdaContext(telemetry.logger, LOGGER_OPTIONS))
     .use(logMetrics(telemetry.powertoolsMetrics))
-    .handler(async (event: unknown) => orgSummary(await deps(), event));
+    .handler(async (event: unknown) => orgSummary(await deps(), readResults, event));
 }

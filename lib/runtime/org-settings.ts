@@ -79,3 +79,23 @@ export function isWorkItem(value: unknown): value is { account: string; region: 
     REGION.test(item.region)
   );
 }
+
+/** An S3 bucket name: 3–63 lower-case letters, digits, dots and hyphens. */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/**
+ * The organization scan's bucket (ORG_SCAN_BUCKET; serverless.yml sets it to the stack's bucket),
+ * where org-plan writes the plan and org-summary reads the Map run's results.
+ *
+ * @example
+ * ```ts
+ * readOrgScanBucket({ ORG_SCAN_BUCKET: 'ecr-tag-auditor-dev-orgscanbucket-1a2b3c' }); // 'ecr-tag-auditor-dev-orgscanbucket-1a2b3c'
+ * ```
+ */
+export function readOrgScanBucket(env: Readonly<Record<string, string | undefined>>): string {
+  const bucket = env.ORG_SCAN_BUCKET ?? '';
+  if (!BUCKET.test(bucket)) {
+    throw new OrgConfigurationError(`ORG_SCAN_BUCKET is not a bucket name (got "${bucket}")`);
+  }
+  return bucket;
+}

@@ -5,6 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient, type ECRClientConfig } from '@aws-sdk/client-ecr';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -97,6 +98,14 @@ export function organizationsClient(
   options?: FakeClientOptions,
 ): OrganizationsClient {
   return new OrganizationsClient(clientConfig(target, options));
+}
+
+/** An `S3Client` talking to a fake, with path-style requests (`/<bucket>/<key>`). */
+export function s3Client(
+  target: string | { endpoint: string },
+  options?: FakeClientOptions,
+): S3Client {
+  return new S3Client({ ...clientConfig(target, options), forcePathStyle: true });
 }
 
 /** A retry strategy with a fixed delay, honouring the SDK's own error classification. */

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCAN_SCHEDULE } from '../../infra/event-patterns.ts';
+import { ORG_SCAN_OBJECT_DAYS } from '../../infra/org-scan-bucket.ts';
 import { FUNCTIONS, type FunctionKey, LOGICAL_IDS } from '../../infra/stack.ts';
 import { LEDGER_TABLE } from '../../infra/table.ts';
 import { runCli } from '../cli/support.ts';
@@ -552,5 +553,91 @@ describe('IAM in the template', () => {
       'ecr:DescribeRepositories',
       'ecr:DescribeRepositoryCreationTemplates',
     ]);
+  });
+});
+
+describe('the organization scan bucket (plans and results, issue 11)', () => {
+  it('is encrypted, blocks public access, owns its objects, expires them after 14 days, and is retained', () => {
+    const bucket = resource('OrgScanBucket') as unknown as {
+      Type: string;
+      DeletionPolicy: string;
+      Properties: Record<string, unknown>;
+    };
+    expect(bucket.Type).toBe('AWS::S3::Bucket');
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: {
+        Rules: [
+          expect.objectContaining({ Status: 'Enabled', ExpirationInDays: ORG_SCAN_OBJECT_DAYS }),
+        ],
+      },
+    });
+    expect(ORG_SCAN_OBJECT_DAYS).toBe(14);
+  });
+
+  it('its policy denies every request without TLS, on the bucket and its objects', () => {
+    const policy = resource('OrgScanBucketPolicy') as unknown as {
+      Properties: { Bucket: unknown; PolicyDocument: { Statement: Record<string, unknown>[] } };
+    };
+    expect(policy.Properties.Bucket).toEqual({ Ref: 'OrgScanBucket' });
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: ['s3:*'],
+        Resource: [
+          { 'Fn::GetAtt': ['OrgScanBucket', 'Arn'] },
+          { 'Fn::Sub': `\${OrgScanBucket.Arn}/*` },
+        ],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ]);
+  });
+
+  it('each role has only its S3 actions, on its prefix only', () => {
+    const s3Grants = (role: string) =>
+      (
+        resource(role) as unknown as {
+          Properties: { Policies: { PolicyDocument?: { Statement: AnyStatement[] } }[] };
+        }
+      ).Properties.Policies.flatMap((p) => p.PolicyDocument?.Statement ?? [])
+        .filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')))
+        .map((s) => [actionsOf(s), s.Resource]);
+    const plans = { 'Fn::Sub': `\${OrgScanBucket.Arn}/plans/*` };
+    const results = { 'Fn::Sub': `\${OrgScanBucket.Arn}/results/*` };
+    expect(s3Grants('OrgPlanRole')).toEqual([[['s3:PutObject'], [plans]]]);
+    expect(s3Grants('OrgSummaryRole')).toEqual([[['s3:GetObject'], [results]]]);
+    expect(s3Grants('OrgScanStateMachineRole')).toEqual([
+      [['s3:GetObject'], [plans]],
+      [
+        ['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+        [results],
+      ],
+    ]);
+    expect(s3Grants('OrgItemRole')).toEqual([]);
+  });
+
+  it('org-plan and org-summary are told the bucket', () => {
+    for (const fn of ['OrgPlanLambdaFunction', 'OrgSummaryLambdaFunction']) {
+      const variables = (
+        resource(fn) as unknown as {
+          Properties: { Environment: { Variables: Record<string, unknown> } };
+        }
+      ).Properties.Environment.Variables;
+      expect(variables.ORG_SCAN_BUCKET).toEqual({ Ref: 'OrgScanBucket' });
+    }
   });
 });

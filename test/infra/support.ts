@@ -44,6 +44,8 @@ export function isScopedResource(resource: unknown): boolean {
   const getAtt = value['Fn::GetAtt'];
   if (Array.isArray(getAtt)) return typeof getAtt[0] === 'string' && getAtt[0].length > 0;
   const sub = value['Fn::Sub'];
+  // Objects under a prefix of one of the stack's buckets: `${Bucket.Arn}/prefix/*`.
+  if (typeof sub === 'string' && /^\$\{[A-Za-z0-9]+\.Arn\}\/[^*]+\*?$/.test(sub)) return true;
   if (typeof sub === 'string') {
     const match =
       /^arn:\$\{AWS::Partition\}:([a-z0-9-]+):\$\{AWS::Region\}:\$\{AWS::AccountId\}:(.+)$/.exec(

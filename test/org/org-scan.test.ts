@@ -3,7 +3,8 @@
  * over the definition object of infra/org-scan-state-machine.ts, with the real state functions
  * (lib/runtime/org-plan.ts, org-item.ts, org-summary.ts) on dynalite, the fake SNS and one fake
  * ECR per account-region: 3 accounts × 2 regions, one account whose scan role cannot be assumed
- * and one whose ECR throttles beyond the SDK's retries.
+ * and one whose ECR throttles beyond the SDK's retries. The plan and the Map run's results go
+ * through the fake S3 (the Map's ItemReader and ResultWriter).
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import aslValidator from 'asl-validator';
@@ -17,6 +18,8 @@ import {
 } from '../../infra/org-scan-state-machine.ts';
 import { createEcrRegistry } from '../../lib/aws/ecr-registry.ts';
 import { AssumeRoleError } from '../../lib/aws/member-registry.ts';
+import { putJsonArray, readResultEntries } from '../../lib/aws/org-scan-bucket.ts';
+import { PLAN_PREFIX, RESULTS_PREFIX } from '../../lib/core/org/bucket-layout.ts';
 import { ITEM_FAILURES_KEPT, type OrgItemResult } from '../../lib/core/org/item-result.ts';
 import type { Registry } from '../../lib/core/scan/registry.ts';
 import { renderOrgSummary } from '../../lib/render/org-summary.ts';
@@ -25,25 +28,22 @@ import {
   type MemberRegistryFactory,
   orgItem,
 } from '../../lib/runtime/org-item.ts';
-import {
-  orgPlan,
-  PLAN_PAYLOAD_LIMIT_BYTES,
-  PlanTooLargeError,
-} from '../../lib/runtime/org-plan.ts';
+import { InvalidPlanInputError, orgPlan } from '../../lib/runtime/org-plan.ts';
 import { OrgConfigurationError, readOrgSettings } from '../../lib/runtime/org-settings.ts';
 import { InvalidOrgResultsError, orgSummary } from '../../lib/runtime/org-summary.ts';
 import { accountLister, memberRegistryFactory, planItems } from '../../lib/runtime/org-wiring.ts';
 import { policy } from '../aws/support.ts';
-import { ecrClient } from '../fakes/clients.ts';
+import { ecrClient, s3Client } from '../fakes/clients.ts';
 import { FakeEcr } from '../fakes/ecr.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeOrganizations } from '../fakes/organizations.ts';
+import { FakeS3 } from '../fakes/s3.ts';
 import { FakeSts } from '../fakes/sts.ts';
 import { type Harness, rawItem, startHarness } from '../reliability/support.ts';
 import { digest } from '../support/digest.ts';
 import { DEV_MUTABLE_POLICY } from '../support/policies.ts';
 import { findingOfMessage } from '../support/published.ts';
-import { newTrace, runMachine } from './driver.ts';
+import { newTrace, runMachine, STATE_PAYLOAD_LIMIT_BYTES } from './driver.ts';
 
 const GOOD = '111111111111';
 const DENIED = '222222222222';
@@ -52,6 +52,7 @@ const ACCOUNTS = [GOOD, DENIED, THROTTLED];
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const EXPECTED = { imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION' as const, filters: ['dev-*'] };
 const START = '2025-07-24T06:00:00.000Z';
+const BUCKET = 'org-scan-bucket';
 
 /** STS's refusal, as the member-registry factory would surface it. */
 class AccessDenied extends Error {
@@ -62,10 +63,15 @@ const resource = (key: string) => `\${${key}}`;
 
 let h: Harness;
 const servers: StartedServer[] = [];
+const fakeS3 = new FakeS3({ buckets: [BUCKET] });
+let s3: ReturnType<typeof s3Client>;
 const registries = new Map<string, { ecr: FakeEcr; client: ECRClient }>();
 
 beforeAll(async () => {
   h = await startHarness(policy(DEV_MUTABLE_POLICY));
+  const s3Server = await fakeS3.start();
+  servers.push(s3Server);
+  s3 = s3Client(s3Server, { retryDelayMs: 1 });
   // One registry per account-region, each with `svc` as the policy wants; GOOD/us-east-1's
   // `app` is MUTABLE (drift).
   for (const account of ACCOUNTS) {
@@ -87,7 +93,10 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
   await h.close();
 });
-beforeEach(() => h.reset());
+beforeEach(() => {
+  h.reset();
+  fakeS3.reset();
+});
 
 /** The member registries: DENIED's role cannot be assumed; the others read their fake ECR. */
 const registryFor: MemberRegistryFactory = async (item) => {
@@ -99,17 +108,36 @@ const registryFor: MemberRegistryFactory = async (item) => {
   return createEcrRegistry(entry.client) satisfies Registry;
 };
 
+/** The plan's writer and the results' reader, on the fake S3. */
+const writePlan = (key: string, items: readonly unknown[]) => putJsonArray(s3, BUCKET, key, items);
+const readResults = (details: { Bucket: string; Key: string }) => readResultEntries(s3, details);
+
 /** The three state functions, by the `Resource` the definition names them with. */
-function functions(maxConcurrency: number) {
+function functions(
+  maxConcurrency: number,
+  options: { accounts?: readonly string[]; regions?: readonly string[] } = {},
+) {
   return {
-    [resource(ORG_SCAN_SUBSTITUTIONS.plan)]: () =>
+    [resource(ORG_SCAN_SUBSTITUTIONS.plan)]: (input: unknown) =>
       orgPlan(
-        { accounts: [], regions: REGIONS, scanRoleName: 'ecr-tag-auditor-scan', maxConcurrency },
-        { listAccounts: async () => ACCOUNTS, plan: planItems },
+        {
+          accounts: [],
+          regions: options.regions ?? REGIONS,
+          scanRoleName: 'ecr-tag-auditor-scan',
+          maxConcurrency,
+        },
+        {
+          bucket: BUCKET,
+          listAccounts: async () => options.accounts ?? ACCOUNTS,
+          plan: planItems,
+          write: writePlan,
+        },
+        input,
       ),
     [resource(ORG_SCAN_SUBSTITUTIONS.item)]: (input: unknown) =>
       orgItem(h.runtime, registryFor, input),
-    [resource(ORG_SCAN_SUBSTITUTIONS.summary)]: (input: unknown) => orgSummary(h.runtime, input),
+    [resource(ORG_SCAN_SUBSTITUTIONS.summary)]: (input: unknown) =>
+      orgSummary(h.runtime, readResults, input),
   };
 }
 
@@ -162,8 +190,17 @@ describe('the state machine definition', () => {
       Mode: 'DISTRIBUTED',
       ExecutionType: 'STANDARD',
     });
+    expect(map).not.toHaveProperty('ItemsPath');
     expect(map).toMatchObject({
-      ItemsPath: '$.plan.items',
+      ItemReader: {
+        Resource: 'arn:aws:states:::s3:getObject',
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { 'Bucket.$': '$.plan.bucket', 'Key.$': '$.plan.key' },
+      },
+      ResultWriter: {
+        Resource: 'arn:aws:states:::s3:putObject',
+        Parameters: { 'Bucket.$': '$.plan.bucket', Prefix: RESULTS_PREFIX },
+      },
       MaxConcurrencyPath: '$.plan.maxConcurrency',
       ToleratedFailurePercentage: 25,
       Next: 'Summarize',
@@ -195,10 +232,22 @@ describe('an organization scan: 3 accounts × 2 regions, one role denied, one EC
     const trace = newTrace();
 
     // Act: MaxConcurrency 2 through the plan.
-    const output = await runMachine(orgScanDefinition(), {}, functions(2), trace, START);
+    const output = await runMachine(orgScanDefinition(), {}, functions(2), trace, START, { s3 });
 
     // Assess: the summary function's output, and the Map's concurrency.
     expect(output).toEqual({ items: 6, failedItems: 2, parts: 1 });
+    // The plan and the results went through the bucket: one plan, one manifest, one result file.
+    const keys = fakeS3.keys(BUCKET);
+    expect(keys.filter((k) => k.startsWith(PLAN_PREFIX))).toHaveLength(1);
+    expect(keys.filter((k) => k.endsWith('/manifest.json'))).toHaveLength(1);
+    expect(keys.filter((k) => /\/SUCCEEDED_\d+\.json$/.test(k))).toHaveLength(1);
+    const summarize = trace.invocations.find(
+      (i) => i.resource === resource(ORG_SCAN_SUBSTITUTIONS.summary),
+    );
+    expect(summarize?.input).toEqual({
+      startedAt: START,
+      results: { Bucket: BUCKET, Key: expect.stringMatching(/^results\/.+\/manifest\.json$/) },
+    });
     expect(trace.maxInFlight).toBe(2);
     expect(trace.childFailures).toBe(0);
     // The throttled item failed once with ThrottlingException, was retried after the declared
@@ -244,33 +293,139 @@ describe('an organization scan: 3 accounts × 2 regions, one role denied, one EC
   });
 });
 
+describe('the reference organization: 1,000 accounts × 17 regions through the bucket', () => {
+  it('plans, scans and summarizes 17,000 account-regions with no state input or output over 256 KiB', async () => {
+    // Prepare: every item answers at once with a clean result (a stub item function: the real
+    // org-item's ledger round trips on dynalite would take minutes for 17,000 items).
+    const accounts = Array.from({ length: 1_000 }, (_, i) => String(100000000000 + i));
+    const regions = [
+      'us-east-1',
+      'us-east-2',
+      'us-west-1',
+      'us-west-2',
+      'ca-central-1',
+      'eu-west-1',
+      'eu-west-2',
+      'eu-west-3',
+      'eu-central-1',
+      'eu-north-1',
+      'eu-south-1',
+      'ap-south-1',
+      'ap-northeast-1',
+      'ap-northeast-2',
+      'ap-southeast-1',
+      'ap-southeast-2',
+      'sa-east-1',
+    ];
+    const trace = newTrace();
+    const real = functions(200, { accounts, regions });
+    const itemFn = async (input: unknown) => {
+      const { account, region } = input as { account: string; region: string };
+      return {
+        status: 'SCANNED',
+        account,
+        region,
+        counts: {},
+        findings: 0,
+        high: 0,
+        published: 0,
+        repositories: 0,
+        covered: 0,
+        failureCount: 0,
+        failures: [],
+      };
+    };
+
+    // Act
+    const output = await runMachine(
+      orgScanDefinition(),
+      {},
+      { ...real, [resource(ORG_SCAN_SUBSTITUTIONS.item)]: itemFn },
+      trace,
+      START,
+      { s3, resultsPerFile: 5_000 },
+    );
+
+    // Assess: all 17,000 scanned and counted; the largest payload far below the limit; the
+    // results in several files.
+    expect(output).toEqual({ items: 17_000, failedItems: 0, parts: 1 });
+    expect(trace.maxPayloadBytes).toBeLessThan(STATE_PAYLOAD_LIMIT_BYTES / 100);
+    expect(trace.invocations).toHaveLength(17_002);
+    const plan = fakeS3.keys(BUCKET, PLAN_PREFIX);
+    expect(JSON.parse(fakeS3.text(BUCKET, plan[0] ?? '') ?? '[]')).toHaveLength(17_000);
+    expect(
+      fakeS3.keys(BUCKET, RESULTS_PREFIX).filter((k) => k.includes('/SUCCEEDED_')),
+    ).toHaveLength(4);
+    const summary = JSON.parse(published('ORG_SCAN_SUMMARY')[0]?.message ?? '{}') as Notification;
+    expect(summary.content.description.split('\n')[0]).toBe(
+      `Scanned 17000 of 17000 account-region(s) in 1000 account(s), started ${START}.`,
+    );
+  });
+
+  it('the same plan passed inline, as before, would exceed the payload limit (the check is live)', async () => {
+    // Prepare: the old shape of the plan's output, items inline.
+    const items = planItems(
+      Array.from({ length: 1_000 }, (_, i) => String(100000000000 + i)),
+      [
+        'us-east-1',
+        'us-east-2',
+        'us-west-1',
+        'us-west-2',
+        'eu-west-1',
+        'eu-west-2',
+        'eu-central-1',
+        'ap-south-1',
+        'sa-east-1',
+        'ca-central-1',
+      ],
+    ).flat();
+    const definition = {
+      StartAt: 'Plan',
+      States: { Plan: { Type: 'Task', Resource: 'plan', ResultPath: '$.plan', End: true } },
+    };
+
+    // Act
+    const error = await runMachine(
+      definition,
+      {},
+      { plan: async () => ({ items }) },
+      newTrace(),
+      START,
+    ).catch((e: unknown) => e);
+
+    // Assess
+    expect((error as Error).name).toBe('States.DataLimitExceeded');
+  });
+});
+
 describe('the state functions on their own', () => {
-  it('org-plan takes the static list when given one, and refuses a plan too large for the state payload', async () => {
+  it('org-plan takes the static list when given one, writes the items to the bucket and returns only where they are', async () => {
     // Prepare
-    const many = Array.from({ length: 4_000 }, (_, i) => String(100000000000 + i));
     const settings = { regions: REGIONS, scanRoleName: 'r', maxConcurrency: 20 };
     const listAccounts = async () => {
       throw new Error('organization mode must not be used');
     };
+    const deps = { bucket: BUCKET, listAccounts, plan: planItems, write: writePlan };
 
     // Act
-    const small = await orgPlan(
-      { ...settings, accounts: [GOOD] },
-      { listAccounts, plan: planItems },
+    const plan = await orgPlan({ ...settings, accounts: [GOOD] }, deps, { execution: 'run-1' });
+    const error = await orgPlan({ ...settings, accounts: [GOOD] }, deps, {}).catch(
+      (e: unknown) => e,
     );
-    const error = await orgPlan(
-      { ...settings, accounts: many },
-      { listAccounts, plan: planItems },
-    ).catch((e: unknown) => e);
 
     // Assess
-    expect(small).toEqual({
+    expect(plan).toEqual({
+      bucket: BUCKET,
+      key: 'plans/run-1.json',
+      count: 2,
       accounts: 1,
       maxConcurrency: 20,
-      items: [...REGIONS].sort().map((region) => ({ account: GOOD, region })),
     });
-    expect(error).toBeInstanceOf(PlanTooLargeError);
-    expect((error as Error).message).toContain(`${PLAN_PAYLOAD_LIMIT_BYTES} bytes`);
+    expect(JSON.parse(fakeS3.text(BUCKET, 'plans/run-1.json') ?? 'null')).toEqual(
+      [...REGIONS].sort().map((region) => ({ account: GOOD, region })),
+    );
+    expect(error).toBeInstanceOf(InvalidPlanInputError);
+    expect(fakeS3.keys(BUCKET)).toEqual(['plans/run-1.json']);
   });
 
   it('org-item refuses an input that is not an account-region, before assuming anything', async () => {
@@ -291,9 +446,12 @@ describe('the state functions on their own', () => {
     expect(assumed).toBe(0);
   });
 
-  it("org-summary refuses what is not the Map state's results", async () => {
+  it("org-summary refuses what is not the ResultWriter's manifest (inline results included)", async () => {
     // Act
-    const error = await orgSummary(h.runtime, { results: 'nope' }).catch((e: unknown) => e);
+    const error = await orgSummary(h.runtime, readResults, {
+      startedAt: START,
+      results: [{ status: 'SCANNED' }],
+    }).catch((e: unknown) => e);
 
     // Assess
     expect(error).toBeInstanceOf(InvalidOrgResultsError);
