@@ -77,6 +77,7 @@ try {
       ? []
       : [
           { ...CURRENT_SETTING, concurrency: 8 },
+          { ...CURRENT_SETTING, retryMode: 'adaptive' as const },
           { ...CURRENT_SETTING, concurrency: 16, retryMode: 'standard' as const },
           { ...CURRENT_SETTING, ledger: 'memory' as const },
         ];

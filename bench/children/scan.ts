@@ -17,6 +17,7 @@
 import { writeSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient } from '@aws-sdk/client-ecr';
+import { scanRetryStrategy } from '../../lib/aws/clients.ts';
 import { createDynamoLedger } from '../../lib/aws/dynamodb-ledger.ts';
 import { createEcrRegistry } from '../../lib/aws/ecr-registry.ts';
 import { createAuditor } from '../../lib/core/engine/auditor.ts';
@@ -61,8 +62,9 @@ if (args[0] === '--ledger-writes') {
     region: 'us-east-1',
     endpoint,
     credentials: CREDENTIALS,
-    retryMode: retryMode as 'adaptive' | 'standard',
-    maxAttempts: Number(maxAttempts),
+    ...(retryMode === 'scan'
+      ? { retryStrategy: scanRetryStrategy() }
+      : { retryMode: retryMode as 'adaptive' | 'standard', maxAttempts: Number(maxAttempts) }),
     requestHandler: {
       connectionTimeout: 2_000,
       requestTimeout: 30_000,

@@ -21,7 +21,8 @@ const LATENCY_MS = 20;
 /** A scan setting: repositories at once, the ECR client's retries, and where the ledger is. */
 export interface ScanSetting {
   readonly concurrency: number;
-  readonly retryMode: 'adaptive' | 'standard';
+  /** `scan`: the product's own strategy (scanRetryStrategy, lib/aws/clients.ts). */
+  readonly retryMode: 'scan' | 'adaptive' | 'standard';
   readonly maxAttempts: number;
   /** `outside`: nothing kept in the process, as with DynamoDB; `memory`: the CLI's ledger. */
   readonly ledger: 'outside' | 'memory';
@@ -30,7 +31,7 @@ export interface ScanSetting {
 /** What lib/runtime/lambda.ts and lib/core/scan/scan.ts use today. */
 export const CURRENT_SETTING: ScanSetting = {
   concurrency: 4,
-  retryMode: 'adaptive',
+  retryMode: 'scan',
   maxAttempts: 10,
   ledger: 'outside',
 };
