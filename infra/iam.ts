@@ -89,15 +89,20 @@ export const ACCOUNT_REPOSITORIES_ARN: CfnValue = {
   'Fn::Sub': 'arn:${AWS::Partition}:ecr:${AWS::Region}:${AWS::AccountId}:repository/*',
 };
 
+/** Writing to the function's own log group, and nothing else of CloudWatch Logs. */
+function ownLogsStatement(logGroup: string): PolicyStatement {
+  return {
+    Sid: 'WriteOwnLogs',
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    // The log group's `Arn` attribute ends in `:*`, covering its log streams.
+    Resource: [getAtt(logGroup, 'Arn')],
+  };
+}
+
 function commonStatements(refs: FunctionRefs, ledgerActions: readonly string[]): PolicyStatement[] {
   return [
-    {
-      Sid: 'WriteOwnLogs',
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      // The log group's `Arn` attribute ends in `:*`, covering its log streams.
-      Resource: [getAtt(refs.logGroup, 'Arn')],
-    },
+    ownLogsStatement(refs.logGroup),
     {
       Sid: 'Ledger',
       Effect: 'Allow',
@@ -381,12 +386,7 @@ export function orgPlanStatements(
   planObjectsArn: CfnValue,
 ): PolicyStatement[] {
   return [
-    {
-      Sid: 'WriteOwnLogs',
-      Effect: 'Allow',
-      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: [getAtt(refs.logGroup, 'Arn')],
-    },
+    ownLogsStatement(refs.logGroup),
     {
       Sid: 'WritePlans',
       Effect: 'Allow',
