@@ -403,3 +403,17 @@ describe('review: the scan recheck skips tags it observes again (FAILING)', () =
     expect(next.map((f) => f.finding.id)).toContain(moved?.finding.id);
   });
 });
+
+describe('review: a delete by digest arriving before the push it deletes (FAILING)', () => {
+  it('still applies to the tag once the push arrives: the tag is not live, and the next push is "deleted and pushed again"', async () => {
+    const ledger = createMemoryLedger();
+    const auditor = createAuditor(policy, ledger);
+    // BatchDeleteImage by digest at 20 arrives first; the push at 10 of that digest to v1 arrives late.
+    await auditor.apply({ ...base(20, 'del'), type: 'delete', repository: 'web', tag: null, digest: dg(1) });
+    await auditor.apply(push('v1', 1, 10));
+    // Assess: ECR holds no v1 now.
+    expect(stateOf(ledger, WEB, 'v1')).toEqual({ digest: dg(1), live: false });
+    const found = await auditor.apply(push('v1', 2, 30));
+    expect(found[0]?.finding.viaDelete).toBe(true);
+  });
+});
