@@ -481,3 +481,18 @@ describe('review: a delete that names its digest completes a copy that did not (
     ]);
   });
 });
+
+describe('review: completing a digest-less delete', () => {
+  it('a delete by digest only never completes a delete of other content', () => {
+    // v1 held 2 and was deleted (no digest named) at 11; image 1, which v1 held before, deleted at 10.
+    const { record } = run([push(1, 0), push(2, 5), del(null, 11)]);
+    const next = observeTag(record, {
+      kind: 'delete',
+      digest: dg(1),
+      time: t(10),
+      eventId: 'by-digest',
+      onlyIfAt: true,
+    });
+    expect(next).toBeNull();
+  });
+});

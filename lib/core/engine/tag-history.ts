@@ -98,7 +98,8 @@ function copyOf(entries: readonly TagEntry[], o: TagObservation, timeMs: number)
   return entries.findIndex(
     (e) =>
       e.kind === o.kind &&
-      (e.digest === o.digest || (o.kind === 'delete' && o.digest === null)) &&
+      (e.digest === o.digest ||
+        (o.kind === 'delete' && (o.digest === null || (e.digest === null && !o.onlyIfAt)))) &&
       Math.abs(ms(e.time) - timeMs) <= COPY_SKEW_MS,
   );
 }
