@@ -446,3 +446,53 @@ describe('property: any arrival order of any evidence of a real history', () => 
     );
   });
 });
+
+describe('review: marks lost when the start of a version is dropped (fixed in 6b59604)', () => {
+  it('bounded: a version whose first entry is dropped, with a delete naming no digest next, is not alerted again', () => {
+    // A pushed, deleted (no digest named), pushed again, then B: one version of A, superseded once.
+    const steps = [push(1, 0), del(null, 10), push(1, 20), push(2, 30)];
+    // Then enough moves to drop the first entry (push 1 at 0) from the full history.
+    for (let n = 3; n <= 11; n++) steps.push(push(n, 10 * (n + 1)));
+    const { record, found } = run(steps);
+    expect(record?.entries).toHaveLength(TAG_HISTORY_LIMIT);
+    // 1→2, 2→3, …, 10→11: ten moves, each once.
+    const pairs = moves(found).map(([a, b]) => `${a}>${b}`);
+    expect(pairs.filter((p) => p === `${dg(1)}>${dg(2)}`)).toHaveLength(1);
+    expect(found).toHaveLength(10);
+  });
+
+  it('forgetTagBefore: a version that began before the repository delete and was already alerted is not alerted again', () => {
+    // The pushes at 20 and 30 (the re-created repository) arrive before the repository delete at 10.
+    const { record, found } = run([push(1, 0), push(1, 20), push(2, 30)]);
+    expect(moves(found)).toEqual([[dg(1), dg(2)]]);
+    const forgotten = forgetTagBefore(record, t(10)) ?? record;
+    // Any later observation of the tag records the moves the history implies.
+    const after = run([push(3, 40)], forgotten);
+    expect(moves(after.found)).toEqual([[dg(2), dg(3)]]);
+  });
+});
+
+describe('review: a delete that names its digest completes a copy that did not (fixed in 2ff70c8)', () => {
+  it('CloudTrail delete without digest first, then ECR delete with the digest stamped earlier: one entry, naming the digest', () => {
+    const { record } = run([push(1, 0), del(null, 11, { id: 'ct' }), del(1, 10, { id: 'ecr' })]);
+    expect(record?.entries.map((e) => [e.kind, e.digest, e.time])).toEqual([
+      ['push', dg(1), t(0)],
+      ['delete', dg(1), t(10)],
+    ]);
+  });
+});
+
+describe('review: completing a digest-less delete', () => {
+  it('a delete by digest only never completes a delete of other content', () => {
+    // v1 held 2 and was deleted (no digest named) at 11; image 1, which v1 held before, deleted at 10.
+    const { record } = run([push(1, 0), push(2, 5), del(null, 11)]);
+    const next = observeTag(record, {
+      kind: 'delete',
+      digest: dg(1),
+      time: t(10),
+      eventId: 'by-digest',
+      onlyIfAt: true,
+    });
+    expect(next).toBeNull();
+  });
+});

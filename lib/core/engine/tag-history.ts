@@ -98,7 +98,8 @@ function copyOf(entries: readonly TagEntry[], o: TagObservation, timeMs: number)
   return entries.findIndex(
     (e) =>
       e.kind === o.kind &&
-      (e.digest === o.digest || (o.kind === 'delete' && o.digest === null)) &&
+      (e.digest === o.digest ||
+        (o.kind === 'delete' && (o.digest === null || (e.digest === null && !o.onlyIfAt)))) &&
       Math.abs(ms(e.time) - timeMs) <= COPY_SKEW_MS,
   );
 }
@@ -110,15 +111,26 @@ function sorted(entries: TagEntry[]): TagEntry[] {
     .map(({ entry }) => entry);
 }
 
+/**
+ * Drops the oldest entry. When its version goes on in the entries kept (the next entry naming a
+ * digest names the same one: deletes naming none do not end a version), the move recorded on it
+ * moves to that entry, so that the version is never reported superseded again.
+ */
+function dropOldest(entries: TagEntry[]): void {
+  const dropped = entries.shift() as TagEntry;
+  if (dropped.superseded === null) return;
+  const i = entries.findIndex((e) => e.digest !== null);
+  const next = entries[i];
+  if (next && next.digest === dropped.digest && next.superseded === null) {
+    entries[i] = { ...next, superseded: dropped.superseded };
+  }
+}
+
 /** Drops the oldest entries beyond the limit; a dropped version's move stays recorded. */
 function bounded(entries: TagEntry[], floor: string | null): TagRecord {
   while (entries.length > TAG_HISTORY_LIMIT) {
-    const dropped = entries.shift() as TagEntry;
-    const next = entries[0] as TagEntry;
-    if (dropped.superseded && next.digest === dropped.digest && next.superseded === null) {
-      entries[0] = { ...next, superseded: dropped.superseded };
-    }
-    floor = next.time;
+    dropOldest(entries);
+    floor = (entries[0] as TagEntry).time;
   }
   return { entries, floor };
 }
@@ -264,5 +276,7 @@ export function recordedMoves(record: TagRecord): NewMove[] {
  */
 export function forgetTagBefore(prev: TagRecord | undefined, time: string): TagRecord | null {
   if (!prev || (prev.floor !== null && prev.floor >= time)) return null;
-  return { entries: prev.entries.filter((e) => e.time >= time), floor: time };
+  const entries = [...prev.entries];
+  while (entries.length > 0 && (entries[0] as TagEntry).time < time) dropOldest(entries);
+  return { entries, floor: time };
 }
