@@ -447,7 +447,7 @@ describe('property: any arrival order of any evidence of a real history', () => 
   });
 });
 
-describe('review: marks lost when the start of a version is dropped (fixed in 6b59604)', () => {
+describe('a version whose first entry is dropped keeps its recorded move', () => {
   it('bounded: a version whose first entry is dropped, with a delete naming no digest next, is not alerted again', () => {
     // A pushed, deleted (no digest named), pushed again, then B: one version of A, superseded once.
     const steps = [push(1, 0), del(null, 10), push(1, 20), push(2, 30)];
@@ -472,7 +472,7 @@ describe('review: marks lost when the start of a version is dropped (fixed in 6b
   });
 });
 
-describe('review: a delete that names its digest completes a copy that did not (fixed in 2ff70c8)', () => {
+describe('a delete that names its digest completes a copy that did not', () => {
   it('CloudTrail delete without digest first, then ECR delete with the digest stamped earlier: one entry, naming the digest', () => {
     const { record } = run([push(1, 0), del(null, 11, { id: 'ct' }), del(1, 10, { id: 'ecr' })]);
     expect(record?.entries.map((e) => [e.kind, e.digest, e.time])).toEqual([
@@ -482,7 +482,7 @@ describe('review: a delete that names its digest completes a copy that did not (
   });
 });
 
-describe('review: completing a digest-less delete', () => {
+describe('completing a digest-less delete', () => {
   it('a delete by digest only never completes a delete of other content', () => {
     // v1 held 2 and was deleted (no digest named) at 11; image 1, which v1 held before, deleted at 10.
     const { record } = run([push(1, 0), push(2, 5), del(null, 11)]);

@@ -186,22 +186,18 @@ export function createAuditor(policy: Policy, ledger: Ledger): Auditor {
       writes.push(async () => {
         for (const found of await observeTag(ref, tag, observation, at)) report(found);
       });
-    for (const [tag, digest] of current) {
-      const record = known.get(tag);
-      const state = tagState(record);
-      if (record && state.live && state.digest === digest) {
-        // Moves that an earlier scan recorded: their alerts may have been lost if that run
-        // failed after the write. The alert log says whether they were sent.
-        for (const found of recheckedMoves(policy, ref, tag, record, at, recheckFrom))
-          report(found);
-        continue;
-      }
-      observe(tag, { kind: 'push', digest, ...change });
-    }
     for (const [tag, record] of known) {
+      // Moves that an earlier scan recorded: their alerts may have been lost if that run failed
+      // after the write — whatever the tag did since. The alert log says whether they were sent.
+      for (const found of recheckedMoves(policy, ref, tag, record, at, recheckFrom)) report(found);
       // Gone from ECR: deleted at some time before the listing, content not named.
       if (tagState(record).live && !current.has(tag))
         observe(tag, { kind: 'delete', digest: null, ...change });
+    }
+    for (const [tag, digest] of current) {
+      const state = tagState(known.get(tag));
+      if (state.live && state.digest === digest) continue;
+      observe(tag, { kind: 'push', digest, ...change });
     }
     await forEachLimited(writes, LEDGER_WRITE_CONCURRENCY, (write) => write());
   };
