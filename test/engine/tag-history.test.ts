@@ -447,6 +447,82 @@ describe('property: any arrival order of any evidence of a real history', () => 
   });
 });
 
+/**
+ * The versions the evidence that arrived shows, in real time order: a push with a report, a
+ * delete naming its digest (the tag held that content), what a scan listed. Consecutive reports of
+ * one content are one version; each but the last was superseded.
+ */
+function supersededShown(shown: readonly { s: number; n: number }[]): number[] {
+  const versions: number[] = [];
+  for (const v of [...shown].sort((a, b) => a.s - b.s)) {
+    if (versions.at(-1) !== v.n) versions.push(v.n);
+  }
+  return versions.slice(0, -1);
+}
+
+describe('property: any arrival order, some reports never arriving', () => {
+  it('alerts exactly the superseded versions whose evidence arrived, once each', () => {
+    fc.assert(
+      fc.property(
+        realHistory.chain((real) =>
+          fc.record({
+            real: fc.constant(real),
+            copies: fc.array(
+              fc.record({
+                ecr: fc.boolean(),
+                cloudTrail: fc.boolean(),
+                skew: fc.integer({ min: 0, max: 2 }),
+                twice: fc.boolean(),
+                deleteNamesDigest: fc.boolean(),
+              }),
+              { minLength: real.length, maxLength: real.length },
+            ),
+            scanAfter: fc.option(fc.integer({ min: 0, max: real.length - 1 })),
+            seed: fc.integer(),
+          }),
+        ),
+        ({ real, copies, scanAfter, seed }) => {
+          // Prepare: every report may be lost, a push's and a delete's alike.
+          const evidence: Step[] = [];
+          const shown: { s: number; n: number }[] = [];
+          real.forEach((r, i) => {
+            const c = copies[i] as (typeof copies)[number];
+            const ctDigest = r.kind === 'push' || c.deleteNamesDigest ? dg(r.n) : null;
+            const reports: Step[] = [];
+            if (c.ecr) reports.push({ kind: r.kind, digest: dg(r.n), s: r.s, id: `ecr-${i}` });
+            if (c.cloudTrail)
+              reports.push({ kind: r.kind, digest: ctDigest, s: r.s + c.skew, id: `ct-${i}` });
+            for (const report of reports) evidence.push(...(c.twice ? [report, report] : [report]));
+            if (reports.some((report) => report.digest !== null)) shown.push({ s: r.s, n: r.n });
+          });
+          if (scanAfter !== null) {
+            const last = real.slice(0, scanAfter + 1).at(-1);
+            const listedAt = (last?.s ?? 0) + 0.5;
+            if (last?.kind === 'push') {
+              evidence.push({ kind: 'push', digest: dg(last.n), s: listedAt, by: 'scan' });
+              shown.push({ s: listedAt, n: last.n });
+            } else evidence.push({ kind: 'delete', digest: null, s: listedAt, by: 'scan' });
+          }
+          const order = fc.sample(fc.shuffledSubarray(evidence, { minLength: evidence.length }), {
+            seed,
+            numRuns: 1,
+          })[0] as Step[];
+          // Act
+          const { found } = run(order);
+          // Assess
+          const byId = new Map(found.map((f) => [f.finding.id, f.finding]));
+          expect([...byId.values()].map((f) => f.previousDigest).sort()).toEqual(
+            supersededShown(shown)
+              .map((n) => dg(n))
+              .sort(),
+          );
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
+
 describe('a version whose first entry is dropped keeps its recorded move', () => {
   it('bounded: a version whose first entry is dropped, with a delete naming no digest next, is not alerted again', () => {
     // A pushed, deleted (no digest named), pushed again, then B: one version of A, superseded once.
