@@ -137,7 +137,7 @@ const FAULTS: Record<string, () => Fault> = {
 
 describe('DynamoDB failing during the first invocation, then Lambda retrying', () => {
   for (const [name, make] of Object.entries(FAULTS)) {
-    it(`the ledger write (recordPush): ${name} → the invocation fails, the retry alerts once`, async () => {
+    it(`the ledger write (updateTag): ${name} → the invocation fails, the retry alerts once`, async () => {
       const { repository, event } = await overwriteOf(`ledger-${name}`);
       let first = true;
       strike('ledger', make, () => first);

@@ -49,6 +49,10 @@ const ctPush = (repository: string, d: number, at: string) =>
     region: SAMPLE.region,
   });
 
+/** ECR's delete of `v1` at digest `d`. */
+const deleteAt = (repository: string, d: number, at: string) =>
+  imageDelete({ repository, tag: 'v1', digest: digest(d), id: `${repository}/del`, time: at });
+
 /** What the alerts said moved, as [previous, next] digest numbers' digests. */
 function moved(): [string | null, string | null][] {
   return publishedFindings(h.sns)
@@ -60,16 +64,7 @@ describe('a delete processed before the push it followed (item 1)', () => {
   it('push A, push B, delete at B, delivered A, delete, B: the overwrite A→B is alerted once', async () => {
     const repository = fresh('delete-first');
     await auditEvent(push(repository, 1, time(0)), h.runtime);
-    await auditEvent(
-      imageDelete({
-        repository,
-        tag: 'v1',
-        digest: digest(2),
-        id: `${repository}/del`,
-        time: time(10),
-      }),
-      h.runtime,
-    );
+    await auditEvent(deleteAt(repository, 2, time(10)), h.runtime);
     await auditEvent(push(repository, 2, time(5)), h.runtime);
     expect(moved()).toEqual([[digest(1), digest(2)]]);
   });
@@ -77,16 +72,7 @@ describe('a delete processed before the push it followed (item 1)', () => {
   it("B's push never arrives: the delete is the only evidence, and is alerted", async () => {
     const repository = fresh('push-lost');
     await auditEvent(push(repository, 1, time(0)), h.runtime);
-    await auditEvent(
-      imageDelete({
-        repository,
-        tag: 'v1',
-        digest: digest(2),
-        id: `${repository}/del`,
-        time: time(10),
-      }),
-      h.runtime,
-    );
+    await auditEvent(deleteAt(repository, 2, time(10)), h.runtime);
     expect(moved()).toEqual([[digest(1), digest(2)]]);
   });
 });
