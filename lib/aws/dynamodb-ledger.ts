@@ -237,10 +237,14 @@ export function createDynamoLedger({
       // else as a new tag: one request when it is, and the failed condition returns the item
       // when it is not.
       const guess = lastWritten.get(id);
-      let item = guess && decide(tagRecordOf(guess)).next ? guess : undefined;
+      const onGuess = guess ? decide(tagRecordOf(guess)) : undefined;
+      // The decision already made on the guess is the first attempt's (decided once).
+      let decided = onGuess?.next ? onGuess : undefined;
+      let item = decided ? guess : undefined;
       let known = false;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const { next, found } = decide(item ? tagRecordOf(item) : undefined);
+        const { next, found } = decided ?? decide(item ? tagRecordOf(item) : undefined);
+        decided = undefined;
         if (!next) {
           if (known) return found;
           item = await getItem(key);
@@ -250,7 +254,7 @@ export function createDynamoLedger({
         const result = await replace(key, item, tagAttributes(next), found.length > 0);
         if (result.written) {
           // The write checked `ver`: the guess was the item, with its pending alerts.
-          if (item === guess) seen(guess);
+          if (item !== undefined && item === guess) seen(guess);
           remember(id, result.written);
           return found;
         }
