@@ -13,7 +13,7 @@ import { replay } from '../../lib/cli/replay/run.ts';
 import { decideTag, type Provenance } from '../../lib/core/engine/decide.ts';
 import { inertPushIgnoresEventId, isInertPush } from '../../lib/core/engine/inert-push.ts';
 import { createMemoryLedger, emptyState, stateKey } from '../../lib/core/engine/memory-ledger.ts';
-import type { TagRecord } from '../../lib/core/engine/records.ts';
+import { TAG_HISTORY_LIMIT, type TagRecord } from '../../lib/core/engine/records.ts';
 import {
   forgetTagBefore,
   recordedMoves,
@@ -304,32 +304,68 @@ describe('replay', () => {
     },
   );
 
+  /** Replays `list` both ways; asserts they agree; returns how many pushes were passed over. */
+  type Listed = typeof event extends fc.Arbitrary<infer T> ? T : never;
+  let run = 0;
+  const agreesWithPlain = async (list: readonly Listed[]) => {
+    const lines = list.map((e) => {
+      const id = `${e.id}-${e.second}`;
+      if (e.kind === 'forget') return deleteRepository(e.repository, e.second, id);
+      if (e.kind === 'push') return imageAction('PUSH', e.repository, e.tag, e.d, e.second, id);
+      return imageAction('DELETE', e.repository, e.tag, e.d, e.second, id);
+    });
+    const path = join(dir, `events-${run++}.ndjson`);
+    await writeFile(path, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    const expected = await plainReplay(path);
+    const actual = await replay({ policy, inputs: [path] });
+    expect(actual.findings).toEqual(expected.findings);
+    expect(actual.state).toEqual(expected.state);
+    expect(actual.summary.applied).toBe(lines.length);
+    // Every push generated is a valid tagged Image Action push: all of them were taken
+    // straight from the input (the fast path), none went through an intake item.
+    expect(actual.fastPath.taken).toBe(list.filter((e) => e.kind === 'push').length);
+    return actual.fastPath.passedOver;
+  };
+
   it('gives the findings and the state of the plain algorithm', async () => {
-    let run = 0;
     let passedOver = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(event, { maxLength: 40 }), async (list) => {
-        const lines = list.map((e) => {
-          const id = `${e.id}-${e.second}`;
-          if (e.kind === 'forget') return deleteRepository(e.repository, e.second, id);
-          if (e.kind === 'push') return imageAction('PUSH', e.repository, e.tag, e.d, e.second, id);
-          return imageAction('DELETE', e.repository, e.tag, e.d, e.second, id);
-        });
-        const path = join(dir, `events-${run++}.ndjson`);
-        await writeFile(path, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-        const expected = await plainReplay(path);
-        const actual = await replay({ policy, inputs: [path] });
-        expect(actual.findings).toEqual(expected.findings);
-        expect(actual.state).toEqual(expected.state);
-        expect(actual.summary.applied).toBe(lines.length);
-        // Every push generated is a valid tagged Image Action push: all of them were taken
-        // straight from the input (the fast path), none went through an intake item.
-        expect(actual.fastPath.taken).toBe(list.filter((e) => e.kind === 'push').length);
-        passedOver += actual.fastPath.passedOver;
+        passedOver += await agreesWithPlain(list);
       }),
       { numRuns: 300 },
     );
     // Repeated pushes of the same digest are common here: the inert ones must be passed over.
+    expect(passedOver).toBeGreaterThan(0);
+  });
+
+  it('gives them where a tag is pushed the same content more often than its history holds', async () => {
+    // Prepare: one tag, mostly one content, pushes seconds apart (runs longer than the bound).
+    const push = fc.record({
+      kind: fc.constant('push' as const),
+      repository: fc.constant('web'),
+      tag: fc.constant('v1'),
+      d: fc.oneof(
+        { weight: 8, arbitrary: fc.constant(1) },
+        { weight: 1, arbitrary: fc.constant(2) },
+      ),
+      second: fc.integer({ min: 0, max: 400 }),
+      id: fc.constantFrom('a', 'b'),
+    });
+    const other = event.map((e) => ({ ...e, second: e.second * 60 }));
+    let passedOver = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof({ weight: 12, arbitrary: push }, { weight: 1, arbitrary: other }), {
+          minLength: TAG_HISTORY_LIMIT,
+          maxLength: 4 * TAG_HISTORY_LIMIT,
+        }),
+        async (list) => {
+          passedOver += await agreesWithPlain(list);
+        },
+      ),
+      { numRuns: 400 },
+    );
     expect(passedOver).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The held events applied in time order, pushes that would change nothing passed over without
- * building them (`isInertPush`, the core's rule), and of later pushes of the content a tag holds
- * only the latest applied (`isLaterRepush`).
+ * building them (`isInertPush`, the core's rule), and of a run of later pushes of the content a
+ * tag holds only the last `REPEATS_THAT_COUNT` applied (`isLaterRepush`).
  *
  * @module
  */
@@ -10,6 +10,7 @@ import {
   inertPushIgnoresEventId,
   isInertPush,
   isLaterRepush,
+  REPEATS_THAT_COUNT,
 } from '../../core/engine/inert-push.ts';
 import type { MemoryLedger } from '../../core/engine/memory-ledger.ts';
 import type { TagRecord } from '../../core/engine/records.ts';
@@ -44,19 +45,33 @@ export async function applyHeld(
   const records: (TagRecord | undefined)[] = new Array(slots);
   const readAt = new Int32Array(slots);
   let generation = 1;
-  // Later pushes of the content a tag holds (isLaterRepush): in time order only the latest of a
-  // run tells anything, so it waits here and is applied once, before anything else about its tag
-  // (any event of the tag, any event of another kind, or the end).
-  const waiting = new Int32Array(slots).fill(-1);
+  // Later pushes of the content a tag holds (isLaterRepush): each is recorded and finds nothing,
+  // and only the last REPEATS_THAT_COUNT of a run decide the record. They wait here, and are
+  // applied before anything else about their tag (any event of the tag, any event of another
+  // kind, or the end).
+  const waiting: (number[] | undefined)[] = new Array(slots);
   const waitingMs = new Float64Array(slots);
   const waitingSlots: number[] = [];
+  const wait = (slot: number, i: number, timeMs: number) => {
+    let run = waiting[slot];
+    if (run === undefined) {
+      run = [];
+      waiting[slot] = run;
+    }
+    if (run.length === 0) waitingSlots.push(slot);
+    if (run.length === REPEATS_THAT_COUNT) run.shift();
+    run.push(i);
+    waitingMs[slot] = timeMs;
+  };
   const applyWaiting = async (slot: number) => {
-    const j = waiting[slot] as number;
-    if (j < 0) return;
-    waiting[slot] = -1;
+    const run = waiting[slot];
+    if (run === undefined || run.length === 0) return;
     readAt[slot] = 0;
-    const found = await auditor.apply(held.event(j));
-    if (found.length > 0) report(found);
+    for (const j of run) {
+      const found = await auditor.apply(held.event(j));
+      if (found.length > 0) report(found);
+    }
+    run.length = 0;
   };
   const applyAllWaiting = async () => {
     for (const slot of waitingSlots) await applyWaiting(slot);
@@ -69,14 +84,12 @@ export async function applyHeld(
     if (slot >= 0) {
       const digest = held.digest(i);
       const timeMs = held.timeMs(i);
-      const waitingFor = waiting[slot] as number;
-      if (waitingFor >= 0) {
-        // Judged against the push waiting, which is what the record would end with.
-        if (held.digest(waitingFor) === digest) {
-          if (timeMs - (waitingMs[slot] as number) > COPY_SKEW_MS) {
-            waiting[slot] = i;
-            waitingMs[slot] = timeMs;
-          }
+      const run = waiting[slot];
+      const last = run?.at(-1);
+      if (last !== undefined) {
+        // Judged against the last push waiting, which is what the record would end with.
+        if (held.digest(last) === digest) {
+          if (timeMs - (waitingMs[slot] as number) > COPY_SKEW_MS) wait(slot, i, timeMs);
           passedOver++;
           continue;
         }
@@ -96,9 +109,7 @@ export async function applyHeld(
         continue;
       }
       if (isLaterRepush(prev, digest, timeMs, eventId)) {
-        waiting[slot] = i;
-        waitingMs[slot] = timeMs;
-        waitingSlots.push(slot);
+        wait(slot, i, timeMs);
         passedOver++;
         continue;
       }

@@ -5,7 +5,7 @@
  * @module
  */
 import { canonicalTimeMs } from '../model/time.ts';
-import type { TagRecord } from './records.ts';
+import { TAG_REPEATS_LIMIT, type TagRecord } from './records.ts';
 import { COPY_SKEW_MS } from './tag-history.ts';
 
 /**
@@ -55,9 +55,9 @@ export function inertPushIgnoresEventId(prev: TagRecord | undefined): boolean {
  * True when a push of `digest` at `timeMs` to a tag whose record is `prev` only tells that the
  * tag still held that content then: the last entry is a push of that digest, the push is later
  * than its copies could be, and it is not a redelivery of an event that recorded a move.
- * `decideTag` records it (the last of consecutive pushes of one digest is kept) and finds
- * nothing; replay, which applies events in time order, keeps only the latest of such pushes
- * and applies it before anything else touches the tag (lib/cli/replay/apply.ts).
+ * `decideTag` records it and finds nothing; replay, which applies events in time order, keeps
+ * only the last {@link REPEATS_THAT_COUNT} of a run of such pushes and applies them before
+ * anything else touches the tag (lib/cli/replay/apply.ts).
  *
  * @example
  * ```ts
@@ -75,3 +75,17 @@ export function isLaterRepush(
   if (timeMs - canonicalTimeMs(last.time) <= COPY_SKEW_MS) return false;
   return eventId === null || !prev?.entries.some((e) => e.superseded?.by === eventId);
 }
+
+/**
+ * How many of a run of later pushes of one content ({@link isLaterRepush}), applied in time order,
+ * decide the record: a run keeps its last push and at most `TAG_REPEATS_LIMIT` repeats before it,
+ * and an older one is forgotten whatever came before it. Applying only the
+ * last `REPEATS_THAT_COUNT` of a run gives the record applying all gives (a property test in
+ * test/engine/replay-fast-paths.test.ts checks it).
+ *
+ * @example
+ * ```ts
+ * if (run.length === REPEATS_THAT_COUNT) run.shift(); // an older one changes nothing
+ * ```
+ */
+export const REPEATS_THAT_COUNT = TAG_REPEATS_LIMIT + 1;

@@ -12,6 +12,14 @@ import type { Finding } from '../model/findings.ts';
 export const TAG_HISTORY_LIMIT = 12;
 
 /**
+ * How many repeats a run of one content keeps — pushes of the content the tag already held, with
+ * a push of it on both sides: the most recent ones, where a late version is likeliest to land.
+ * A version arriving between two of them makes the second a move back; one arriving where an
+ * older repeat was forgotten is merged with its neighbour (docs/ledger.md#tag-history).
+ */
+export const TAG_REPEATS_LIMIT = 2;
+
+/**
  * The move that superseded a version of a tag, as the ledger recorded (and alerted) it: stored on
  * the version's first entry, so that each version is reported superseded once, and the finding can
  * be made again, identical, for a redelivery or a scan's re-check.

@@ -6,7 +6,13 @@
  * @module
  */
 import { canonicalTimeMs } from '../model/time.ts';
-import { TAG_HISTORY_LIMIT, type TagEntry, type TagMove, type TagRecord } from './records.ts';
+import {
+  TAG_HISTORY_LIMIT,
+  TAG_REPEATS_LIMIT,
+  type TagEntry,
+  type TagMove,
+  type TagRecord,
+} from './records.ts';
 
 /**
  * How far apart (ms) two reports of the same push or delete may be stamped: ECR's event and
@@ -126,20 +132,68 @@ function dropOldest(entries: TagEntry[]): void {
   }
 }
 
-/** Drops the oldest entries beyond the limit; a dropped version's move stays recorded. */
+/**
+ * A repeat: a push inside a run of pushes of one digest (the entries on both sides push the same
+ * digest) with no move recorded on it. Forgetting it changes neither a version nor the tag's
+ * state, only where a late arrival between it and its neighbours would be placed.
+ */
+function isInnerPush(entries: readonly TagEntry[], i: number): boolean {
+  const entry = entries[i] as TagEntry;
+  const before = entries[i - 1];
+  const after = entries[i + 1];
+  return (
+    entry.kind === 'push' &&
+    entry.superseded === null &&
+    before?.kind === 'push' &&
+    after?.kind === 'push' &&
+    before.digest === entry.digest &&
+    after.digest === entry.digest
+  );
+}
+
+/** Index of the oldest repeat of the first run holding more than {@link TAG_REPEATS_LIMIT}, or -1. */
+function excessRepeat(entries: readonly TagEntry[]): number {
+  let first = -1;
+  let count = 0;
+  for (let i = 0; i < entries.length; i++) {
+    if (!isInnerPush(entries, i)) {
+      count = 0;
+      continue;
+    }
+    if (count === 0) first = i;
+    if (++count > TAG_REPEATS_LIMIT) return first;
+  }
+  return -1;
+}
+
+/**
+ * Keeps at most {@link TAG_REPEATS_LIMIT} repeats in a run (forgetting the oldest) and at most
+ * {@link TAG_HISTORY_LIMIT} entries: beyond that, first the oldest repeat anywhere (the floor
+ * stays: nothing older is ignored), else the oldest entry (the floor rises to the entry kept
+ * next; a dropped version's move stays recorded).
+ */
 function bounded(entries: TagEntry[], floor: string | null): TagRecord {
+  for (let excess = excessRepeat(entries); excess >= 0; excess = excessRepeat(entries)) {
+    entries.splice(excess, 1);
+  }
   while (entries.length > TAG_HISTORY_LIMIT) {
-    dropOldest(entries);
-    floor = (entries[0] as TagEntry).time;
+    const inner = entries.findIndex((_, i) => isInnerPush(entries, i));
+    if (inner >= 0) {
+      entries.splice(inner, 1);
+    } else {
+      dropOldest(entries);
+      floor = (entries[0] as TagEntry).time;
+    }
   }
   return { entries, floor };
 }
 
 /**
  * The record after `observation`, or null when it adds nothing: older than the floor, a copy of
- * an entry (only an earlier stamp of it moves the entry back), a push of the content the tag held
- * at that time, a delete of a tag not live then, a delete by digest where the tag pointed
- * elsewhere. Moves are not recorded here ({@link recordMoves}).
+ * an entry (only an earlier stamp of it moves the entry back), a delete naming no digest of a tag
+ * not live then, a delete by digest where the tag pointed elsewhere, an entry the bound forgets at once. Every
+ * other push is kept, a push of the content the tag already held included: a version arriving
+ * later between two such pushes makes the second a move back, to be alerted. Moves are not recorded here ({@link recordMoves}).
  *
  * @example
  * ```ts
@@ -172,7 +226,9 @@ export function observeTag(
   if (observation.kind === 'delete') {
     if (observation.onlyIfAt) {
       if (!then.live || then.digest !== observation.digest) return null;
-    } else if (!then.live && (observation.digest === null || observation.digest === then.digest)) {
+    } else if (!then.live && observation.digest === null) {
+      // Naming a digest, it is kept even where the tag was not live then: it tells the tag held
+      // that content just before, which reveals a move once a version arrives between.
       return null;
     }
   }
@@ -183,28 +239,10 @@ export function observeTag(
     eventId: observation.eventId,
     superseded: null,
   };
-  const next = compacted([...entries.slice(0, at), entry, ...entries.slice(at)]);
-  return next.includes(entry) ? bounded(next, floor) : null;
-}
-
-/**
- * Keeps the first and the last of consecutive pushes of one digest: the tag held that content
- * from the first to (at least) the last, which is all a later arrival can be placed against — a
- * version inserted between them makes the last a move back. Repeated pushes of unchanged content
- * thus cost at most one entry.
- */
-function compacted(entries: TagEntry[]): TagEntry[] {
-  return entries.filter((entry, i) => {
-    const before = entries[i - 1];
-    const after = entries[i + 1];
-    const inside =
-      entry.kind === 'push' &&
-      before?.kind === 'push' &&
-      after?.kind === 'push' &&
-      before.digest === entry.digest &&
-      after.digest === entry.digest;
-    return !inside || entry.superseded !== null;
-  });
+  const inserted = entries.slice();
+  inserted.splice(at, 0, entry);
+  const next = bounded(inserted, floor);
+  return next.entries.includes(entry) ? next : null;
 }
 
 /** A move found superseding a version: its digest and the move. */
