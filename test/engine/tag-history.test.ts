@@ -399,6 +399,30 @@ describe('pushes of the content a tag already holds', () => {
     ]);
   });
 
+  it(`over ${TAG_HISTORY_LIMIT} entries, forgets the oldest repeat before the oldest entry`, () => {
+    // Prepare: five contents, each pushed three times in a row (one repeat each), 15 entries.
+    const steps = [1, 2, 3, 4, 5].flatMap((n) => [0, 1, 2].map((i) => push(n, 30 * n + 10 * i)));
+    // Act
+    const { record } = run(steps);
+    // Assess: the repeats of the first three contents went; every version's first push stays,
+    // and nothing older is ignored.
+    expect(record?.entries.map((e) => e.time)).toEqual([
+      t(30),
+      t(50),
+      t(60),
+      t(80),
+      t(90),
+      t(110),
+      t(120),
+      t(130),
+      t(140),
+      t(150),
+      t(160),
+      t(170),
+    ]);
+    expect(record?.floor).toBeNull();
+  });
+
   it(`a documented limit: two late versions around a forgotten repeat are merged`, () => {
     // Prepare: A pushed at 10, 20, 30, 40, 50 (the repeat at 20 is forgotten); B at 15 and C at 25
     // arrive late.

@@ -137,7 +137,7 @@ function dropOldest(entries: TagEntry[]): void {
  * digest) with no move recorded on it. Forgetting it changes neither a version nor the tag's
  * state, only where a late arrival between it and its neighbours would be placed.
  */
-function isInnerPush(entries: readonly TagEntry[], i: number): boolean {
+function isRepeat(entries: readonly TagEntry[], i: number): boolean {
   const entry = entries[i] as TagEntry;
   const before = entries[i - 1];
   const after = entries[i + 1];
@@ -156,7 +156,7 @@ function excessRepeat(entries: readonly TagEntry[]): number {
   let first = -1;
   let count = 0;
   for (let i = 0; i < entries.length; i++) {
-    if (!isInnerPush(entries, i)) {
+    if (!isRepeat(entries, i)) {
       count = 0;
       continue;
     }
@@ -177,7 +177,7 @@ function bounded(entries: TagEntry[], floor: string | null): TagRecord {
     entries.splice(excess, 1);
   }
   while (entries.length > TAG_HISTORY_LIMIT) {
-    const inner = entries.findIndex((_, i) => isInnerPush(entries, i));
+    const inner = entries.findIndex((_, i) => isRepeat(entries, i));
     if (inner >= 0) {
       entries.splice(inner, 1);
     } else {
@@ -191,9 +191,10 @@ function bounded(entries: TagEntry[], floor: string | null): TagRecord {
 /**
  * The record after `observation`, or null when it adds nothing: older than the floor, a copy of
  * an entry (only an earlier stamp of it moves the entry back), a delete naming no digest of a tag
- * not live then, a delete by digest where the tag pointed elsewhere, an entry the bound forgets at once. Every
- * other push is kept, a push of the content the tag already held included: a version arriving
- * later between two such pushes makes the second a move back, to be alerted. Moves are not recorded here ({@link recordMoves}).
+ * not live then, a delete by digest where the tag pointed elsewhere, an entry the bounds forget at
+ * once. Every other push is kept, a push of the content the tag already held included: a version
+ * arriving later between two such pushes makes the second a move back, to be alerted. Moves are
+ * not recorded here ({@link recordMoves}).
  *
  * @example
  * ```ts
