@@ -6,6 +6,10 @@
  */
 import { describeConfig } from '../core/model/config.ts';
 import { type Finding, SEVERITIES, type Severity } from '../core/model/findings.ts';
+import { printable } from './printable.ts';
+
+// Kept here too: printable() was defined in this file, and importers may still look for it here.
+export { printable };
 
 /** The output formats. */
 export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
@@ -20,35 +24,6 @@ const COLOURS: Record<Severity, string> = {
   INFO: '\u001b[2m',
 };
 const RESET = '\u001b[0m';
-
-/**
- * Text from events (an actor's ARN, an exclusion filter as a CloudTrail record spelt it) with
- * every control character — line breaks, ESC, DEL, C1 — and every bidirectional override shown
- * as a `\uXXXX` escape, so that it can neither move a terminal's cursor, nor break a table row or
- * a Markdown list, nor reorder what is displayed.
- */
-export function printable(text: string): string {
-  let out = '';
-  let clean = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (!isUnsafe(code)) continue;
-    out += `${text.slice(clean, i)}\\u${code.toString(16).padStart(4, '0')}`;
-    clean = i + 1;
-  }
-  return clean === 0 ? text : out + text.slice(clean);
-}
-
-function isUnsafe(code: number): boolean {
-  return (
-    code < 0x20 ||
-    (code >= 0x7f && code <= 0x9f) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069)
-  );
-}
 
 /** Where a finding is: the repository, or `template:PREFIX`. */
 function findingSubject(finding: Finding): string {
