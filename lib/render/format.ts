@@ -1,18 +1,19 @@
 /**
  * Output formats of the CLI: `table` for people at a terminal, `json` and `ndjson` for
- * machines, `markdown` for a report pasted into a ticket.
+ * machines, `markdown` for a report pasted into a ticket, `html` for a report page.
  *
  * @module
  */
 import { describeConfig } from '../core/model/config.ts';
 import { type Finding, SEVERITIES, type Severity } from '../core/model/findings.ts';
 import { printable } from './printable.ts';
+import { type HtmlReportOptions, renderHtmlReport } from './report/page.ts';
 
 // Kept here too: printable() was defined in this file, and importers may still look for it here.
 export { printable };
 
 /** The output formats. */
-export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
+export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'markdown', 'html'] as const;
 
 /** One output format. */
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -30,11 +31,12 @@ function findingSubject(finding: Finding): string {
   return finding.repository ?? `template:${finding.templatePrefix ?? ''}`;
 }
 
-/** Renders findings in `format`; `colour` only affects `table`. */
+/** Renders findings in `format`; `colour` only affects `table`, `report` only `html`. */
 export function renderFindings(
   findings: readonly Finding[],
   format: OutputFormat,
   colour = false,
+  report: HtmlReportOptions = {},
 ): string {
   switch (format) {
     case 'json':
@@ -45,6 +47,8 @@ export function renderFindings(
       return renderMarkdown(findings);
     case 'table':
       return renderTable(findings, colour);
+    case 'html':
+      return renderHtmlReport({ ...report, findings });
   }
 }
 
