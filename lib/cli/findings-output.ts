@@ -8,6 +8,7 @@
  */
 import { type Finding, isAtLeast, SEVERITIES, type Severity } from '../core/model/findings.ts';
 import { OUTPUT_FORMATS, type OutputFormat, renderFindings } from '../render/format.ts';
+import type { HtmlReportOptions } from '../render/report/page.ts';
 import { oneOf } from './args.ts';
 import { type CliIO, EXIT, wantsColour } from './io.ts';
 
@@ -33,7 +34,8 @@ export const FINDINGS_OUTPUT_OPTIONS = {
  * const HELP = `Options:\n  --policy FILE            the policy\n${FINDINGS_OUTPUT_HELP}`;
  * ```
  */
-export const FINDINGS_OUTPUT_HELP = `  --format FORMAT          table (default), json, ndjson or markdown
+export const FINDINGS_OUTPUT_HELP = `  --format FORMAT          table (default), json, ndjson, markdown, or html (one
+                           self-contained report page: redirect it to a file)
   --min-severity SEVERITY  print findings at or above SEVERITY: INFO, LOW (default), MEDIUM, HIGH
   --fail-on SEVERITY       exit 1 when any finding is at or above SEVERITY
 `;
@@ -84,10 +86,12 @@ export function findingsOutput(
 
 /**
  * Prints the findings at or above `--min-severity` in `--format` to stdout, and returns them.
+ * `report` is what the `html` page shows besides the findings (the ledger, for each overwritten
+ * tag's history; when it was made).
  *
  * @example
  * ```ts
- * const shown = printFindings(io, result.findings, output);
+ * const shown = printFindings(io, result.findings, output, { state: result.state });
  * io.stderr.write(`${shown.length} at ${output.minSeverity} or above\n`);
  * ```
  */
@@ -95,9 +99,15 @@ export function printFindings(
   io: CliIO,
   findings: readonly Finding[],
   output: FindingsOutput,
+  report: Omit<HtmlReportOptions, 'minSeverity'> = {},
 ): Finding[] {
   const shown = findings.filter((f) => isAtLeast(f.severity, output.minSeverity));
-  io.stdout.write(renderFindings(shown, output.format, wantsColour(io)));
+  io.stdout.write(
+    renderFindings(shown, output.format, wantsColour(io), {
+      ...report,
+      minSeverity: output.minSeverity,
+    }),
+  );
   return shown;
 }
 

@@ -161,7 +161,10 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   for (const failure of report.failures)
     io.stderr.write(`${failure.repository}: scan failed: ${failure.error}\n`);
   const findings = findingsOf(report.findings);
-  const shown = printFindings(io, findings, output);
+  const shown = printFindings(io, findings, output, {
+    state: ledger.state,
+    generatedAt: new Date().toISOString(),
+  });
   io.stderr.write(
     `ecr-tag-auditor: scanned ${report.repositories} repositories (${report.ignored} ignored, ${report.failures.length} failed), ${report.templates} templates, ${report.tags} tags in ${report.account}/${report.region}; ${findings.length} finding(s), ${shown.length} at ${output.minSeverity} or above\n`,
   );
@@ -239,7 +242,10 @@ async function scanAccounts(io: CliIO, run: ScanAccountsRun): Promise<number> {
     }
   }
   const findings = findingsOf(reports.flatMap((r) => r.findings));
-  const shown = printFindings(io, findings, run.output);
+  const shown = printFindings(io, findings, run.output, {
+    state: run.ledger.state,
+    generatedAt: new Date().toISOString(),
+  });
   const sum = (count: (r: (typeof reports)[number]) => number) =>
     reports.reduce((total, r) => total + count(r), 0);
   const failed = sum((r) => r.failures.length);

@@ -1,14 +1,19 @@
 /**
  * Output formats of the CLI: `table` for people at a terminal, `json` and `ndjson` for
- * machines, `markdown` for a report pasted into a ticket.
+ * machines, `markdown` for a report pasted into a ticket, `html` for a report page.
  *
  * @module
  */
 import { describeConfig } from '../core/model/config.ts';
 import { type Finding, SEVERITIES, type Severity } from '../core/model/findings.ts';
+import { printable } from './printable.ts';
+import { type HtmlReportOptions, renderHtmlReport } from './report/page.ts';
+
+// Kept here too: printable() was defined in this file, and importers may still look for it here.
+export { printable };
 
 /** The output formats. */
-export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
+export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'markdown', 'html'] as const;
 
 /** One output format. */
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -21,45 +26,17 @@ const COLOURS: Record<Severity, string> = {
 };
 const RESET = '\u001b[0m';
 
-/**
- * Text from events (an actor's ARN, an exclusion filter as a CloudTrail record spelt it) with
- * every control character — line breaks, ESC, DEL, C1 — and every bidirectional override shown
- * as a `\uXXXX` escape, so that it can neither move a terminal's cursor, nor break a table row or
- * a Markdown list, nor reorder what is displayed.
- */
-export function printable(text: string): string {
-  let out = '';
-  let clean = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (!isUnsafe(code)) continue;
-    out += `${text.slice(clean, i)}\\u${code.toString(16).padStart(4, '0')}`;
-    clean = i + 1;
-  }
-  return clean === 0 ? text : out + text.slice(clean);
-}
-
-function isUnsafe(code: number): boolean {
-  return (
-    code < 0x20 ||
-    (code >= 0x7f && code <= 0x9f) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069)
-  );
-}
-
 /** Where a finding is: the repository, or `template:PREFIX`. */
 function findingSubject(finding: Finding): string {
   return finding.repository ?? `template:${finding.templatePrefix ?? ''}`;
 }
 
-/** Renders findings in `format`; `colour` only affects `table`. */
+/** Renders findings in `format`; `colour` only affects `table`, `report` only `html`. */
 export function renderFindings(
   findings: readonly Finding[],
   format: OutputFormat,
   colour = false,
+  report: HtmlReportOptions = {},
 ): string {
   switch (format) {
     case 'json':
@@ -70,6 +47,8 @@ export function renderFindings(
       return renderMarkdown(findings);
     case 'table':
       return renderTable(findings, colour);
+    case 'html':
+      return renderHtmlReport({ ...report, findings });
   }
 }
 

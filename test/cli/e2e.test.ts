@@ -7,7 +7,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../lib/core/model/findings.ts';
-import { linesOf, parseFindings, REPO_ROOT, reEscape, tempDir, write } from './support.ts';
+import {
+  linesOf,
+  npmStartArgs,
+  parseFindings,
+  REPO_ROOT,
+  reEscape,
+  tempDir,
+  write,
+} from './support.ts';
 
 const root = fileURLToPath(REPO_ROOT);
 
@@ -27,15 +35,6 @@ function cli(args: string[], input?: string | Buffer): SpawnSyncReturns<string> 
     env: cleanEnv(),
     ...(input === undefined ? {} : { input }),
   });
-}
-
-/** `npm start`'s arguments (package.json), with extra ones before the input. */
-function npmStartArgs(...extra: string[]): string[] {
-  const pkg = JSON.parse(readFileSync(new URL('package.json', REPO_ROOT), 'utf8'));
-  const start: string = pkg.scripts.start;
-  const args = start.replace(/^node bin\/ecr-tag-auditor\.mjs /, '').split(' ');
-  const input = args.pop() as string;
-  return [...args, ...extra, input];
 }
 
 const STACK_LINE = /^ {4}at /m;

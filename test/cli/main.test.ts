@@ -20,6 +20,7 @@ const DOCUMENTED_FLAGS: Record<string, readonly string[]> = {
     'json',
     'ndjson',
     'markdown',
+    'html',
     'INFO',
     'LOW',
     'MEDIUM',
@@ -137,7 +138,7 @@ describe('usage errors: one line on stderr, exit 2, no stack trace', () => {
     [
       'an unknown --format',
       ['replay', '--policy', 'p.yml', '--format', 'xml', 'x'],
-      /--format must be one of table, json, ndjson, markdown \(got "xml"\)/,
+      /--format must be one of table, json, ndjson, markdown, html \(got "xml"\)/,
     ],
     [
       'an unknown --min-severity',

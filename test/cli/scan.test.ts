@@ -31,15 +31,15 @@ afterEach(async () => {
   await server.close();
 });
 
+/** One `scan --state` run with `options`. */
+function scanWith(policy: string, state: string, ...options: string[]) {
+  return runCli(['scan', '--policy', policy, '--region', REGION, '--state', state, ...options]);
+}
+
 /** One `scan --state` run, every finding printed as JSON, failing on HIGH. */
 async function scan(policy: string, state: string) {
-  const run = await runCli([
-    'scan',
-    '--policy',
+  const run = await scanWith(
     policy,
-    '--region',
-    REGION,
-    '--state',
     state,
     '--format',
     'json',
@@ -47,23 +47,32 @@ async function scan(policy: string, state: string) {
     'INFO',
     '--fail-on',
     'HIGH',
-  ]);
+  );
   return { ...run, findings: run.code === 2 ? [] : parseFindings(run.stdout) };
+}
+
+/**
+ * A repository as the example policy's default wants it, its tag v1 at digest 1 seen by a first
+ * run on a new --state file, then moved to digest 2 with no event reaching the auditor.
+ */
+async function seededThenMoved() {
+  const dir = tempDir();
+  const policy = specPolicy(dir);
+  const state = join(dir, 'state.json');
+  ecr.addRepository('web', {
+    imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+    filters: ['dev-*', 'sha256-*'],
+  });
+  ecr.pushImage('web', 'v1', digest(1));
+  const seeding = await scan(policy, state);
+  ecr.pushImage('web', 'v1', digest(2));
+  return { policy, state, seeding };
 }
 
 describe('scan --state, run after run', () => {
   it('reports an overwrite in the run that finds it, and not again in the next (--fail-on passes)', async () => {
-    // Prepare: a repository as the example policy's default wants it, seeded by a first run
-    const dir = tempDir();
-    const policy = specPolicy(dir);
-    const state = join(dir, 'state.json');
-    ecr.addRepository('web', {
-      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-      filters: ['dev-*', 'sha256-*'],
-    });
-    ecr.pushImage('web', 'v1', digest(1));
-    const seeding = await scan(policy, state);
-    ecr.pushImage('web', 'v1', digest(2)); // moved with no event reaching the auditor
+    // Prepare
+    const { policy, state, seeding } = await seededThenMoved();
     // Act
     const run1 = await scan(policy, state);
     const run2 = await scan(policy, state);
@@ -97,5 +106,22 @@ describe('scan --state, run after run', () => {
     expect(run1.findings).toMatchObject([{ kind: 'CONFIG_DRIFT', repository: 'web' }]);
     expect(run2.findings.map((f) => f.id)).toEqual(run1.findings.map((f) => f.id));
     expect([run1.code, run2.code]).toEqual([1, 1]);
+  });
+
+  it('writes the html report with the moved tag’s history from the --state ledger', async () => {
+    // Prepare
+    const { policy, state } = await seededThenMoved();
+    // Act
+    const run = await scanWith(policy, state, '--format', 'html');
+    // Assess: both scans' sightings of v1, as the ledger holds them
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^<!doctype html>/);
+    expect(run.stdout).toContain(
+      'History of tag <code>v1</code>, oldest first, as the ledger recorded it',
+    );
+    expect(run.stdout.match(/<li class="entry push (from|to)"/g)).toEqual([
+      '<li class="entry push from"',
+      '<li class="entry push to"',
+    ]);
   });
 });

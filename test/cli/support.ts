@@ -2,7 +2,7 @@
  * Helpers of the CLI tests: an in-process run of `main` with a fake terminal, per-test temp
  * directories, and raw AWS events built from the samples in test/fixtures/aws-docs/.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -42,6 +42,23 @@ export const FINDING_FIELDS = [
   'detectedBy',
   'message',
 ] as const;
+
+/**
+ * `npm start`'s arguments (package.json: the bundled example's replay), with extra ones before
+ * the input.
+ *
+ * @example
+ * ```ts
+ * await runCli(npmStartArgs('--format', 'html'));
+ * ```
+ */
+export function npmStartArgs(...extra: string[]): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('package.json', REPO_ROOT), 'utf8'));
+  const start: string = pkg.scripts.start;
+  const args = start.replace(/^node bin\/ecr-tag-auditor\.mjs /, '').split(' ');
+  const input = args.pop() as string;
+  return [...args, ...extra, input];
+}
 
 /** What one in-process CLI run produced. */
 export interface CliRun {

@@ -92,7 +92,10 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     state: stateFile?.state,
     onProblem: (p) => report(p.location, p.reason),
   });
-  const shown = printFindings(io, result.findings, output);
+  const shown = printFindings(io, result.findings, output, {
+    state: result.state,
+    generatedAt: new Date().toISOString(),
+  });
   // Saved after printing, so that a state file that cannot be written loses no findings.
   // Refused (exit 2) when another run saved the file since it was loaded: never lost silently.
   await stateFile?.save(result.state);

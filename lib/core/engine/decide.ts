@@ -64,8 +64,16 @@ function written(at: Provenance): Delivery {
   return at.detectedBy === 'event' ? 'fresh' : 'recurring';
 }
 
-/** `sha256:0123456789ab` — enough of a digest for a person to recognise it. */
-function shortDigest(digest: string): string {
+/**
+ * `sha256:0123456789ab` — enough of a digest for a person to recognise it (messages, the HTML
+ * report).
+ *
+ * @example
+ * ```ts
+ * shortDigest(`sha256:${'ab'.repeat(32)}`); // 'sha256:abababababab'
+ * ```
+ */
+export function shortDigest(digest: string): string {
   const colon = digest.indexOf(':');
   return digest.slice(0, colon + 13);
 }
