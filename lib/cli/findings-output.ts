@@ -10,6 +10,7 @@ import { type Finding, isAtLeast, SEVERITIES, type Severity } from '../core/mode
 import { OUTPUT_FORMATS, type OutputFormat, renderFindings } from '../render/format.ts';
 import { oneOf } from './args.ts';
 import { type CliIO, EXIT, wantsColour } from './io.ts';
+import { VERSION } from './version.ts';
 
 /**
  * The options, as `parseCommandArgs` takes them; spread into a command's own.
@@ -33,7 +34,8 @@ export const FINDINGS_OUTPUT_OPTIONS = {
  * const HELP = `Options:\n  --policy FILE            the policy\n${FINDINGS_OUTPUT_HELP}`;
  * ```
  */
-export const FINDINGS_OUTPUT_HELP = `  --format FORMAT          table (default), json, ndjson or markdown
+export const FINDINGS_OUTPUT_HELP = `  --format FORMAT          table (default), json, ndjson, markdown, asff (Security Hub
+                           BatchImportFindings requests) or ocsf (OCSF 1.3.0 events)
   --min-severity SEVERITY  print findings at or above SEVERITY: INFO, LOW (default), MEDIUM, HIGH
   --fail-on SEVERITY       exit 1 when any finding is at or above SEVERITY
 `;
@@ -97,7 +99,12 @@ export function printFindings(
   output: FindingsOutput,
 ): Finding[] {
   const shown = findings.filter((f) => isAtLeast(f.severity, output.minSeverity));
-  io.stdout.write(renderFindings(shown, output.format, wantsColour(io)));
+  io.stdout.write(
+    renderFindings(shown, output.format, wantsColour(io), {
+      now: new Date(),
+      productVersion: VERSION,
+    }),
+  );
   return shown;
 }
 

@@ -1,14 +1,17 @@
 /**
  * Output formats of the CLI: `table` for people at a terminal, `json` and `ndjson` for
- * machines, `markdown` for a report pasted into a ticket.
+ * machines, `markdown` for a report pasted into a ticket, `asff` and `ocsf` for Security Hub and
+ * security data lakes (docs/formats.md).
  *
  * @module
  */
 import { describeConfig } from '../core/model/config.ts';
 import { type Finding, SEVERITIES, type Severity } from '../core/model/findings.ts';
+import { renderAsff } from './asff-batches.ts';
+import { renderOcsf } from './ocsf.ts';
 
 /** The output formats. */
-export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
+export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'markdown', 'asff', 'ocsf'] as const;
 
 /** One output format. */
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -55,13 +58,29 @@ function findingSubject(finding: Finding): string {
   return finding.repository ?? `template:${finding.templatePrefix ?? ''}`;
 }
 
-/** Renders findings in `format`; `colour` only affects `table`. */
+/** What `asff` and `ocsf` need besides the findings. */
+export interface InterchangeContext {
+  /** The time of the run, for findings with no event time. */
+  readonly now: Date;
+  /** This program's version, named by `ocsf`. */
+  readonly productVersion?: string;
+}
+
+/**
+ * Renders findings in `format`; `colour` only affects `table`, `context` only `asff` and `ocsf`
+ * (by default, the time is now and the version unnamed).
+ */
 export function renderFindings(
   findings: readonly Finding[],
   format: OutputFormat,
   colour = false,
+  context: InterchangeContext = { now: new Date() },
 ): string {
   switch (format) {
+    case 'asff':
+      return renderAsff(findings, context);
+    case 'ocsf':
+      return renderOcsf(findings, context);
     case 'json':
       return `${JSON.stringify(findings, null, 2)}\n`;
     case 'ndjson':
