@@ -11,6 +11,7 @@ import { OUTPUT_FORMATS, type OutputFormat, renderFindings } from '../render/for
 import type { HtmlReportOptions } from '../render/report/page.ts';
 import { oneOf } from './args.ts';
 import { type CliIO, EXIT, wantsColour } from './io.ts';
+import { VERSION } from './version.ts';
 
 /**
  * The options, as `parseCommandArgs` takes them; spread into a command's own.
@@ -34,8 +35,10 @@ export const FINDINGS_OUTPUT_OPTIONS = {
  * const HELP = `Options:\n  --policy FILE            the policy\n${FINDINGS_OUTPUT_HELP}`;
  * ```
  */
-export const FINDINGS_OUTPUT_HELP = `  --format FORMAT          table (default), json, ndjson, markdown, or html (one
-                           self-contained report page: redirect it to a file)
+export const FINDINGS_OUTPUT_HELP = `  --format FORMAT          table (default), json, ndjson, markdown, html (one
+                           self-contained report page: redirect it to a file), asff
+                           (Security Hub BatchImportFindings requests) or ocsf (OCSF
+                           1.3.0 events)
   --min-severity SEVERITY  print findings at or above SEVERITY: INFO, LOW (default), MEDIUM, HIGH
   --fail-on SEVERITY       exit 1 when any finding is at or above SEVERITY
 `;
@@ -106,6 +109,8 @@ export function printFindings(
     renderFindings(shown, output.format, wantsColour(io), {
       ...report,
       minSeverity: output.minSeverity,
+      now: new Date(),
+      productVersion: VERSION,
     }),
   );
   return shown;

@@ -13,10 +13,7 @@ import { explainCommand } from './explain.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
 import { memberTemplateCommand } from './member-template.ts';
 import { replayCommand } from './replay/command.ts';
-
-/** The version printed by `--version`, set at build time. */
-declare const __VERSION__: string | undefined;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
+import { VERSION } from './version.ts';
 
 /** A CLI command: runs with its own argv and returns the exit code. */
 export type Command = (argv: string[], io: CliIO) => Promise<number>;

@@ -4,10 +4,11 @@
  *
  * @module
  */
-import { partitionOf } from '../core/model/arn.ts';
+import { repositoryArn } from '../core/model/arn.ts';
 import { describeConfig, type MutabilityConfig } from '../core/model/config.ts';
 import type { Finding } from '../core/model/findings.ts';
 import { shorten } from '../core/model/text.ts';
+import { findingPlace, findingTitle } from './titles.ts';
 
 /** SNS Publish limits (SNS API reference). */
 export const SNS_LIMITS = {
@@ -133,20 +134,6 @@ export function snsSubject(text: string): string {
   return shorten(ascii, SNS_LIMITS.subjectLength, '...');
 }
 
-function where(f: Finding): string {
-  const subject = f.repository ?? `template ${f.templatePrefix ?? ''}`;
-  return f.tag ? `${subject}:${f.tag}` : subject;
-}
-
-const TITLES: Record<Finding['kind'], string> = {
-  TAG_OVERWRITE_VIOLATION: 'Immutable image tag overwritten',
-  TAG_OVERWRITE_ALLOWED: 'Image tag overwritten (allowed by policy)',
-  OVERWRITE_BLOCKED: 'ECR refused a tag overwrite',
-  CONFIG_DRIFT: 'Repository tag mutability drifted from policy',
-  CONFIG_DRIFT_RESOLVED: 'Repository tag mutability matches policy again',
-  TEMPLATE_DRIFT: 'Creation template tag mutability drifted from policy',
-};
-
 /**
  * The AWS CLI command that gives a repository `config`. Filters are single-quoted (they match
  * `[0-9a-zA-Z._*-]`): unquoted, zsh aborts on a `*` that matches no file, and bash may expand it.
@@ -228,18 +215,16 @@ export function renderChatNotification(f: Finding): ChatNotification {
     id: f.id,
     content: {
       textType: 'client-markdown',
-      title: chatPlain(`${TITLES[f.kind]}: ${where(f)}`, 250),
+      title: chatPlain(findingTitle(f), 250),
       description: description(f),
       nextSteps: nextSteps(f),
       keywords: [f.severity, f.kind, f.account, f.region].map((k) => chatPlain(k, 64)),
     },
     metadata: {
-      threadId: `${f.account}/${f.region}/${where(f)}`,
+      threadId: `${f.account}/${f.region}/${findingPlace(f)}`,
       summary: chatPlain(f.message, 250),
       eventType: f.kind,
-      relatedResources: f.repository
-        ? [`arn:${partitionOf(f.region)}:ecr:${f.region}:${f.account}:repository/${f.repository}`]
-        : [],
+      relatedResources: f.repository ? [repositoryArn(f.account, f.region, f.repository)] : [],
       additionalContext: context,
     },
   };
@@ -267,7 +252,7 @@ export function renderAlert(f: Finding): AlertMessage {
   };
   if (f.repository) attributes.repository = f.repository;
   return {
-    subject: snsSubject(`[${f.severity}] ${TITLES[f.kind]}: ${where(f)}`),
+    subject: snsSubject(`[${f.severity}] ${findingTitle(f)}`),
     message,
     messageAttributes: Object.fromEntries(
       Object.entries(attributes).map(([k, v]) => [

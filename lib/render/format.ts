@@ -1,11 +1,14 @@
 /**
  * Output formats of the CLI: `table` for people at a terminal, `json` and `ndjson` for
- * machines, `markdown` for a report pasted into a ticket, `html` for a report page.
+ * machines, `markdown` for a report pasted into a ticket, `html` for a report page, `asff` and
+ * `ocsf` for Security Hub and security data lakes (docs/formats.md).
  *
  * @module
  */
 import { describeConfig } from '../core/model/config.ts';
 import { type Finding, SEVERITIES, type Severity } from '../core/model/findings.ts';
+import { renderAsff } from './asff-batches.ts';
+import { renderOcsf } from './ocsf.ts';
 import { printable } from './printable.ts';
 import { type HtmlReportOptions, renderHtmlReport } from './report/page.ts';
 
@@ -13,7 +16,15 @@ import { type HtmlReportOptions, renderHtmlReport } from './report/page.ts';
 export { printable };
 
 /** The output formats. */
-export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'markdown', 'html'] as const;
+export const OUTPUT_FORMATS = [
+  'table',
+  'json',
+  'ndjson',
+  'markdown',
+  'html',
+  'asff',
+  'ocsf',
+] as const;
 
 /** One output format. */
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -31,14 +42,32 @@ function findingSubject(finding: Finding): string {
   return finding.repository ?? `template:${finding.templatePrefix ?? ''}`;
 }
 
-/** Renders findings in `format`; `colour` only affects `table`, `report` only `html`. */
+/** What `asff` and `ocsf` need besides the findings. */
+export interface InterchangeContext {
+  /** The time of the run, for findings with no event time. */
+  readonly now: Date;
+  /** This program's version, named by `ocsf`. */
+  readonly productVersion?: string;
+}
+
+/** What formats need besides the findings: the report page's options, and the run's context. */
+export interface RenderOptions extends HtmlReportOptions, Partial<InterchangeContext> {}
+
+/**
+ * Renders findings in `format`; `colour` only affects `table`; `options` the `html` page and
+ * `asff` and `ocsf` (by default, the time is now and the version unnamed).
+ */
 export function renderFindings(
   findings: readonly Finding[],
   format: OutputFormat,
   colour = false,
-  report: HtmlReportOptions = {},
+  options: RenderOptions = {},
 ): string {
   switch (format) {
+    case 'asff':
+      return renderAsff(findings, interchangeContext(options));
+    case 'ocsf':
+      return renderOcsf(findings, interchangeContext(options));
     case 'json':
       return `${JSON.stringify(findings, null, 2)}\n`;
     case 'ndjson':
@@ -48,8 +77,17 @@ export function renderFindings(
     case 'table':
       return renderTable(findings, colour);
     case 'html':
-      return renderHtmlReport({ ...report, findings });
+      return renderHtmlReport({
+        state: options.state,
+        generatedAt: options.generatedAt,
+        minSeverity: options.minSeverity,
+        findings,
+      });
   }
+}
+
+function interchangeContext({ now, productVersion }: RenderOptions): InterchangeContext {
+  return { now: now ?? new Date(), productVersion };
 }
 
 function renderTable(findings: readonly Finding[], colour: boolean): string {

@@ -44,7 +44,7 @@ describe('findingsOutput', () => {
     [
       'format',
       'xml',
-      /^scan: --format must be one of table, json, ndjson, markdown, html \(got "xml"\)$/,
+      /^scan: --format must be one of table, json, ndjson, markdown, html, asff, ocsf \(got "xml"\)$/,
     ],
     ['min-severity', 'CRITICAL', /^scan: --min-severity must be one of INFO, LOW, MEDIUM, HIGH/],
     ['fail-on', 'NEVER', /^scan: --fail-on must be one of INFO, LOW, MEDIUM, HIGH/],

@@ -5,10 +5,12 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AsffFinding } from '../../lib/render/asff.ts';
 import { FakeEcr } from '../fakes/ecr.ts';
 import type { StartedServer } from '../fakes/http.ts';
+import { batchProblems } from '../support/asff.ts';
 import { digest } from '../support/digest.ts';
-import { parseFindings, runCli, specPolicy, tempDir } from './support.ts';
+import { linesOf, parseFindings, runCli, specPolicy, tempDir } from './support.ts';
 
 const REGION = 'eu-west-1';
 let ecr: FakeEcr;
@@ -123,5 +125,49 @@ describe('scan --state, run after run', () => {
       '<li class="entry push from"',
       '<li class="entry push to"',
     ]);
+  });
+});
+
+describe('scan --format asff', () => {
+  it('imports a drift into the scanned account and region, the exclusion mode kept exact', async () => {
+    // Prepare
+    const dir = tempDir();
+    ecr.addRepository('payments', {
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      filters: ['release-*'],
+    });
+    ecr.addTemplate('team-a', { imageTagMutability: 'MUTABLE' });
+    // Act
+    const run = await runCli([
+      'scan',
+      '--policy',
+      specPolicy(dir),
+      '--region',
+      REGION,
+      '--format',
+      'asff',
+    ]);
+    // Assess
+    expect(run.code).toBe(0);
+    const [request, ...more] = linesOf(run.stdout).map((line) => JSON.parse(line));
+    expect(more).toEqual([]);
+    expect(batchProblems(request)).toEqual([]);
+    const findings: AsffFinding[] = request.Findings;
+    expect(findings.map((f) => f.ProductArn)).toEqual([
+      `arn:aws:securityhub:${REGION}:${ecr.accountId}:product/${ecr.accountId}/default`,
+      `arn:aws:securityhub:${REGION}:${ecr.accountId}:product/${ecr.accountId}/default`,
+    ]);
+    expect(findings.map((f) => f.ProductFields['ecr-tag-auditor/kind']).sort()).toEqual([
+      'CONFIG_DRIFT',
+      'TEMPLATE_DRIFT',
+    ]);
+    const drift = findings.find((f) => f.Resources[0]?.Type === 'AwsEcrRepository');
+    expect(drift?.Resources[0]?.Details).toEqual({
+      AwsEcrRepository: { RepositoryName: 'payments' },
+      Other: {
+        ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        ImageTagMutabilityExclusionFilters: 'release-*',
+      },
+    });
   });
 });

@@ -86,3 +86,17 @@ export function partitionOf(region: string): string {
   if (iso) return iso[1] ? `aws-iso-${iso[1]}` : 'aws-iso';
   return 'aws';
 }
+
+/**
+ * The ARN of an ECR repository (`arn:PARTITION:ecr:REGION:ACCOUNT:repository/NAME`), the
+ * partition following the region.
+ *
+ * @example
+ * ```ts
+ * repositoryArn('123456789012', 'eu-west-1', 'team/web');
+ * // 'arn:aws:ecr:eu-west-1:123456789012:repository/team/web'
+ * ```
+ */
+export function repositoryArn(account: string, region: string, repository: string): string {
+  return `arn:${partitionOf(region)}:ecr:${region}:${account}:repository/${repository}`;
+}
