@@ -34,7 +34,7 @@ import { jsonError, jsonReply, parseJsonRequest } from './json-protocol.ts';
 /** The target prefix the SDK sends in `X-Amz-Target`. */
 export const EVENTS_TARGET_PREFIX = 'AWSEvents.';
 /** Entries a PutEvents request may carry. */
-export const MAX_ENTRIES = 10;
+const MAX_ENTRIES = 10;
 /** The limit on the entries' total size, in bytes (256 KB). */
 export const MAX_REQUEST_BYTES = 262_144;
 
@@ -130,7 +130,7 @@ export class FakeEventBridge extends FakeHttpServer {
     return parseJsonRequest(request, raw, EVENTS_TARGET_PREFIX);
   }
 
-  protected override handle(request: ParsedRequest): Reply {
+  protected override handle(request: ParsedRequest): Reply | Promise<Reply> {
     const known = String(request.headers['x-amz-target'] ?? '').startsWith(EVENTS_TARGET_PREFIX);
     if (!known || request.operation !== 'PutEvents') {
       throw new AwsError(
