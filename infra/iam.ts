@@ -2,7 +2,7 @@
  * Least-privilege IAM for the three functions, and the resource policies of the alerts topic and
  * the failure queue, as CloudFormation JSON. Every function has its own role; no statement allows
  * an action with a wildcard, and every resource is scoped to this stack's table, topic, queue,
- * log group or this account's repositories — with one documented exception,
+ * event bus, log group or this account's repositories — with one documented exception,
  * {@link RESOURCE_WILDCARD_EXCEPTIONS}.
  *
  * The functions' logs permissions are here too: with a custom role per function the framework
@@ -11,6 +11,10 @@
  * @module
  */
 
+import {
+  FINDING_EVENT_DETAIL_TYPE,
+  FINDING_EVENT_SOURCE,
+} from '../lib/core/delivery/finding-event.ts';
 import type {
   CfnValue,
   PolicyDocument,
@@ -33,6 +37,8 @@ export interface StackRefs {
   readonly failureQueue: string;
   /** The `AWS::KMS::Key` the topic is encrypted with. */
   readonly topicKey: string;
+  /** The `AWS::Events::EventBus` every finding is put on (the organization bus). */
+  readonly eventBus: string;
 }
 
 /** {@link StackRefs} plus the function's own `AWS::Logs::LogGroup`. */
@@ -121,6 +127,21 @@ function commonStatements(refs: FunctionRefs, ledgerActions: readonly string[]):
       Effect: 'Allow',
       Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
       Resource: [getAtt(refs.topicKey, 'Arn')],
+    },
+    {
+      // Every finding as an event on the stack's bus (docs/eventbridge.md): that bus only, and
+      // only with the auditor's own source and detail-type (EventBridge's condition keys for
+      // PutEvents), so that these roles cannot pass other events off as anything else.
+      Sid: 'PutFindingEvents',
+      Effect: 'Allow',
+      Action: ['events:PutEvents'],
+      Resource: [getAtt(refs.eventBus, 'Arn')],
+      Condition: {
+        StringEquals: {
+          'events:source': FINDING_EVENT_SOURCE,
+          'events:detail-type': FINDING_EVENT_DETAIL_TYPE,
+        },
+      },
     },
     {
       // Lambda sends failed asynchronous invocations to the on-failure destination with the

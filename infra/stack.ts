@@ -65,6 +65,7 @@ const REFS: StackRefs = {
   topic: LOGICAL_IDS.topic,
   failureQueue: LOGICAL_IDS.failureQueue,
   topicKey: LOGICAL_IDS.topicKey,
+  eventBus: LOGICAL_IDS.eventBus,
 };
 
 /** The alarms' names: `<stack name>-<suffix>` (serverless.yml names each alarm so). */
@@ -214,15 +215,15 @@ export function serverlessValues() {
     eventBusPolicy: eventBusPolicyProperties(LOGICAL_IDS.eventBus, ORGANIZATION_ID_PARAMETER),
     roles: {
       imageAction: lambdaRoleProperties(
-        'ecr-tag-auditor image-action: ledger read/write, publish alerts',
+        'ecr-tag-auditor image-action: ledger read/write, publish alerts, put finding events',
         imageActionStatements({ ...REFS, logGroup: FUNCTIONS.imageAction.logGroup }),
       ),
       apiCall: lambdaRoleProperties(
-        'ecr-tag-auditor api-call: ledger read/write/delete, publish alerts',
+        'ecr-tag-auditor api-call: ledger read/write/delete, publish alerts, put finding events',
         apiCallStatements({ ...REFS, logGroup: FUNCTIONS.apiCall.logGroup }),
       ),
       scheduledScan: lambdaRoleProperties(
-        'ecr-tag-auditor scheduled-scan: describe ECR, ledger read/write, publish alerts',
+        'ecr-tag-auditor scheduled-scan: describe ECR, ledger read/write, publish alerts, put finding events',
         scheduledScanStatements({ ...REFS, logGroup: FUNCTIONS.scheduledScan.logGroup }),
       ),
     },
@@ -280,7 +281,7 @@ function orgScanValues() {
       ),
       orgPlan: orgPlanRoleProperties(),
       orgItem: lambdaRoleProperties(
-        'ecr-tag-auditor org-item: assume the member scan role, ledger read/write, publish alerts',
+        'ecr-tag-auditor org-item: assume the member scan role, ledger read/write, publish alerts, put finding events',
         orgItemStatements(
           { ...REFS, logGroup: ORG_FUNCTIONS.orgItem.logGroup },
           ORG_SCAN.scanRoleName,

@@ -20,6 +20,7 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 
 type Item = Record<string, AttributeValue>;
@@ -31,9 +32,13 @@ export const dynamo = new DynamoDBClient({
 export const sns = new SNSClient({
   requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
 });
+const events = new EventBridgeClient({
+  requestHandler: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
+});
 
 const TABLE = process.env.LEDGER_TABLE_NAME ?? '';
 const TOPIC = process.env.ALERTS_TOPIC_ARN ?? '';
+const BUS = process.env.FINDINGS_BUS_ARN ?? '';
 
 const s = (value: string): AttributeValue => ({ S: value });
 
@@ -179,6 +184,8 @@ export interface AlertMessage {
   readonly subject: string;
   readonly message: string;
   readonly attributes: Record<string, { DataType: string; StringValue: string }>;
+  /** The finding JSON the handler put on the bus (a stand-in when absent). */
+  readonly detail?: string;
 }
 
 /** A stand-in for a rendered alert: a JSON message of about the handlers' size. */
@@ -200,14 +207,26 @@ export function standInAlert(id: string, text: string): AlertMessage {
   };
 }
 
-/** Publish, then the alert log's PutItem: what an alert costs. */
+/** The finding on the bus, Publish, then the alert log's PutItem: what an alert costs. */
 export async function publishAndLog(id: string, alert: AlertMessage): Promise<void> {
+  await events.send(
+    new PutEventsCommand({
+      Entries: [
+        {
+          Source: 'ecr-tag-auditor',
+          DetailType: 'ECR Tag Audit Finding',
+          Detail: alert.detail ?? JSON.stringify({ id, message: alert.subject }),
+          EventBusName: BUS,
+        },
+      ],
+    }),
+  );
+  // The String structure, as the handlers publish (so that the attributes reach subscribers).
   await sns.send(
     new PublishCommand({
       TopicArn: TOPIC,
       Subject: alert.subject,
       Message: alert.message,
-      MessageStructure: 'json',
       MessageAttributes: alert.attributes,
     }),
   );

@@ -18,7 +18,12 @@ interface BaselineSdk {
   ): Promise<unknown>;
   publishAndLog(
     id: string,
-    alert: { subject: string; message: string; attributes: Record<string, unknown> },
+    alert: {
+      subject: string;
+      message: string;
+      attributes: Record<string, unknown>;
+      detail?: string;
+    },
   ): Promise<void>;
   partition(account: string, region: string, repository: string): string;
 }
@@ -71,7 +76,12 @@ interface WarmRequest {
   n: number;
   offset: number;
   overwrite: boolean;
-  alert?: { subject: string; message: string; attributes: Record<string, unknown> };
+  alert?: {
+    subject: string;
+    message: string;
+    attributes: Record<string, unknown>;
+    detail?: string;
+  };
 }
 
 async function warm(request: WarmRequest) {

@@ -13,12 +13,15 @@ import { createTableInput } from '../../infra/table.ts';
 import { dynamoDbClient } from '../../test/fakes/clients.ts';
 import { FakeDynamoDb } from '../../test/fakes/dynamodb.ts';
 import { FakeEcr } from '../../test/fakes/ecr.ts';
+import { FakeEventBridge } from '../../test/fakes/eventbridge.ts';
 import type { FakeHttpServer, StartedServer } from '../../test/fakes/http.ts';
 import { FakeSns } from '../../test/fakes/sns.ts';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
 const TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT}:ecr-tag-auditor-alerts`;
+/** The auditor's event bus, every finding put on it. */
+const BUS_NAME = 'ecr-tag-auditor-events';
 /** The handlers' table, and a second one for the baselines (so neither sees the other's items). */
 export const TABLE = 'bench-ledger';
 export const BASELINE_TABLE = 'bench-baseline';
@@ -27,8 +30,9 @@ export const BASELINE_TABLE = 'bench-baseline';
 export interface Fakes {
   readonly dynamo: FakeDynamoDb;
   readonly sns: FakeSns;
+  readonly events: FakeEventBridge;
   readonly ecr: FakeEcr;
-  readonly endpoints: { dynamodb: string; sns: string; ecr: string };
+  readonly endpoints: { dynamodb: string; sns: string; eventbridge: string; ecr: string };
   /** A client of the benchmark itself, for set-up. */
   readonly client: DynamoDBClient;
   /** Forgets what every fake recorded (their request logs grow with every call). */
@@ -36,24 +40,31 @@ export interface Fakes {
   close(): Promise<void>;
 }
 
-/** Starts SNS, DynamoDB (dynalite) with both tables, and an empty ECR on 127.0.0.1. */
+/** Starts SNS, EventBridge, DynamoDB (dynalite) with both tables, and an empty ECR on 127.0.0.1. */
 export async function startFakes(): Promise<Fakes> {
   const dynamo = new FakeDynamoDb();
   const sns = new FakeSns({ topics: [TOPIC] });
+  const events = new FakeEventBridge({ account: ACCOUNT, region: REGION, buses: [BUS_NAME] });
   const ecr = new FakeEcr({ accountId: ACCOUNT, region: REGION });
   const servers: StartedServer[] = [];
-  const [d, s, e] = await Promise.all([dynamo.start(), sns.start(), ecr.start()]);
-  servers.push(d, s, e);
+  const [d, s, b, e] = await Promise.all([
+    dynamo.start(),
+    sns.start(),
+    events.start(),
+    ecr.start(),
+  ]);
+  servers.push(d, s, b, e);
   const client = dynamoDbClient(d);
   for (const table of [TABLE, BASELINE_TABLE]) {
     await client.send(new CreateTableCommand(createTableInput(table)));
   }
-  const all: FakeHttpServer[] = [dynamo, sns, ecr];
+  const all: FakeHttpServer[] = [dynamo, sns, events, ecr];
   return {
     dynamo,
     sns,
+    events,
     ecr,
-    endpoints: { dynamodb: d.endpoint, sns: s.endpoint, ecr: e.endpoint },
+    endpoints: { dynamodb: d.endpoint, sns: s.endpoint, eventbridge: b.endpoint, ecr: e.endpoint },
     client,
     reset: () => {
       for (const fake of all) fake.reset();
@@ -94,9 +105,11 @@ export function lambdaEnv(
     AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
     AWS_ENDPOINT_URL_DYNAMODB: fakes.endpoints.dynamodb,
     AWS_ENDPOINT_URL_SNS: fakes.endpoints.sns,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: fakes.endpoints.eventbridge,
     AWS_ENDPOINT_URL_ECR: fakes.endpoints.ecr,
     LEDGER_TABLE_NAME: TABLE,
     ALERTS_TOPIC_ARN: TOPIC,
+    FINDINGS_BUS_ARN: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${BUS_NAME}`,
     ALERT_MIN_SEVERITY: 'LOW',
     POWERTOOLS_SERVICE_NAME: 'ecr-tag-auditor',
     POWERTOOLS_METRICS_NAMESPACE: 'ecr-tag-auditor',

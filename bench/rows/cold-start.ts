@@ -129,6 +129,7 @@ export async function coldStart(
       const made = {
         ...callsByOperation(fakes.dynamo),
         ...callsByOperation(fakes.sns),
+        ...callsByOperation(fakes.events),
         ...callsByOperation(fakes.ecr),
       };
       return { ...report, wallMs, calls: made };

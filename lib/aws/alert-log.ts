@@ -39,9 +39,13 @@ export interface AlertLogDeps {
   readonly logRetryDelaysMs?: readonly number[];
 }
 
-/** The answer to a claim; `claimed` carries the token that owns it. */
+/**
+ * The answer to a claim; `claimed` carries the token that owns it, and whether the finding's
+ * event was put on the bus already under this log entry (by an attempt that then failed to
+ * publish: {@link recordPut}), so that it is not put again.
+ */
 export type Claim =
-  | { readonly status: 'claimed'; readonly token: string }
+  | { readonly status: 'claimed'; readonly token: string; readonly put: boolean }
   | { readonly status: Exclude<ClaimAnswer, 'claimed'> };
 
 const num = (n: number): AttributeValue => ({ N: String(n) });
@@ -50,7 +54,8 @@ const num = (n: number): AttributeValue => ({ N: String(n) });
  * Claims the alert of `finding` with a lease of {@link ALERT_LEASE_MS}: succeeds when it was never
  * sent (or its log entry expired) and nobody else holds a live claim — or when the claim is this
  * attempt's own (an SDK retry of a claim that was written but whose answer was lost). One
- * conditional PutItem.
+ * conditional PutItem, which returns the entry it replaced: a `putAt` on it (not expired) says
+ * the finding's event is on the bus already.
  *
  * @example
  * ```ts
@@ -65,7 +70,7 @@ export async function claimAlert(
 ): Promise<Claim> {
   const token = randomUUID();
   try {
-    await deps.dynamo.send(
+    const claimed = await deps.dynamo.send(
       new PutItemCommand({
         TableName: deps.tableName,
         Item: {
@@ -84,10 +89,13 @@ export async function claimAlert(
           ':now': num(now),
           ':token': { S: token },
         },
+        ReturnValues: 'ALL_OLD',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { status: 'claimed', token };
+    const old = claimed.Attributes;
+    const live = Number(old?.expiresAt?.N ?? 0) >= Math.floor(now / 1000);
+    return { status: 'claimed', token, put: live && old?.putAt !== undefined };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
     return error.Item?.sentAt ? { status: 'sent' } : { status: 'held' };
@@ -141,6 +149,47 @@ export async function releaseClaim(
       }),
     )
     .catch(() => {}); // the lease expires by itself
+}
+
+/**
+ * Records on the log entry that the finding's event is on the bus, when its delivery failed after
+ * the put (Publish failed): the retry then publishes without putting it again (see
+ * {@link claimAlert}). One UpdateItem, creating the entry (claimable at once) when there is none
+ * and keeping any claim; not on a sent entry. Best effort: false when it could not be written — the retry then
+ * puts the event again (same finding id).
+ *
+ * @example
+ * ```ts
+ * await recordPut(finding, deps, Date.now());
+ * ```
+ */
+export async function recordPut(
+  finding: Finding,
+  deps: AlertLogDeps,
+  now: number,
+): Promise<boolean> {
+  try {
+    await deps.dynamo.send(
+      new UpdateItemCommand({
+        TableName: deps.tableName,
+        Key: keyItem(alertKey(finding.id)),
+        // A lease of 0 on a new entry, so that the retry can claim it at once; a claim's is kept.
+        UpdateExpression:
+          'SET putAt = :at, kind = :kind, expiresAt = :exp, #lease = if_not_exists(#lease, :zero)',
+        ConditionExpression: 'attribute_not_exists(sentAt)',
+        ExpressionAttributeNames: { '#lease': 'lease' },
+        ExpressionAttributeValues: {
+          ':at': { S: new Date(now).toISOString() },
+          ':kind': { S: finding.kind },
+          ':exp': num(Math.floor(now / 1000) + ALERT_LOG_TTL_SECONDS),
+          ':zero': num(0),
+        },
+      }),
+    );
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient, type ECRClientConfig } from '@aws-sdk/client-ecr';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -16,34 +17,38 @@ import { ConfiguredRetryStrategy } from '@smithy/core/retry';
  * Timeouts of the functions' AWS clients. Without them a request that hangs lasts until Lambda
  * kills the invocation, and the code that keeps an undelivered alert (lib/aws/pending.ts) never
  * runs; with them a hang is a `TimeoutError` the SDK retries, then an error the runtime handles.
- * Every attempt of a DynamoDB item operation answers in milliseconds, an SNS Publish in tens of
- * them; three attempts of each still end well within the functions' 30 s timeout.
+ * Every attempt of a DynamoDB item operation answers in milliseconds, an SNS Publish or an
+ * EventBridge PutEvents in tens of them; three attempts of each still end well within the
+ * functions' 30 s timeout.
  */
 const CLIENT_TIMEOUTS = {
   dynamodb: { connectionTimeout: 2_000, requestTimeout: 3_000, throwOnRequestTimeout: true },
   sns: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
+  eventbridge: { connectionTimeout: 2_000, requestTimeout: 5_000, throwOnRequestTimeout: true },
   /** A page of 1000 images can take a while; the scan runs for up to 15 minutes. */
   ecr: { connectionTimeout: 2_000, requestTimeout: 30_000, throwOnRequestTimeout: true },
 } as const;
 
-/** The clients of the ledger and the alerts. */
+/** The clients of the ledger and the alerts (SNS, and the event bus). */
 export interface LedgerAndAlertClients {
   readonly dynamo: DynamoDBClient;
   readonly sns: SNSClient;
+  readonly events: EventBridgeClient;
 }
 
 /**
- * The DynamoDB and SNS clients of a function, with {@link CLIENT_TIMEOUTS}.
+ * The DynamoDB, SNS and EventBridge clients of a function, with {@link CLIENT_TIMEOUTS}.
  *
  * @example
  * ```ts
- * const { dynamo, sns } = createFunctionClients();
+ * const { dynamo, sns, events } = createFunctionClients();
  * ```
  */
 export function createFunctionClients(): LedgerAndAlertClients {
   return {
     dynamo: new DynamoDBClient({ requestHandler: CLIENT_TIMEOUTS.dynamodb }),
     sns: new SNSClient({ requestHandler: CLIENT_TIMEOUTS.sns }),
+    events: new EventBridgeClient({ requestHandler: CLIENT_TIMEOUTS.eventbridge }),
   };
 }
 

@@ -25,6 +25,7 @@ export type MetricName =
   | 'Findings'
   | 'HighFindings'
   | 'AlertsPublished'
+  | 'FindingEventsPut'
   | 'AlertsDuplicate'
   | 'AlertsInFlight'
   | 'AlertsDeferred'

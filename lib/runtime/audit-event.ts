@@ -1,16 +1,13 @@
 /**
- * One EventBridge event through the auditor and out to SNS: what the `image-action` and
- * `api-call` handlers do. An event that cannot be an ECR event is logged and dropped with a
- * metric, never retried; a failure to store or alert throws, so that Lambda retries the event.
+ * One EventBridge event through the auditor and out to the event bus and SNS: what the
+ * `image-action` and `api-call` handlers do. An event that cannot be an ECR event is logged and
+ * dropped with a metric, never retried; a failure to store or deliver throws, so that Lambda
+ * retries the event.
  *
  * @module
  */
-import {
-  AlertDeliveryError,
-  type AlertDeps,
-  type AlertResult,
-  publishAlerts,
-} from '../aws/alerts.ts';
+import { AlertDeliveryError } from '../aws/alert-error.ts';
+import { type AlertDeps, type AlertResult, publishAlerts } from '../aws/alerts.ts';
 import { type LedgerReads, NO_READS, type PendingScope } from '../aws/pending.ts';
 import type { Auditor } from '../core/engine/auditor.ts';
 import { EVENT_ID } from '../core/intake/fields.ts';
@@ -96,8 +93,9 @@ export async function auditEvent(raw: unknown, deps: AuditDeps): Promise<AuditOu
 }
 
 /**
- * Publishes findings and pending alerts with telemetry: a delivery failure is logged and counted
- * before it is rethrown (the invocation fails and is retried; what was not delivered is stored).
+ * Delivers findings and pending alerts (events on the bus, alerts to SNS) with telemetry: a
+ * delivery failure is logged and counted before it is rethrown (the invocation fails and is
+ * retried; what was not delivered is stored).
  */
 export async function deliver(
   findings: readonly Found[],
@@ -119,6 +117,7 @@ export async function deliver(
     throw error;
   }
   if (alerts.published > 0) metrics.count('AlertsPublished', alerts.published);
+  if (alerts.put > 0) metrics.count('FindingEventsPut', alerts.put);
   if (alerts.duplicates > 0) metrics.count('AlertsDuplicate', alerts.duplicates);
   if (alerts.inFlight > 0) metrics.count('AlertsInFlight', alerts.inFlight);
   if (alerts.unlogged > 0) {

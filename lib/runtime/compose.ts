@@ -52,6 +52,8 @@ export function compose(
     alerts: {
       sns: clients.sns,
       topicArn: settings.topicArn,
+      events: clients.events,
+      eventBusArn: settings.eventBusArn,
       dynamo: clients.dynamo,
       tableName: settings.tableName,
       minSeverity: settings.minSeverity,

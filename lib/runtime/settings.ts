@@ -1,6 +1,6 @@
 /**
  * The Lambda functions' settings, from the environment (runtime contract: LEDGER_TABLE_NAME,
- * ALERTS_TOPIC_ARN, ALERT_MIN_SEVERITY, POLICY_PATH). Endpoints and region come from the SDK's
+ * ALERTS_TOPIC_ARN, FINDINGS_BUS_ARN, ALERT_MIN_SEVERITY, POLICY_PATH). Endpoints and region come from the SDK's
  * own variables (AWS_REGION, AWS_ENDPOINT_URL_<SERVICE>).
  *
  * @module
@@ -19,6 +19,8 @@ class ConfigurationError extends Error {
 export interface RuntimeSettings {
   readonly tableName: string;
   readonly topicArn: string;
+  /** The event bus every finding is put on (docs/eventbridge.md). */
+  readonly eventBusArn: string;
   readonly minSeverity: Severity;
   /** A policy file to read at run time; undefined: the policy bundled at build time. */
   readonly policyPath: string | undefined;
@@ -39,13 +41,29 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   if (!isTopicArn) {
     problems.push(`ALERTS_TOPIC_ARN is not an SNS topic ARN (got "${topicArn}")`);
   }
+  const eventBusArn = env.FINDINGS_BUS_ARN ?? '';
+  const bus = parseArn(eventBusArn);
+  const isBusArn =
+    bus?.service === 'events' &&
+    bus.region !== '' &&
+    bus.account !== '' &&
+    /^event-bus\/[\w.-]{1,256}$/.test(bus.resource);
+  if (!isBusArn) {
+    problems.push(`FINDINGS_BUS_ARN is not an EventBridge event bus ARN (got "${eventBusArn}")`);
+  }
   const minSeverity = parseSeverity(env.ALERT_MIN_SEVERITY ?? 'LOW');
   if (!minSeverity)
     problems.push(
       `ALERT_MIN_SEVERITY must be INFO, LOW, MEDIUM or HIGH (got "${env.ALERT_MIN_SEVERITY}")`,
     );
   if (problems.length > 0 || !minSeverity) throw new ConfigurationError(problems.join('; '));
-  return { tableName, topicArn, minSeverity, policyPath: env.POLICY_PATH || undefined };
+  return {
+    tableName,
+    topicArn,
+    eventBusArn,
+    minSeverity,
+    policyPath: env.POLICY_PATH || undefined,
+  };
 }
 
 /** The policy validated by the build (scripts/build.mjs) and inlined as JSON, when bundled. */

@@ -40,10 +40,11 @@ const alert = (delivery: Delivery | null, stored = false): QueuedAlert => ({
   finding: finding('a'),
   delivery,
   stored,
+  toTopic: true,
 });
 
 describe('queueAlerts', () => {
-  it('queues findings at or above the threshold once per id, then pending alerts no finding repeats', () => {
+  it('queues every finding once per id, then pending alerts no finding repeats; only those at or above the threshold go to the topic', () => {
     // Prepare
     const findings = [
       found('high', 'fresh'),
@@ -54,24 +55,25 @@ describe('queueAlerts', () => {
     const pending = [finding('both'), finding('only-pending', 'INFO')];
     // Act
     const queue = queueAlerts(findings, pending, 'LOW');
-    // Assess
-    expect(queue.alerts.map((a) => [a.finding.id, a.delivery, a.stored])).toEqual([
-      ['high', 'fresh', false],
-      ['both', 'recurring', true],
-      ['only-pending', null, true],
+    // Assess: every finding is an event on the bus; INFO is below LOW, so not published.
+    expect(queue.alerts.map((a) => [a.finding.id, a.delivery, a.stored, a.toTopic])).toEqual([
+      ['high', 'fresh', false, true],
+      ['info', 'fresh', false, false],
+      ['both', 'recurring', true, true],
+      ['only-pending', null, true, false],
+    ]);
+    expect(queue.belowThreshold).toBe(2);
+  });
+
+  it('queues a finding below the threshold that is pending as stored, for the bus only', () => {
+    const queue = queueAlerts([found('p', 'fresh', 'INFO')], [finding('p', 'INFO')], 'LOW');
+    expect(queue.alerts.map((a) => [a.finding.id, a.delivery, a.stored, a.toTopic])).toEqual([
+      ['p', 'fresh', true, false],
     ]);
     expect(queue.belowThreshold).toBe(1);
   });
 
-  it('does not count a finding below the threshold that is pending: it is delivered as pending', () => {
-    const queue = queueAlerts([found('p', 'fresh', 'INFO')], [finding('p', 'INFO')], 'LOW');
-    expect(queue.belowThreshold).toBe(0);
-    expect(queue.alerts.map((a) => [a.finding.id, a.delivery, a.stored])).toEqual([
-      ['p', null, true],
-    ]);
-  });
-
-  it('queues every id at or above the threshold or pending exactly once (property)', () => {
+  it('queues every id of a finding or pending alert exactly once, for the topic exactly when at or above the threshold (property)', () => {
     const arbFound = fc.record({
       id: fc.constantFrom('a', 'b', 'c', 'd'),
       delivery: fc.constantFrom(...DELIVERIES),
@@ -82,28 +84,24 @@ describe('queueAlerts', () => {
         fc.array(arbFound, { maxLength: 8 }),
         fc.uniqueArray(fc.constantFrom<string>('a', 'b', 'e'), { maxLength: 3 }),
         fc.constantFrom(...SEVERITIES),
-        (raw, pendingIds, threshold) => {
+        fc.constantFrom(...SEVERITIES),
+        (raw, pendingIds, pendingSeverity, threshold) => {
           const findings = raw.map((f) => found(f.id, f.delivery, f.severity));
-          const queue = queueAlerts(
-            findings,
-            pendingIds.map((id) => finding(id)),
-            threshold,
-          );
+          const pending = pendingIds.map((id) => finding(id, pendingSeverity));
+          const queue = queueAlerts(findings, pending, threshold);
           const ids = queue.alerts.map((a) => a.finding.id);
-          const above = findings.filter((f) => isAtLeast(f.finding.severity, threshold));
-          const expected = new Set([...above.map((f) => f.finding.id), ...pendingIds]);
+          const expected = new Set([...findings.map((f) => f.finding.id), ...pendingIds]);
           expect(new Set(ids)).toEqual(expected);
           expect(ids).toHaveLength(expected.size);
           for (const a of queue.alerts) {
             expect(a.stored).toBe(pendingIds.includes(a.finding.id));
-            // The first copy's decision counts; null only for what the ledger alone held.
-            const first = above.find((f) => f.finding.id === a.finding.id);
+            // The first copy's decision and severity count; null only for what the ledger alone held.
+            const first = findings.find((f) => f.finding.id === a.finding.id);
             expect(a.delivery).toBe(first ? first.delivery : null);
+            const severity = first ? first.finding.severity : pendingSeverity;
+            expect(a.toTopic).toBe(isAtLeast(severity, threshold));
           }
-          const below = findings.filter(
-            (f) => !isAtLeast(f.finding.severity, threshold) && !pendingIds.includes(f.finding.id),
-          );
-          expect(queue.belowThreshold).toBe(below.length);
+          expect(queue.belowThreshold).toBe(queue.alerts.filter((a) => !a.toTopic).length);
         },
       ),
     );
@@ -199,9 +197,9 @@ describe('settling an alert', () => {
 describe('toDefer', () => {
   it('defers the failed alert and every later one not stored already', () => {
     const rest: QueuedAlert[] = [
-      { finding: finding('failed'), delivery: 'fresh', stored: false },
-      { finding: finding('stored'), delivery: null, stored: true },
-      { finding: finding('later'), delivery: 'recurring', stored: false },
+      { finding: finding('failed'), delivery: 'fresh', stored: false, toTopic: true },
+      { finding: finding('stored'), delivery: null, stored: true, toTopic: true },
+      { finding: finding('later'), delivery: 'recurring', stored: false, toTopic: false },
     ];
     expect(toDefer(rest).map((f) => f.id)).toEqual(['failed', 'later']);
   });

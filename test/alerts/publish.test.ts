@@ -1,12 +1,14 @@
 /**
- * publishAlerts with the real SNS and DynamoDB clients against the fake SNS and dynalite: one
- * Publish per finding at or above the threshold, each finding id alerted once (the alert log
- * `ALERT#<id>`), and a failed delivery that leaves no log entry so that a retry delivers.
+ * publishAlerts with the real SNS, EventBridge and DynamoDB clients against the fake SNS, the
+ * fake EventBridge and dynalite: one event on the bus per finding and one Publish per finding at
+ * or above the threshold, each finding id delivered once (the alert log `ALERT#<id>`), and a
+ * failed delivery that leaves no log entry so that a retry delivers.
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AlertDeliveryError } from '../../lib/aws/alert-error.ts';
 import { ALERT_LOG_TTL_SECONDS } from '../../lib/aws/alert-log.ts';
-import { AlertDeliveryError, type AlertDeps, publishAlerts } from '../../lib/aws/alerts.ts';
+import { type AlertDeps, publishAlerts } from '../../lib/aws/alerts.ts';
 import { createDynamoLedger } from '../../lib/aws/dynamodb-ledger.ts';
 import { createAuditor } from '../../lib/core/engine/auditor.ts';
 import type { PushEvent } from '../../lib/core/intake/types.ts';
@@ -15,6 +17,8 @@ import type { Finding } from '../../lib/core/model/findings.ts';
 import { renderAlert } from '../../lib/render/chat.ts';
 import {
   at,
+  BUS,
+  BUS_NAME,
   fastDynamo,
   type LedgerTable,
   POLICY_TEXT,
@@ -23,7 +27,8 @@ import {
   TABLE,
   TOPIC,
 } from '../aws/support.ts';
-import { snsClient } from '../fakes/clients.ts';
+import { eventBridgeClient, snsClient } from '../fakes/clients.ts';
+import { FakeEventBridge } from '../fakes/eventbridge.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
 import { digest } from '../support/digest.ts';
@@ -31,25 +36,35 @@ import { findingOfMessage } from '../support/published.ts';
 import { sampleFinding } from './findings.ts';
 
 const sns = new FakeSns({ topics: [TOPIC] });
+const events = new FakeEventBridge({ buses: [BUS_NAME] });
 let snsServer: StartedServer;
+let eventsServer: StartedServer;
 let table: LedgerTable;
 let deps: AlertDeps;
 const NOW = Date.UTC(2025, 6, 24, 12);
 
 beforeAll(async () => {
-  [snsServer, table] = await Promise.all([sns.start(), startLedgerTable()]);
+  [snsServer, eventsServer, table] = await Promise.all([
+    sns.start(),
+    events.start(),
+    startLedgerTable(),
+  ]);
   deps = {
     sns: snsClient(snsServer, { maxAttempts: 3, retryDelayMs: 1 }),
     topicArn: TOPIC,
+    events: eventBridgeClient(eventsServer, { maxAttempts: 3, retryDelayMs: 1 }),
+    eventBusArn: BUS,
+    entryRetryDelaysMs: [0, 0, 0, 0],
     dynamo: fastDynamo(table),
     tableName: TABLE,
     minSeverity: 'LOW',
     now: () => NOW,
   };
 });
-afterAll(() => Promise.all([snsServer.close(), table.server.close()]));
+afterAll(() => Promise.all([snsServer.close(), eventsServer.close(), table.server.close()]));
 beforeEach(() => {
   sns.reset();
+  events.reset();
   table.fake.reset();
 });
 
@@ -118,18 +133,28 @@ describe('publishAlerts', () => {
     expect(findingOfMessage(delivered?.message ?? '{}')).toEqual(finding);
   });
 
-  it('publishes one message per finding at or above the threshold, and logs each', async () => {
+  it('puts every finding on the bus, publishes those at or above the threshold, and logs each', async () => {
+    // Prepare
     const findings: Found[] = [
       as('fresh', sampleFinding('TAG_OVERWRITE_VIOLATION', { id: 'p-high' })),
       as('recurring', sampleFinding('OVERWRITE_BLOCKED', { id: 'p-low', severity: 'LOW' })),
       as('fresh', sampleFinding('TAG_OVERWRITE_ALLOWED', { id: 'p-info' })),
       as('fresh', sampleFinding('CONFIG_DRIFT_RESOLVED', { id: 'p-info-2' })),
     ];
+    // Act
     const result = await publishAlerts(findings, deps);
-    expect(result).toMatchObject({ published: 2, belowThreshold: 2, duplicates: 0 });
-    // A first-time event finding costs no read, only the log write after Publish; a refused
+    // Assess
+    expect(result).toMatchObject({ published: 2, put: 4, belowThreshold: 2, duplicates: 0 });
+    // A first-time event finding costs no read, only the log write after its delivery; a refused
     // overwrite (no ledger move tells whether it was alerted) is claimed in the log first.
-    expect(table.fake.requests.map((r) => r.operation)).toEqual(['PutItem', 'PutItem', 'PutItem']);
+    expect(table.fake.requests.map((r) => r.operation)).toEqual(Array(5).fill('PutItem'));
+    expect(events.count('PutEvents')).toBe(4);
+    expect(events.put.map((p) => p.bus)).toEqual(Array(4).fill(BUS_NAME));
+    expect(events.put.map((p) => [p.event.source, p.event['detail-type']])).toEqual(
+      Array(4).fill(['ecr-tag-auditor', 'ECR Tag Audit Finding']),
+    );
+    // The detail is the finding JSON, every field as README documents it.
+    expect(events.put.map((p) => p.event.detail)).toEqual(findings.map((f) => f.finding));
     expect(sns.published.map((m) => m.messageAttributes.findingId?.stringValue)).toEqual([
       'p-high',
       'p-low',
@@ -149,7 +174,12 @@ describe('publishAlerts', () => {
       sentAt: { S: new Date(NOW).toISOString() },
       expiresAt: { N: String(NOW / 1000 + ALERT_LOG_TTL_SECONDS) },
     });
-    expect(await alertLogItem('p-info')).toBeUndefined();
+    // Below the threshold and logged too: a redelivery does not put it again.
+    expect((await alertLogItem('p-info'))?.sentAt).toBeDefined();
+    expect(
+      (await publishAlerts([as('recurring', (findings[2] as Found).finding)], deps)).duplicates,
+    ).toBe(1);
+    expect(events.put).toHaveLength(4);
   });
 
   it('publishes a finding of a redelivered event once', async () => {
@@ -227,25 +257,46 @@ describe('publishAlerts', () => {
     });
   });
 
-  it('fails with AlertDeliveryError and logs nothing when SNS keeps failing; a retry delivers once', async () => {
+  it('fails with AlertDeliveryError when SNS keeps failing, logging only the put; a retry publishes once and does not put again', async () => {
     const { auditor, event, findings } = await overwrite('flaky/app');
+    const id = findings[0]?.finding.id ?? '';
     sns.inject('Publish', fault.internal(), fault.internal(), fault.internal());
     const sent = publishAlerts(findings, deps);
     await expect(sent).rejects.toBeInstanceOf(AlertDeliveryError);
     await expect(sent).rejects.toThrow(/could not publish tag-overwrite-violation-/);
     expect(sns.count('Publish')).toBe(3); // every attempt the client had
     expect(sns.published).toEqual([]);
-    expect(await alertLogItem(findings[0]?.finding.id ?? '')).toBeUndefined();
+    // The event went out before Publish failed: the log says so, and not that the alert was sent.
+    expect(events.put.map((p) => p.event.detail.id)).toEqual([id]);
+    const logged = await alertLogItem(id);
+    expect(logged?.putAt).toEqual({ S: new Date(NOW).toISOString() });
+    expect(logged?.sentAt).toBeUndefined();
 
     // Lambda retries the event: the ledger has moved already, the finding comes back the same.
     const again = await auditor.apply(event);
-    expect(again.map((f) => f.finding.id)).toEqual(findings.map((f) => f.finding.id));
-    expect((await publishAlerts(again, deps)).published).toBe(1);
+    expect(again.map((f) => f.finding.id)).toEqual([id]);
+    expect(await publishAlerts(again, deps)).toMatchObject({ published: 1, put: 0 });
     expect((await publishAlerts(await auditor.apply(event), deps)).duplicates).toBe(1);
     expect(sns.published).toHaveLength(1);
-    expect(sns.published[0]?.messageAttributes.findingId?.stringValue).toBe(
-      findings[0]?.finding.id,
-    );
+    expect(sns.published[0]?.messageAttributes.findingId?.stringValue).toBe(id);
+    expect(events.put).toHaveLength(1);
+  });
+
+  it('counts a put recorded under a log entry only while the entry lives (30 days)', async () => {
+    // Prepare: the event put, then Publish failing: the log entry records the put.
+    const drift = as('recurring', sampleFinding('CONFIG_DRIFT', { id: 'put-then-expired' }));
+    sns.inject('Publish', fault.internal(), fault.internal(), fault.internal());
+    await expect(publishAlerts([drift], deps)).rejects.toBeInstanceOf(AlertDeliveryError);
+    expect((await alertLogItem('put-then-expired'))?.putAt).toBeDefined();
+    // Act: the same finding once the entry has expired (DynamoDB has not deleted it yet).
+    const after = { ...deps, now: () => NOW + ALERT_LOG_TTL_SECONDS * 1000 + 1000 };
+    const result = await publishAlerts([drift], after);
+    // Assess: an expired entry counts as not seen, its put too: put and published again.
+    expect(result).toMatchObject({ put: 1, published: 1 });
+    expect(events.put.map((p) => p.event.detail.id)).toEqual([
+      'put-then-expired',
+      'put-then-expired',
+    ]);
   });
 
   it('does not retry a non-retryable SNS error, and delivers on the next attempt', async () => {
@@ -256,9 +307,10 @@ describe('publishAlerts', () => {
     await expect(sent).rejects.toThrow('not authorized to publish');
     await expect(sent).rejects.toMatchObject({ cause: { name: 'AuthorizationErrorException' } });
     expect(sns.count('Publish')).toBe(1);
-    expect(await alertLogItem(findings[0]?.finding.id ?? '')).toBeUndefined();
+    expect((await alertLogItem(findings[0]?.finding.id ?? ''))?.sentAt).toBeUndefined();
     expect((await publishAlerts(await auditor.apply(event), deps)).published).toBe(1);
     expect(sns.published).toHaveLength(1);
+    expect(events.put).toHaveLength(1);
   });
 
   it('keeps what was delivered before a failure in the same batch', async () => {

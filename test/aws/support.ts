@@ -13,6 +13,10 @@ import type { StartedServer } from '../fakes/http.ts';
 
 export const TABLE = 'ecr-tag-auditor-ledger';
 export const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ecr-tag-auditor-alerts';
+/** The name of the auditor's event bus in the tests (the fake EventBridge's account and region). */
+export const BUS_NAME = 'ecr-tag-auditor-events';
+/** Its ARN, as FINDINGS_BUS_ARN gives it. */
+export const BUS = `arn:aws:events:us-east-1:123456789012:event-bus/${BUS_NAME}`;
 
 /** dynalite behind the recording proxy, with the ledger table created as infra/table.ts defines it. */
 export interface LedgerTable {

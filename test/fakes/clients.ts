@@ -4,6 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECRClient, type ECRClientConfig } from '@aws-sdk/client-ecr';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -74,6 +75,14 @@ export function snsClient(
   options?: FakeClientOptions,
 ): SNSClient {
   return new SNSClient(clientConfig(target, options));
+}
+
+/** An `EventBridgeClient` talking to a fake. */
+export function eventBridgeClient(
+  target: string | { endpoint: string },
+  options?: FakeClientOptions,
+): EventBridgeClient {
+  return new EventBridgeClient(clientConfig(target, options));
 }
 
 /** A `DynamoDBClient` talking to a fake. */

@@ -17,10 +17,10 @@ import {
   type ParsedRequest,
   type Reply,
 } from './http.ts';
+import { jsonError, jsonReply, parseJsonRequest } from './json-protocol.ts';
 
 /** The ECR target prefix the SDK sends in `X-Amz-Target`. */
 export const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
-const JSON_TYPE = 'application/x-amz-json-1.1';
 
 // ECR's rules (modes, template prefix and filter grammars) are written out here again, on
 // purpose, not imported from lib/: the fake stands for ECR, the oracle the code is tested
@@ -206,18 +206,7 @@ export class FakeEcr extends FakeHttpServer {
   }
 
   protected override parse(request: IncomingMessage, raw: Buffer) {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    const operation = target.startsWith(ECR_TARGET_PREFIX)
-      ? target.slice(ECR_TARGET_PREFIX.length)
-      : target;
-    if (request.method !== 'POST' || request.headers['content-type'] !== JSON_TYPE) {
-      throw new AwsError('UnknownOperationException', `expected POST with ${JSON_TYPE}`);
-    }
-    try {
-      return { operation, body: JSON.parse(raw.toString('utf8') || '{}') as unknown };
-    } catch {
-      throw new AwsError('SerializationException', 'request body is not JSON');
-    }
+    return parseJsonRequest(request, raw, ECR_TARGET_PREFIX);
   }
 
   protected override handle(request: ParsedRequest): Reply {
@@ -238,19 +227,11 @@ export class FakeEcr extends FakeHttpServer {
       );
     }
     checkMaxResults(body.maxResults);
-    return {
-      status: 200,
-      headers: { 'content-type': JSON_TYPE },
-      body: JSON.stringify(operation(body)),
-    };
+    return jsonReply(operation(body));
   }
 
   protected override errorReply(error: AwsError): Reply {
-    return {
-      status: error.status,
-      headers: { 'content-type': JSON_TYPE },
-      body: JSON.stringify({ __type: error.code, message: error.message }),
-    };
+    return jsonError(error);
   }
 
   protected override throttleError(): AwsError {

@@ -18,10 +18,10 @@ import {
   type ParsedRequest,
   type Reply,
 } from './http.ts';
+import { jsonError, jsonReply, parseJsonRequest } from './json-protocol.ts';
 
 /** The Organizations target prefix the SDK sends in `X-Amz-Target`. */
 const ORGANIZATIONS_TARGET_PREFIX = 'AWSOrganizationsV20161128.';
-const JSON_TYPE = 'application/x-amz-json-1.1';
 
 /** An account's state in the organization. */
 export type AccountState =
@@ -66,18 +66,7 @@ export class FakeOrganizations extends FakeHttpServer {
   }
 
   protected override parse(request: IncomingMessage, raw: Buffer) {
-    const target = String(request.headers['x-amz-target'] ?? '');
-    if (request.method !== 'POST' || request.headers['content-type'] !== JSON_TYPE) {
-      throw new AwsError('UnknownOperationException', `expected POST with ${JSON_TYPE}`);
-    }
-    const operation = target.startsWith(ORGANIZATIONS_TARGET_PREFIX)
-      ? target.slice(ORGANIZATIONS_TARGET_PREFIX.length)
-      : target;
-    try {
-      return { operation, body: JSON.parse(raw.toString('utf8') || '{}') as unknown };
-    } catch {
-      throw new AwsError('SerializationException', 'request body is not JSON');
-    }
+    return parseJsonRequest(request, raw, ORGANIZATIONS_TARGET_PREFIX);
   }
 
   protected override handle(request: ParsedRequest): Reply {
@@ -93,19 +82,11 @@ export class FakeOrganizations extends FakeHttpServer {
         "You don't have permissions to access this resource.",
       );
     }
-    return {
-      status: 200,
-      headers: { 'content-type': JSON_TYPE },
-      body: JSON.stringify(this.listAccounts((request.body ?? {}) as Record<string, unknown>)),
-    };
+    return jsonReply(this.listAccounts((request.body ?? {}) as Record<string, unknown>));
   }
 
   protected override errorReply(error: AwsError): Reply {
-    return {
-      status: error.status,
-      headers: { 'content-type': JSON_TYPE },
-      body: JSON.stringify({ __type: error.code, Message: error.message }),
-    };
+    return jsonError(error, 'Message');
   }
 
   protected override throttleError(): AwsError {

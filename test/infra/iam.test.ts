@@ -24,6 +24,7 @@ const refs: FunctionRefs = {
   topic: 'Topic',
   failureQueue: 'Queue',
   topicKey: 'Key',
+  eventBus: 'Bus',
   logGroup: 'OwnLogGroup',
 };
 
@@ -115,7 +116,7 @@ describe.each(Object.entries(builders))('%s statements', (key, build) => {
     ]);
   });
 
-  it('use the ledger table, the topic, its key and the failure queue, and nothing else of the stack', () => {
+  it('use the ledger table, the topic, its key, the event bus and the failure queue, and nothing else of the stack', () => {
     const byService = (prefix: string) =>
       statements
         .filter((s) => allActions([s]).some((a) => a.startsWith(prefix)))
@@ -130,12 +131,28 @@ describe.each(Object.entries(builders))('%s statements', (key, build) => {
     ]);
     expect(allActions(statements).filter((a) => a.startsWith('sns:'))).toEqual(['sns:Publish']);
     expect(allActions(statements).filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
+    expect(byService('events:')).toEqual([{ 'Fn::GetAtt': ['Bus', 'Arn'] }]);
+    expect(allActions(statements).filter((a) => a.startsWith('events:'))).toEqual([
+      'events:PutEvents',
+    ]);
     const services = new Set(allActions(statements).map((a) => a.split(':')[0]));
     const expected =
       key === 'scheduledScan'
-        ? ['dynamodb', 'ecr', 'kms', 'logs', 'sns', 'sqs']
-        : ['dynamodb', 'kms', 'logs', 'sns', 'sqs'];
+        ? ['dynamodb', 'ecr', 'events', 'kms', 'logs', 'sns', 'sqs']
+        : ['dynamodb', 'events', 'kms', 'logs', 'sns', 'sqs'];
     expect([...services].sort()).toEqual(expected);
+  });
+
+  it('put on the bus only events of the auditor’s source and detail-type (issue 12)', () => {
+    // Written out, not read from the code: what docs/eventbridge.md documents.
+    const put = statements.filter((s) => allActions([s]).includes('events:PutEvents'));
+    expect(put).toHaveLength(1);
+    expect(put[0]?.Condition).toEqual({
+      StringEquals: {
+        'events:source': 'ecr-tag-auditor',
+        'events:detail-type': 'ECR Tag Audit Finding',
+      },
+    });
   });
 
   it('never scan, batch or delete from the table (a forget rewrites records)', () => {

@@ -19,7 +19,11 @@ import { SCAN_SCHEDULE } from '../../infra/event-patterns.ts';
 import { ORG_SCAN_OBJECT_DAYS } from '../../infra/org-scan-bucket.ts';
 import { FUNCTIONS, type FunctionKey, LOGICAL_IDS } from '../../infra/stack.ts';
 import { LEDGER_TABLE } from '../../infra/table.ts';
+import { FINDING_KINDS } from '../../lib/core/model/findings.ts';
+import { sampleFinding } from '../alerts/findings.ts';
 import { runCli } from '../cli/support.ts';
+import { eventBridgeMatches } from '../support/event-pattern.ts';
+import type { Json } from '../support/json.ts';
 import { mirrorRepository } from '../support/mirror.ts';
 import { EXPECTED_API_CALL_PATTERN, EXPECTED_IMAGE_ACTION_PATTERN } from './expected-patterns.ts';
 import { unresolvedReferences } from './references.ts';
@@ -192,17 +196,21 @@ describe('osls package', () => {
     );
   });
 
-  it.each(FUNCTION_KEYS)('%s: gets the table, the topic and the minimum severity', (key) => {
-    const { Environment } = resource(FUNCTIONS[key].lambda).Properties as {
-      Environment: { Variables: Record<string, unknown> };
-    };
-    expect(Environment.Variables).toMatchObject({
-      LEDGER_TABLE_NAME: { Ref: LOGICAL_IDS.table },
-      ALERTS_TOPIC_ARN: { Ref: LOGICAL_IDS.topic },
-      ALERT_MIN_SEVERITY: 'LOW',
-    });
-    expect(Environment.Variables).not.toHaveProperty('POLICY_PATH');
-  });
+  it.each(FUNCTION_KEYS)(
+    '%s: gets the table, the topic, the bus and the minimum severity',
+    (key) => {
+      const { Environment } = resource(FUNCTIONS[key].lambda).Properties as {
+        Environment: { Variables: Record<string, unknown> };
+      };
+      expect(Environment.Variables).toMatchObject({
+        LEDGER_TABLE_NAME: { Ref: LOGICAL_IDS.table },
+        ALERTS_TOPIC_ARN: { Ref: LOGICAL_IDS.topic },
+        FINDINGS_BUS_ARN: getAtt(LOGICAL_IDS.eventBus),
+        ALERT_MIN_SEVERITY: 'LOW',
+      });
+      expect(Environment.Variables).not.toHaveProperty('POLICY_PATH');
+    },
+  );
 
   it.each(FUNCTION_KEYS)('%s: failed async invocations go to the failure queue', (key) => {
     const configs = resources('AWS::Lambda::EventInvokeConfig').filter(
@@ -264,6 +272,32 @@ describe('event routing', () => {
         },
       ].sort(byJson),
     );
+  });
+
+  it('routes no finding event back to the auditor: no rule on either bus matches one (issue 12)', () => {
+    // Prepare: every kind of finding, as a rule on the bus receives it (docs/eventbridge.md).
+    const findingEvents = FINDING_KINDS.map((kind) => ({
+      version: '0',
+      id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+      'detail-type': 'ECR Tag Audit Finding',
+      source: 'ecr-tag-auditor',
+      account: '111122223333',
+      time: '2025-07-24T10:00:00Z',
+      region: 'eu-west-1',
+      resources: [],
+      detail: sampleFinding(kind),
+    }));
+    const patterns = rules()
+      .filter((r) => r.EventPattern !== undefined)
+      .map((r) => ({ bus: r.EventBusName ?? 'default', pattern: r.EventPattern as Json }));
+    // Assess: the four event rules, two on the bus the findings are put on; none matches.
+    expect(
+      patterns.filter((p) => JSON.stringify(p.bus) === JSON.stringify(ORGANIZATION_BUS)),
+    ).toHaveLength(2);
+    for (const { pattern } of patterns) {
+      expect(pattern.source).toEqual(['aws.ecr']);
+      for (const event of findingEvents) expect(eventBridgeMatches(pattern, event)).toBe(false);
+    }
   });
 
   it('lets EventBridge invoke each function only for its rules, on their own bus', () => {
@@ -529,6 +563,47 @@ describe('IAM in the template', () => {
     const allowed = allStatements.filter((s) => s.Effect === 'Allow').flatMap(actionsOf);
     expect(allowed.length).toBeGreaterThan(0);
     expect(allowed.filter((a) => a.includes('*'))).toEqual([]);
+  });
+
+  it('only the functions that deliver findings may put events, only on the stack bus, only findings (issue 12)', () => {
+    // Every statement of every role in the template (conditional policies included).
+    const statementsIn = (value: unknown): AnyStatement[] => {
+      if (Array.isArray(value)) return value.flatMap(statementsIn);
+      if (!value || typeof value !== 'object') return [];
+      const record = value as Record<string, unknown>;
+      const own = Array.isArray(record.Statement) ? (record.Statement as AnyStatement[]) : [];
+      return [...own, ...Object.values(record).flatMap(statementsIn)];
+    };
+    const putsIn = (id: string) =>
+      statementsIn(resource(id).Properties).filter((s) =>
+        actionsOf(s).includes('events:PutEvents'),
+      );
+    const roles = resources('AWS::IAM::Role').map(([id]) => id);
+    expect(roles.length).toBeGreaterThan(4);
+    const putting = roles.filter((id) => putsIn(id).length > 0);
+    expect(putting.sort()).toEqual(
+      ['ApiCallRole', 'ImageActionRole', 'OrgItemRole', 'ScheduledScanRole'].sort(),
+    );
+    for (const id of putting) {
+      expect(putsIn(id)).toEqual([
+        {
+          Sid: 'PutFindingEvents',
+          Effect: 'Allow',
+          Action: ['events:PutEvents'],
+          Resource: [getAtt(LOGICAL_IDS.eventBus)],
+          Condition: {
+            StringEquals: {
+              'events:source': 'ecr-tag-auditor',
+              'events:detail-type': 'ECR Tag Audit Finding',
+            },
+          },
+        },
+      ]);
+    }
+    // The bus policy (organization mode) only allows, never denies: the stack's own roles put
+    // with their IAM permission, as any principal of the bus's account may.
+    const busPolicy = resource(LOGICAL_IDS.eventBusPolicy).Properties.Statement as AnyStatement;
+    expect(busPolicy.Effect).toBe('Allow');
   });
 
   it('the event functions have no ECR permission', () => {

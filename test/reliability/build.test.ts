@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LedgerTable, startLedgerTable, TOPIC } from '../aws/support.ts';
+import { BUS_NAME, type LedgerTable, startLedgerTable, TOPIC } from '../aws/support.ts';
+import { FakeEventBridge } from '../fakes/eventbridge.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
 import { bundleEnv, SAMPLE } from '../runtime/support.ts';
@@ -44,7 +45,9 @@ const mirrors = { valid: '', invalid: '' };
 let invalidBuild: { code: number | null; stdout: string; stderr: string };
 let table: LedgerTable;
 const sns = new FakeSns({ topics: [TOPIC] });
+const bus = new FakeEventBridge({ buses: [BUS_NAME] });
 let snsServer: StartedServer;
+let eventsServer: StartedServer;
 
 /** A mirror of the repository; `policy` replaces its policy.yml. */
 function mirror(name: string, policy?: string): string {
@@ -75,16 +78,21 @@ beforeAll(async () => {
   const [valid, invalid] = await Promise.all([build(mirrors.valid), build(mirrors.invalid)]);
   if (valid.code !== 0) throw new Error(`build failed:\n${valid.stdout}\n${valid.stderr}`);
   invalidBuild = invalid;
-  [table, snsServer] = await Promise.all([startLedgerTable(), sns.start()]);
+  [table, snsServer, eventsServer] = await Promise.all([
+    startLedgerTable(),
+    sns.start(),
+    bus.start(),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([table?.server.close(), snsServer?.close()]);
+  await Promise.all([table?.server.close(), snsServer?.close(), eventsServer?.close()]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
 beforeEach(() => {
   sns.reset();
+  bus.reset();
   table.fake.reset();
 });
 
@@ -152,7 +160,11 @@ async function invoke(bundle: 'image-action' | 'api-call', events: unknown[]) {
       timeout: 60_000,
       maxBuffer: 16 * 1024 * 1024,
       env: {
-        ...bundleEnv(work, { dynamodb: table.server.endpoint, sns: snsServer.endpoint }),
+        ...bundleEnv(work, {
+          dynamodb: table.server.endpoint,
+          sns: snsServer.endpoint,
+          eventbridge: eventsServer.endpoint,
+        }),
         // As verbose as an operator could make it.
         POWERTOOLS_LOGGER_LOG_EVENT: 'true',
         POWERTOOLS_LOG_LEVEL: 'DEBUG',
@@ -170,7 +182,7 @@ async function invoke(bundle: 'image-action' | 'api-call', events: unknown[]) {
 }
 
 describe('what the built handlers log and publish', () => {
-  it('no access key id, session, source IP, user agent or manifest — in logs or alerts', async () => {
+  it('no access key id, session, source IP, user agent or manifest — in logs, alerts or events', async () => {
     const events = secretBearingEvents('bundle/app');
     // The push, its overwrite (an alert), a redelivery, a malformed record, a non-ECR event.
     const run = await invoke('api-call', [
@@ -196,9 +208,14 @@ describe('what the built handlers log and publish', () => {
     expect(output).toContain('"message":"Finding"');
     expect(output).toContain('Dropped a malformed event');
     expect(output).toContain('AlertDeliveryError');
-    const messages = sns.published.map(
-      (m) => `${m.subject}\n${m.message}\n${JSON.stringify(m.messageAttributes)}`,
-    );
+    const messages = [
+      ...sns.published.map(
+        (m) => `${m.subject}\n${m.message}\n${JSON.stringify(m.messageAttributes)}`,
+      ),
+      // The findings on the event bus too.
+      ...bus.put.map((p) => JSON.stringify(p.event)),
+    ];
+    expect(bus.put).toHaveLength(2);
     for (const secret of SECRETS) {
       expect(output, `log output contains ${secret}`).not.toContain(secret);
       for (const message of messages) expect(message).not.toContain(secret);

@@ -7,7 +7,7 @@
  * and a consistent ledger (tag at the new digest, alert marked sent, nothing left pending).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AlertDeliveryError } from '../../lib/aws/alerts.ts';
+import { AlertDeliveryError } from '../../lib/aws/alert-error.ts';
 import { ALERT_LEASE_MS } from '../../lib/core/delivery/plan.ts';
 import { EMPTY_TAG_RECORD, recordedMoves, tagState } from '../../lib/core/engine/tag-history.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
@@ -24,6 +24,7 @@ import {
   alertIds,
   type Harness,
   invokeAsync,
+  loseFirstAnswer,
   pendingNames,
   rawItem,
   startHarness,
@@ -342,12 +343,7 @@ describe('a write applied, its answer lost (the SDK retries it)', () => {
 describe('SNS accepting a message whose answer is lost: at least once, never lost', () => {
   it('a 500 after acceptance: the SDK sends it again; every copy carries the same finding id', async () => {
     const { repository, event } = await overwriteOf('sns-accepted-500');
-    let once = true;
-    h.sns.afterAccept = () => {
-      if (!once) return undefined;
-      once = false;
-      return 'internal';
-    };
+    h.sns.afterAccept = loseFirstAnswer();
     const run = await invokeAsync(event, h.runtime);
     expect(run.attempts).toBe(1);
     const ids = alertIds(h.sns);

@@ -20,7 +20,7 @@ import {
   createScanHandler,
   createTelemetry,
 } from '../../lib/runtime/lambda.ts';
-import { policy, TABLE, TOPIC } from '../aws/support.ts';
+import { BUS, policy, TABLE, TOPIC } from '../aws/support.ts';
 import { fault } from '../fakes/http.ts';
 import { imageDelete, imagePush, SAMPLE } from '../runtime/support.ts';
 import { digest } from '../support/digest.ts';
@@ -55,6 +55,7 @@ beforeAll(async () => {
   Object.assign(process.env, {
     LEDGER_TABLE_NAME: TABLE,
     ALERTS_TOPIC_ARN: TOPIC,
+    FINDINGS_BUS_ARN: BUS,
     POLICY_PATH: policyPath,
     AWS_REGION: SAMPLE.region,
     AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
@@ -62,6 +63,7 @@ beforeAll(async () => {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_ENDPOINT_URL_DYNAMODB: endpointOf(h, 'dynamo'),
     AWS_ENDPOINT_URL_SNS: endpointOf(h, 'sns'),
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpointOf(h, 'events'),
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
@@ -75,7 +77,7 @@ afterAll(async () => {
 });
 beforeEach(() => h.reset());
 
-function endpointOf(harness: Harness, which: 'dynamo' | 'sns'): string {
+function endpointOf(harness: Harness, which: 'dynamo' | 'sns' | 'events'): string {
   const endpoint = harness.endpoints[which];
   if (!endpoint) throw new Error(`no ${which} endpoint`);
   return endpoint;

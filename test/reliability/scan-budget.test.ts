@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AlertDeliveryError } from '../../lib/aws/alerts.ts';
+import { AlertDeliveryError } from '../../lib/aws/alert-error.ts';
 import { createEcrRegistry } from '../../lib/aws/ecr-registry.ts';
 import { ScanCursorError } from '../../lib/aws/scan-cursor.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
@@ -23,7 +23,7 @@ import {
   SCAN_PUBLISH_MARGIN_MS,
   scheduledScan,
 } from '../../lib/runtime/lambda.ts';
-import { policy, TABLE, TOPIC } from '../aws/support.ts';
+import { BUS, policy, TABLE, TOPIC } from '../aws/support.ts';
 import { ecrClient } from '../fakes/clients.ts';
 import { FakeEcr } from '../fakes/ecr.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
@@ -294,6 +294,7 @@ describe('the scan handler with little time left', () => {
     Object.assign(process.env, {
       LEDGER_TABLE_NAME: TABLE,
       ALERTS_TOPIC_ARN: TOPIC,
+      FINDINGS_BUS_ARN: BUS,
       POLICY_PATH: join(work, 'policy.yml'),
       AWS_REGION: SAMPLE.region,
       AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
@@ -301,6 +302,7 @@ describe('the scan handler with little time left', () => {
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_ENDPOINT_URL_DYNAMODB: h.endpoints.dynamo,
       AWS_ENDPOINT_URL_SNS: h.endpoints.sns,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: h.endpoints.events,
       AWS_ENDPOINT_URL_ECR: server.endpoint,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',

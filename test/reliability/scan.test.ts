@@ -8,7 +8,7 @@
  */
 import type { ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AlertDeliveryError } from '../../lib/aws/alerts.ts';
+import { AlertDeliveryError } from '../../lib/aws/alert-error.ts';
 import { createEcrRegistry } from '../../lib/aws/ecr-registry.ts';
 import { tagState } from '../../lib/core/engine/tag-history.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';

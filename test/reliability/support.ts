@@ -10,9 +10,15 @@ import type { Policy } from '../../lib/core/policy/types.ts';
 import { type AuditOutcome, auditEvent } from '../../lib/runtime/audit-event.ts';
 import { type Composition, compose } from '../../lib/runtime/compose.ts';
 import { readSettings } from '../../lib/runtime/settings.ts';
-import { recordingTelemetry, TABLE, TOPIC } from '../aws/support.ts';
-import { dynamoDbClient, type FakeClientOptions, snsClient } from '../fakes/clients.ts';
+import { BUS, BUS_NAME, recordingTelemetry, TABLE, TOPIC } from '../aws/support.ts';
+import {
+  dynamoDbClient,
+  eventBridgeClient,
+  type FakeClientOptions,
+  snsClient,
+} from '../fakes/clients.ts';
 import { FakeDynamoDb } from '../fakes/dynamodb.ts';
+import { FakeEventBridge } from '../fakes/eventbridge.ts';
 import { AwsError, type ParsedRequest, type Reply, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
 import { SAMPLE } from '../runtime/support.ts';
@@ -71,13 +77,30 @@ export class LossySns extends FakeSns {
   }
 }
 
+/**
+ * The fake EventBridge, where an event can be accepted and the answer lost (500): the SDK then
+ * puts it again, as with SNS.
+ */
+export class LossyEventBridge extends FakeEventBridge {
+  afterAccept: LossRule | undefined;
+  protected override async handle(request: ParsedRequest): Promise<Reply> {
+    return lose(await super.handle(request), this.afterAccept, request, (e) => this.errorReply(e));
+  }
+  override reset(): void {
+    super.reset();
+    this.afterAccept = undefined;
+  }
+}
+
 /** The running fakes and the runtime composed on them. */
 export interface Harness {
   readonly dynamo: LossyDynamoDb;
   readonly sns: LossySns;
+  /** The auditor's event bus ({@link BUS}). */
+  readonly events: LossyEventBridge;
   readonly telemetry: ReturnType<typeof recordingTelemetry>;
   /** The fakes' endpoints, for clients a handler builds from the environment. */
-  readonly endpoints: { readonly dynamo: string; readonly sns: string };
+  readonly endpoints: { readonly dynamo: string; readonly sns: string; readonly events: string };
   /** A client of the test's own (set-up and inspection), never faulted by rules on operations. */
   readonly inspect: DynamoDBClient;
   /** The runtime as the handlers compose it (real SDK clients, 3 attempts, fast retries). */
@@ -94,24 +117,33 @@ export interface ContainerOptions {
   readonly policy?: Policy;
   readonly dynamo?: FakeClientOptions;
   readonly sns?: FakeClientOptions;
+  readonly events?: FakeClientOptions;
   readonly minSeverity?: string;
+  /** Pauses before putting a failed entry again (default: none, to keep tests fast). */
+  readonly entryRetryDelaysMs?: readonly number[];
 }
 
-/** Starts dynalite (with the ledger table) and SNS, and composes the runtime on them. */
+/** Starts dynalite (with the ledger table), SNS and EventBridge, and composes the runtime on them. */
 export async function startHarness(policy: Policy): Promise<Harness> {
   const dynamo = new LossyDynamoDb();
   const sns = new LossySns({ topics: [TOPIC] });
-  const servers: StartedServer[] = await Promise.all([dynamo.start(), sns.start()]);
-  const [dynamoServer, snsServer] = servers as [StartedServer, StartedServer];
+  const events = new LossyEventBridge({ buses: [BUS_NAME] });
+  const servers: StartedServer[] = await Promise.all([dynamo.start(), sns.start(), events.start()]);
+  const [dynamoServer, snsServer, eventsServer] = servers as [
+    StartedServer,
+    StartedServer,
+    StartedServer,
+  ];
   const inspect = dynamoDbClient(dynamoServer);
   await inspect.send(new CreateTableCommand(createTableInput(TABLE)));
   dynamo.reset();
   const telemetry = recordingTelemetry();
-  const container = (options: ContainerOptions = {}) =>
-    compose(
+  const container = (options: ContainerOptions = {}) => {
+    const composed = compose(
       readSettings({
         LEDGER_TABLE_NAME: TABLE,
         ALERTS_TOPIC_ARN: TOPIC,
+        FINDINGS_BUS_ARN: BUS,
         ALERT_MIN_SEVERITY: options.minSeverity ?? 'LOW',
       }),
       options.policy ?? policy,
@@ -120,21 +152,31 @@ export async function startHarness(policy: Policy): Promise<Harness> {
         // Publish timed out while SNS still takes it would be sent twice.
         dynamo: dynamoDbClient(dynamoServer, { retryDelayMs: 1, ...options.dynamo }),
         sns: snsClient(snsServer, { retryDelayMs: 1, ...options.sns }),
+        events: eventBridgeClient(eventsServer, { retryDelayMs: 1, ...options.events }),
         log: telemetry.log,
         metrics: telemetry.metrics,
       },
     );
+    const entryRetryDelaysMs = options.entryRetryDelaysMs ?? [0, 0, 0, 0];
+    return { ...composed, alerts: { ...composed.alerts, entryRetryDelaysMs } };
+  };
   return {
     dynamo,
     sns,
+    events,
     telemetry,
-    endpoints: { dynamo: dynamoServer.endpoint, sns: snsServer.endpoint },
+    endpoints: {
+      dynamo: dynamoServer.endpoint,
+      sns: snsServer.endpoint,
+      events: eventsServer.endpoint,
+    },
     inspect,
     runtime: container(),
     container,
     reset() {
       dynamo.reset();
       sns.reset();
+      events.reset();
       telemetry.clear();
     },
     close: async () => {
@@ -231,12 +273,29 @@ export function stepOf(operation: string, body: unknown): string {
   if (operation === 'PutItem' && pk.startsWith('ALERT#')) {
     return b.Item?.sentAt === undefined ? 'claim' : 'markSent';
   }
-  if (operation === 'UpdateItem' && pk.startsWith('ALERT#')) return 'release';
+  if (operation === 'UpdateItem' && pk.startsWith('ALERT#')) {
+    return update.startsWith('SET putAt') ? 'recordPut' : 'release';
+  }
   if (operation === 'GetItem' && pk.startsWith('ALERT#')) return 'lookUp';
   if (operation === 'UpdateItem' && update.startsWith('SET #p')) return 'storePending';
   if (operation === 'UpdateItem' && update.startsWith('REMOVE #p')) return 'clearPending';
   if (operation === 'PutItem' && (b.Item?.sk?.S ?? '').startsWith('TAG#')) return 'ledger';
   return operation;
+}
+
+/** The finding ids of the events put on the auditor's bus, in order. */
+export function eventIds(events: FakeEventBridge): string[] {
+  return events.put.map((p) => String(p.event.detail.id));
+}
+
+/** A loss rule that loses the first answer only, with a 500. */
+export function loseFirstAnswer(): () => 'internal' | undefined {
+  let lost = false;
+  return () => {
+    if (lost) return undefined;
+    lost = true;
+    return 'internal';
+  };
 }
 
 /** Published messages of the fake SNS by their finding id attribute (summaries excluded). */

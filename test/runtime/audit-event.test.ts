@@ -5,7 +5,7 @@
  */
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AlertDeliveryError } from '../../lib/aws/alerts.ts';
+import { AlertDeliveryError } from '../../lib/aws/alert-error.ts';
 import { tagState } from '../../lib/core/engine/tag-history.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
 import type { ChatNotification } from '../../lib/render/chat.ts';
@@ -13,6 +13,8 @@ import { type AuditOutcome, auditEvent } from '../../lib/runtime/audit-event.ts'
 import { type Composition, compose } from '../../lib/runtime/compose.ts';
 import { readSettings } from '../../lib/runtime/settings.ts';
 import {
+  BUS,
+  BUS_NAME,
   fastDynamo,
   type LedgerTable,
   policy,
@@ -21,7 +23,8 @@ import {
   TABLE,
   TOPIC,
 } from '../aws/support.ts';
-import { snsClient } from '../fakes/clients.ts';
+import { eventBridgeClient, snsClient } from '../fakes/clients.ts';
+import { FakeEventBridge } from '../fakes/eventbridge.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
 import { digest } from '../support/digest.ts';
@@ -37,29 +40,41 @@ ignore: ["cache/**"]
 `);
 
 const sns = new FakeSns({ topics: [TOPIC] });
+const events = new FakeEventBridge({ buses: [BUS_NAME] });
 let snsServer: StartedServer;
+let eventsServer: StartedServer;
 let table: LedgerTable;
 let runtime: Composition;
 const telemetry = recordingTelemetry();
 
 /** A Lambda container of its own: its own clients and ledger (and what its ledger remembers). */
 function container(): Composition {
-  const settings = readSettings({ LEDGER_TABLE_NAME: TABLE, ALERTS_TOPIC_ARN: TOPIC });
+  const settings = readSettings({
+    LEDGER_TABLE_NAME: TABLE,
+    ALERTS_TOPIC_ARN: TOPIC,
+    FINDINGS_BUS_ARN: BUS,
+  });
   return compose(settings, POLICY, {
     dynamo: fastDynamo(table),
     sns: snsClient(snsServer, { maxAttempts: 2, retryDelayMs: 1 }),
+    events: eventBridgeClient(eventsServer, { maxAttempts: 2, retryDelayMs: 1 }),
     log: telemetry.log,
     metrics: telemetry.metrics,
   });
 }
 
 beforeAll(async () => {
-  [snsServer, table] = await Promise.all([sns.start(), startLedgerTable()]);
+  [snsServer, eventsServer, table] = await Promise.all([
+    sns.start(),
+    events.start(),
+    startLedgerTable(),
+  ]);
   runtime = container();
 });
-afterAll(() => Promise.all([snsServer.close(), table.server.close()]));
+afterAll(() => Promise.all([snsServer.close(), eventsServer.close(), table.server.close()]));
 beforeEach(() => {
   sns.reset();
+  events.reset();
   table.fake.reset();
   telemetry.clear();
 });
@@ -68,6 +83,7 @@ beforeEach(() => {
 function calls() {
   return {
     dynamodb: table.fake.requests.map((r) => r.operation),
+    events: events.requests.map((r) => r.operation),
     sns: sns.requests.map((r) => r.operation),
   };
 }
@@ -79,6 +95,7 @@ function findingsOf(outcome: AuditOutcome): readonly Finding[] {
 
 async function resetCounters(): Promise<void> {
   sns.requests.length = 0;
+  events.requests.length = 0;
   table.fake.requests.length = 0;
 }
 
@@ -96,7 +113,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
   it('alerts exactly once on an overwrite of an immutable tag, whatever the deliveries', async () => {
     // First push: the ledger learns the tag. One DynamoDB call (a conditional put), nothing else.
     expect(findingsOf(await auditEvent(first, runtime))).toEqual([]);
-    expect(calls()).toEqual({ dynamodb: ['PutItem'], sns: [] });
+    expect(calls()).toEqual({ dynamodb: ['PutItem'], events: [], sns: [] });
     const item = await table.client.send(
       new GetItemCommand({
         TableName: TABLE,
@@ -111,7 +128,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     await resetCounters();
 
     // Another digest: the overwrite, in the container that wrote the item: the ledger write on
-    // the item it wrote (one request, as issue 4's budget), Publish, alert-log write.
+    // the item it wrote (one request, as issue 4's budget), PutEvents, Publish, alert-log write.
     const findings = findingsOf(await auditEvent(second, runtime));
     expect(findings).toMatchObject([
       {
@@ -128,11 +145,14 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     ]);
     expect(calls()).toEqual({
       dynamodb: ['PutItem', 'PutItem'],
+      events: ['PutEvents'],
       sns: ['Publish'],
     });
     expect(sns.published).toHaveLength(1);
     const [message] = sns.published;
     const finding = findings[0] as Finding;
+    // The finding is an event on the bus, its detail the finding JSON.
+    expect(events.put.map((p) => p.event.detail)).toEqual([JSON.parse(JSON.stringify(finding))]);
     expect(message?.messageStructure).toBeUndefined();
     expect(message?.messageAttributes).toEqual({
       severity: { dataType: 'String', stringValue: 'HIGH' },
@@ -161,7 +181,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     // failed put returns the item, which is left as it is; the alert log is read.
     const redelivered = findingsOf(await auditEvent(second, runtime));
     expect(redelivered.map((f) => f.id)).toEqual([finding.id]);
-    expect(calls()).toEqual({ dynamodb: ['PutItem', 'GetItem'], sns: [] });
+    expect(calls()).toEqual({ dynamodb: ['PutItem', 'GetItem'], events: [], sns: [] });
     await resetCounters();
 
     // The same push through CloudTrail (another event id, a second later): not an overwrite.
@@ -174,7 +194,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
       actor: 'arn:aws:sts::123456789012:assumed-role/ci/build-7',
     });
     expect(findingsOf(await auditEvent(viaCloudTrail, runtime))).toEqual([]);
-    expect(calls()).toEqual({ dynamodb: ['PutItem'], sns: [] }); // a duplicate: one request
+    expect(calls()).toEqual({ dynamodb: ['PutItem'], events: [], sns: [] }); // a duplicate: one request
     // ... and a CloudTrail copy a second earlier than the ECR event (clocks differ): neither.
     expect(
       findingsOf(
@@ -192,8 +212,10 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     ).toEqual([]);
 
     expect(sns.published).toHaveLength(1);
+    expect(events.put).toHaveLength(1);
     expect(telemetry.count('EventsAudited')).toBe(5);
     expect(telemetry.count('AlertsPublished')).toBe(1);
+    expect(telemetry.count('FindingEventsPut')).toBe(1);
     expect(telemetry.count('AlertsDuplicate')).toBe(1);
   });
 
@@ -245,14 +267,22 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     const outcome = await auditEvent(at(3, 2), b);
     // Assess: the stale write fails and returns the item; decided again on it: 2 → 3, not 1 → 3.
     expect(findingsOf(outcome)).toMatchObject([{ previousDigest: digest(2), digest: digest(3) }]);
-    expect(calls()).toEqual({ dynamodb: ['PutItem', 'PutItem', 'PutItem'], sns: ['Publish'] });
+    expect(calls()).toEqual({
+      dynamodb: ['PutItem', 'PutItem', 'PutItem'],
+      events: ['PutEvents'],
+      sns: ['Publish'],
+    });
     // And a container that never wrote the tag: the put as a new tag first.
     await resetCounters();
     const fresh = container();
     expect(findingsOf(await auditEvent(at(4, 3), fresh))).toMatchObject([
       { previousDigest: digest(3), digest: digest(4) },
     ]);
-    expect(calls()).toEqual({ dynamodb: ['PutItem', 'PutItem', 'PutItem'], sns: ['Publish'] });
+    expect(calls()).toEqual({
+      dynamodb: ['PutItem', 'PutItem', 'PutItem'],
+      events: ['PutEvents'],
+      sns: ['Publish'],
+    });
   });
 
   it('keeps the write stamp of the move when a later write makes no finding (a delete)', async () => {
@@ -300,7 +330,7 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
     expect({ wt: after.wt, wtok: after.wtok }).toEqual({ wt: moved.wt, wtok: moved.wtok });
   });
 
-  it('publishes nothing for an allowed overwrite below the threshold, or an ignored repository', async () => {
+  it('puts an allowed overwrite below the threshold on the bus without publishing it; nothing for an ignored repository', async () => {
     for (const [repo, tag] of [
       ['team/app', 'dev-branch'],
       ['cache/docker-hub/nginx', 'latest'],
@@ -323,8 +353,13 @@ describe('auditEvent: pushes from ECR Image Action and CloudTrail', () => {
       expect(findingsOf(outcome).map((f) => f.kind)).toEqual(
         repo === 'team/app' ? ['TAG_OVERWRITE_ALLOWED'] : [],
       );
-      // The ledger write on the item this container wrote last: one request. No alert-log write.
-      expect(calls()).toEqual({ dynamodb: ['PutItem'], sns: [] });
+      // The ledger write on the item this container wrote last; the INFO finding is put on the
+      // bus (and logged) but not published: below the threshold. An ignored repository: nothing.
+      expect(calls()).toEqual(
+        repo === 'team/app'
+          ? { dynamodb: ['PutItem', 'PutItem'], events: ['PutEvents'], sns: [] }
+          : { dynamodb: ['PutItem'], events: [], sns: [] },
+      );
     }
     expect(sns.published).toEqual([]);
   });
@@ -351,7 +386,7 @@ describe('auditEvent: what it drops', () => {
         extra: expect.objectContaining({ eventId: eventUuid('broken-1') }),
       }),
     );
-    expect(calls()).toEqual({ dynamodb: [], sns: [] });
+    expect(calls()).toEqual({ dynamodb: [], events: [], sns: [] });
   });
 
   it('drops an event that is not from ECR, naming what it is, without throwing', async () => {
@@ -385,7 +420,7 @@ describe('auditEvent: what it drops', () => {
         extra: expect.objectContaining({ eventId: eventUuid('s3-1') }),
       }),
     );
-    expect(calls()).toEqual({ dynamodb: [], sns: [] });
+    expect(calls()).toEqual({ dynamodb: [], events: [], sns: [] });
   });
 
   it('skips ECR events that change nothing, counting them', async () => {
@@ -397,7 +432,7 @@ describe('auditEvent: what it drops', () => {
     expect(await auditEvent(failedPush, runtime)).toMatchObject({ status: 'skipped' });
     expect(telemetry.count('EventsSkipped')).toBe(2);
     expect(telemetry.count('EventsAudited')).toBe(0);
-    expect(calls()).toEqual({ dynamodb: [], sns: [] });
+    expect(calls()).toEqual({ dynamodb: [], events: [], sns: [] });
   });
 });
 

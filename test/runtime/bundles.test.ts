@@ -15,8 +15,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type LedgerTable, startLedgerTable, TABLE, TOPIC } from '../aws/support.ts';
+import { BUS_NAME, type LedgerTable, startLedgerTable, TABLE, TOPIC } from '../aws/support.ts';
 import { FakeEcr } from '../fakes/ecr.ts';
+import { FakeEventBridge } from '../fakes/eventbridge.ts';
 import type { StartedServer } from '../fakes/http.ts';
 import { FakeSns } from '../fakes/sns.ts';
 import { digest } from '../support/digest.ts';
@@ -32,8 +33,10 @@ let work: string;
 let mirror: string;
 let table: LedgerTable;
 const sns = new FakeSns({ topics: [TOPIC] });
+const events = new FakeEventBridge({ buses: [BUS_NAME] });
 const ecr = new FakeEcr({ accountId: SAMPLE.account, region: SAMPLE.region });
 let snsServer: StartedServer;
+let eventsServer: StartedServer;
 let ecrServer: StartedServer;
 
 beforeAll(async () => {
@@ -45,21 +48,28 @@ beforeAll(async () => {
   }).catch((error: { stdout?: string; stderr?: string }) => {
     throw new Error(`build failed:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
   });
-  [table, snsServer, ecrServer] = await Promise.all([
+  [table, snsServer, eventsServer, ecrServer] = await Promise.all([
     startLedgerTable(),
     sns.start(),
+    events.start(),
     ecr.start(),
     build,
   ]);
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all([table?.server.close(), snsServer?.close(), ecrServer?.close()]);
+  await Promise.all([
+    table?.server.close(),
+    snsServer?.close(),
+    eventsServer?.close(),
+    ecrServer?.close(),
+  ]);
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
 beforeEach(() => {
   sns.reset();
+  events.reset();
   table.fake.reset();
   ecr.reset();
 });
@@ -110,6 +120,7 @@ async function invoke(
     ...bundleEnv(work, {
       dynamodb: table.server.endpoint,
       sns: snsServer.endpoint,
+      eventbridge: eventsServer.endpoint,
       ecr: ecrServer.endpoint,
     }),
     TEST_BUNDLE_URL: pathToFileURL(join(mirror, 'dist/handlers', `${name}.mjs`)).href,

@@ -11,6 +11,7 @@ import type { RepositoryRef } from '../../lib/core/model/refs.ts';
 import { runScan, type ScanReport, TEMPLATES_FAILURE } from '../../lib/core/scan/scan.ts';
 import { type Composition, compose } from '../../lib/runtime/compose.ts';
 import {
+  BUS,
   fastDynamo,
   type LedgerTable,
   POLICY_TEXT,
@@ -20,7 +21,7 @@ import {
   TABLE,
   TOPIC,
 } from '../aws/support.ts';
-import { clientConfig, snsClient } from '../fakes/clients.ts';
+import { clientConfig, eventBridgeClient, snsClient } from '../fakes/clients.ts';
 import { FakeEcr } from '../fakes/ecr.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
 import { digest } from '../support/digest.ts';
@@ -34,11 +35,18 @@ const servers: StartedServer[] = [];
 beforeAll(async () => {
   table = await startLedgerTable();
   runtime = compose(
-    { tableName: TABLE, topicArn: TOPIC, minSeverity: 'LOW', policyPath: undefined },
+    {
+      tableName: TABLE,
+      topicArn: TOPIC,
+      eventBusArn: BUS,
+      minSeverity: 'LOW',
+      policyPath: undefined,
+    },
     policy(POLICY_TEXT),
     {
       dynamo: fastDynamo(table),
       sns: snsClient('http://127.0.0.1:9'), // never called by runScan
+      events: eventBridgeClient('http://127.0.0.1:9'), // nor this
       log: telemetry.log,
       metrics: telemetry.metrics,
     },

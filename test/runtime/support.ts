@@ -3,7 +3,7 @@
  * test/fixtures/aws-docs/. Every call returns a fresh copy.
  */
 import { join } from 'node:path';
-import { TABLE, TOPIC } from '../aws/support.ts';
+import { BUS, TABLE, TOPIC } from '../aws/support.ts';
 import { ACCOUNT } from '../support/account.ts';
 import { type SampleName, sample } from '../support/fixtures.ts';
 import type { Json } from '../support/json.ts';
@@ -97,7 +97,12 @@ export function cloudTrailPutImage(change: PutImageChange = {}): Json {
  */
 export function bundleEnv(
   work: string,
-  endpoints: { readonly dynamodb: string; readonly sns: string; readonly ecr?: string },
+  endpoints: {
+    readonly dynamodb: string;
+    readonly sns: string;
+    readonly eventbridge: string;
+    readonly ecr?: string;
+  },
 ): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
@@ -111,8 +116,10 @@ export function bundleEnv(
     AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
     LEDGER_TABLE_NAME: TABLE,
     ALERTS_TOPIC_ARN: TOPIC,
+    FINDINGS_BUS_ARN: BUS,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.eventbridge,
     ...(endpoints.ecr ? { AWS_ENDPOINT_URL_ECR: endpoints.ecr } : {}),
   };
 }

@@ -1,8 +1,12 @@
 /**
  * The alert protocol as a plan (docs/delivery.md): from the findings with their delivery
  * decisions, the pending alerts the ledger held, and what the alert log answers, what becomes of
- * each alert — published, skipped as sent, left to the invocation sending it, kept as pending.
+ * each alert — delivered, skipped as sent, left to the invocation sending it, kept as pending.
  * Pure: lib/aws/alerts.ts carries it out one small AWS step at a time.
+ *
+ * An "alert" is every finding, whatever its severity: delivering it puts its event on the bus
+ * (docs/eventbridge.md) and, when it is at or above the threshold, publishes it to the alerts
+ * topic ({@link QueuedAlert.toTopic}). "Publish" in the names below means that delivery.
  *
  * @module
  */
@@ -24,24 +28,27 @@ export interface QueuedAlert {
   readonly delivery: Delivery | null;
   /** Stored as pending on its ledger item (by an earlier run): removed once delivered. */
   readonly stored: boolean;
+  /** At or above the threshold: published to the alerts topic as well as put on the bus. */
+  readonly toTopic: boolean;
 }
 
-/** The alerts of one run, in order, and how many findings were below the threshold. */
+/** The alerts of one run, in order, and how many of them are below the threshold. */
 export interface AlertQueue {
   readonly alerts: readonly QueuedAlert[];
+  /** Alerts for the bus only: below the threshold, not published to the topic. */
   readonly belowThreshold: number;
 }
 
 /**
- * The alerts of one run: each finding at or above `minSeverity`, once per id (the first copy's
- * decision counts), then each pending alert the ledger held that no finding repeats. A pending
- * alert is delivered whatever its severity: it was at or above the threshold of the run that
- * stored it. A finding below the threshold counts as such unless it is pending too.
+ * The alerts of one run: each finding, once per id (the first copy's decision counts), then each
+ * pending alert the ledger held that no finding repeats. Every one is put on the bus; those at or
+ * above `minSeverity` are published to the topic too (`toTopic`) — a pending alert by the same
+ * rule, since it is stored whatever its severity (its delivery to the bus may be what failed).
  *
  * @example
  * ```ts
  * const { alerts } = queueAlerts([{ finding, delivery: 'fresh' }], [], 'LOW');
- * alerts[0]; // { finding, delivery: 'fresh', stored: false } when finding is LOW or above
+ * alerts[0]; // { finding, delivery: 'fresh', stored: false, toTopic: true } when finding is LOW or above
  * ```
  */
 export function queueAlerts(
@@ -52,22 +59,15 @@ export function queueAlerts(
   const stored = new Set(pending.map((f) => f.id));
   const alerts: QueuedAlert[] = [];
   const queued = new Set<string>();
-  let belowThreshold = 0;
-  for (const { finding, delivery } of found) {
-    if (!isAtLeast(finding.severity, minSeverity)) {
-      if (!stored.has(finding.id)) belowThreshold++;
-      continue;
-    }
-    if (queued.has(finding.id)) continue;
+  const queue = (finding: Finding, delivery: Delivery | null) => {
+    if (queued.has(finding.id)) return;
     queued.add(finding.id);
-    alerts.push({ finding, delivery, stored: stored.has(finding.id) });
-  }
-  for (const finding of pending) {
-    if (queued.has(finding.id)) continue;
-    queued.add(finding.id);
-    alerts.push({ finding, delivery: null, stored: true });
-  }
-  return { alerts, belowThreshold };
+    const toTopic = isAtLeast(finding.severity, minSeverity);
+    alerts.push({ finding, delivery, stored: stored.has(finding.id), toTopic });
+  };
+  for (const { finding, delivery } of found) queue(finding, delivery);
+  for (const finding of pending) queue(finding, null);
+  return { alerts, belowThreshold: alerts.filter((a) => !a.toTopic).length };
 }
 
 /**
