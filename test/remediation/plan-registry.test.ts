@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TagRecord } from '../../lib/core/engine/records.ts';
-import { planRegistry } from '../../lib/core/remediation/plan-registry.ts';
+import { planRegistry, TEMPLATES_SUBJECT } from '../../lib/core/remediation/plan-registry.ts';
 import type {
   Registry,
   RegistryRepository,
@@ -190,7 +190,7 @@ describe('planRegistry', () => {
     const result = await planRegistry({ registry, policy: POLICY, region: REGION, now: NOW });
     // Assess
     expect(result.failures).toEqual([
-      { subject: 'repository creation templates', error: 'AccessDeniedException: not allowed' },
+      { subject: TEMPLATES_SUBJECT, error: 'AccessDeniedException: not allowed' },
       { subject: 'odd', error: expect.stringContaining('imageTagMutability must be one of') },
       { subject: 'busy', error: 'ThrottlingException: Rate exceeded' },
     ]);
