@@ -36,7 +36,7 @@ import {
 } from '../core/remediation/plan-registry.ts';
 import { loadPolicy } from '../io/policy/load.ts';
 import { loadStateFile } from '../io/state-file.ts';
-import { PLAN_FORMATS, renderPlans } from '../render/plan.ts';
+import { PLAN_FORMATS, type PlanFormat, renderPlans } from '../render/plan.ts';
 import {
   ACCOUNT_SCOPE_OPTIONS,
   type AccountScope,
@@ -93,20 +93,40 @@ read, or (with --apply) some change failed — each is named on stderr; the rest
 /** What every account-region is planned with, once the options are checked. */
 type RemediateRun = Omit<PlanRegistryDeps, 'registry' | 'account' | 'region' | 'concurrency'>;
 
+/** The options of `remediate`, as `parseCommandArgs` takes them. */
+const REMEDIATE_OPTIONS = {
+  policy: { type: 'string' },
+  state: { type: 'string' },
+  region: { type: 'string' },
+  repositories: { type: 'string', multiple: true },
+  'include-tightened': { type: 'boolean' },
+  'history-days': { type: 'string' },
+  apply: { type: 'boolean' },
+  rate: { type: 'string' },
+  format: { type: 'string' },
+  ...ACCOUNT_SCOPE_OPTIONS,
+} as const;
+
+/** The options as given. */
+type RemediateValues = ReturnType<typeof parseCommandArgs<typeof REMEDIATE_OPTIONS>>['values'];
+
+/** What the options say, checked; nothing read yet. */
+interface RemediateOptions {
+  readonly policyFile: string;
+  readonly stateFile: string | undefined;
+  readonly region: string | undefined;
+  readonly globs: readonly string[];
+  readonly includeTightened: boolean;
+  readonly windowDays: number;
+  readonly apply: boolean;
+  readonly rate: number;
+  readonly format: PlanFormat;
+  readonly scope: AccountScope | null;
+}
+
 /** Runs `remediate`. */
 export async function remediateCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs('remediate', argv, {
-    policy: { type: 'string' },
-    state: { type: 'string' },
-    region: { type: 'string' },
-    repositories: { type: 'string', multiple: true },
-    'include-tightened': { type: 'boolean' },
-    'history-days': { type: 'string' },
-    apply: { type: 'boolean' },
-    rate: { type: 'string' },
-    format: { type: 'string' },
-    ...ACCOUNT_SCOPE_OPTIONS,
-  });
+  const { values, positionals } = parseCommandArgs('remediate', argv, REMEDIATE_OPTIONS);
   if (values.help) {
     io.stdout.write(REMEDIATE_HELP);
     return EXIT.OK;
@@ -114,15 +134,38 @@ export async function remediateCommand(argv: string[], io: CliIO): Promise<numbe
   if (positionals.length > 0) {
     throw new UsageError(`remediate: unexpected argument "${positionals[0]}"`);
   }
+  const options = remediateOptions(values);
+  const run: RemediateRun = {
+    policy: await loadPolicy(options.policyFile),
+    history: await ledgerHistory(options.stateFile),
+    select: selection(options.globs),
+    includeTightened: options.includeTightened,
+    windowDays: options.windowDays,
+    now: new Date(),
+  };
+  // The caller's own client: it reads and writes with --region alone, and resolves the default
+  // region (AWS_REGION, the profile) for --accounts and --organization.
+  const own = openRemediation(options.region ? { region: options.region } : {});
+  const opened: RemediationAccess[] = [own];
+  try {
+    const region = await own.region().catch((error: unknown) => {
+      throw new UsageError('remediate: no region: pass --region or set AWS_REGION', {
+        cause: error,
+      });
+    });
+    const read =
+      options.scope === null
+        ? [await readOwn(run, own, region)]
+        : await readAccounts(run, options.scope, region, opened);
+    return await finish(io, read, { ...options, history: run.history !== undefined });
+  } finally {
+    for (const access of opened) access.destroy();
+  }
+}
+
+/** Checks the options; a bad one is a usage error naming it. */
+function remediateOptions(values: RemediateValues): RemediateOptions {
   if (!values.policy) throw new UsageError('remediate: --policy FILE is required');
-  const format = oneOf('remediate', 'format', values.format, PLAN_FORMATS, 'table');
-  const windowDays = wholeNumber(
-    'history-days',
-    values['history-days'],
-    1,
-    365,
-    IMPACT_WINDOW_DAYS,
-  );
   const rate = wholeNumber('rate', values.rate, 1, RATE.max, RATE.default);
   if (values.rate !== undefined && !values.apply) {
     throw new UsageError('remediate: --rate needs --apply');
@@ -137,56 +180,38 @@ export async function remediateCommand(argv: string[], io: CliIO): Promise<numbe
     const problem = repositoryGlobProblem(glob);
     if (problem) throw new UsageError(`remediate: --repositories: ${problem}`);
   }
-  const scope = accountScope('remediate', values);
-
-  const policy = await loadPolicy(values.policy);
-  let history: RemediateRun['history'];
-  if (values.state !== undefined) {
-    const stateFile = await loadStateFile(values.state);
-    if (!stateFile.existed) {
-      throw new UsageError(
-        `remediate: --state ${values.state}: no such file (remediate reads the ledger that scan or replay --state wrote; it never writes one)`,
-      );
-    }
-    const ledger = createMemoryLedger(stateFile.state);
-    history = (ref) => ledger.tags(ref);
-  }
-  const matchers = globs.map(compileRepositoryGlob);
-  const run: RemediateRun = {
-    policy,
-    history,
-    select:
-      matchers.length === 0
-        ? undefined
-        : (name) => name !== null && matchers.some((matches) => matches(name)),
+  return {
+    policyFile: values.policy,
+    stateFile: values.state,
+    region: values.region,
+    globs,
     includeTightened: values['include-tightened'] === true,
-    windowDays,
-    now: new Date(),
+    windowDays: wholeNumber('history-days', values['history-days'], 1, 365, IMPACT_WINDOW_DAYS),
+    apply: values.apply === true,
+    rate,
+    format: oneOf('remediate', 'format', values.format, PLAN_FORMATS, 'table'),
+    scope: accountScope('remediate', values),
   };
+}
 
-  // The caller's own client: it reads and writes with --region alone, and resolves the default
-  // region (AWS_REGION, the profile) for --accounts and --organization.
-  const own = openRemediation(values.region ? { region: values.region } : {});
-  const opened: RemediationAccess[] = [own];
-  try {
-    const region = await own.region().catch((error: unknown) => {
-      throw new UsageError('remediate: no region: pass --region or set AWS_REGION', {
-        cause: error,
-      });
-    });
-    const read =
-      scope === null
-        ? [await readOwn(run, own, region)]
-        : await readAccounts(run, scope, region, opened);
-    return await finish(io, read, {
-      apply: values.apply === true,
-      rate,
-      format,
-      history: history !== undefined,
-    });
-  } finally {
-    for (const access of opened) access.destroy();
+/** The tag histories of the `--state` ledger, read only; undefined without one. */
+async function ledgerHistory(file: string | undefined): Promise<RemediateRun['history']> {
+  if (file === undefined) return undefined;
+  const stateFile = await loadStateFile(file);
+  if (!stateFile.existed) {
+    throw new UsageError(
+      `remediate: --state ${file}: no such file (remediate reads the ledger that scan or replay --state wrote; it never writes one)`,
+    );
   }
+  const ledger = createMemoryLedger(stateFile.state);
+  return (ref) => ledger.tags(ref);
+}
+
+/** `--repositories`: a name some glob matches (ROOT's null none); undefined: every one. */
+function selection(globs: readonly string[]): RemediateRun['select'] {
+  if (globs.length === 0) return undefined;
+  const matchers = globs.map(compileRepositoryGlob);
+  return (name) => name !== null && matchers.some((matches) => matches(name));
 }
 
 /** A whole number option in [min, max], or a usage error naming it. */
@@ -270,12 +295,7 @@ async function readAccounts(
 async function finish(
   io: CliIO,
   read: readonly ReadOutcome[],
-  options: {
-    apply: boolean;
-    rate: number;
-    format: (typeof PLAN_FORMATS)[number];
-    history: boolean;
-  },
+  options: Pick<RemediateOptions, 'apply' | 'rate' | 'format'> & { readonly history: boolean },
 ): Promise<number> {
   // Each plan goes back through the client of the account-region it was read from.
   const remediatorOf = new Map<RemediationPlan, Remediator>();

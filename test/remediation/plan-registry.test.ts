@@ -200,6 +200,58 @@ describe('planRegistry', () => {
     ]);
   });
 
+  it('names a template ECR describes with a configuration it could not have sent, and leaves ignored templates alone', async () => {
+    // Prepare: cache/ is ignored, as the repositories below it are
+    const registry = registryOf({
+      templates: [
+        {
+          prefix: 'odd',
+          imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+          imageTagMutabilityExclusionFilters: [{ filterType: 'REGEX', filter: 'a' }],
+        },
+        { prefix: 'cache', imageTagMutability: 'MUTABLE' },
+        { imageTagMutability: 'MUTABLE' },
+      ],
+      repositories: [],
+    });
+    // Act
+    const result = await planRegistry({ registry, policy: POLICY, region: REGION, now: NOW });
+    // Assess
+    expect(result.failures).toEqual([
+      { subject: 'template:odd', error: expect.stringContaining('filterType must be "WILDCARD"') },
+    ]);
+    expect(result).toMatchObject({ templates: 0, ignored: 1, plans: [] });
+  });
+
+  it('takes the account from the repositories when the templates do not name it, or from the caller', async () => {
+    // Prepare: no registry id on the template page
+    const silent = (): Registry => ({
+      async *templatePages() {
+        yield { templates: [] };
+      },
+      listRepositories: async () => [{ ...looseWeb, registryId: '999999999999' }],
+      listTags: async () => new Map(),
+    });
+    // Act
+    const reported = await planRegistry({
+      registry: silent(),
+      policy: POLICY,
+      region: REGION,
+      now: NOW,
+    });
+    const given = await planRegistry({
+      registry: silent(),
+      policy: POLICY,
+      account: ACCOUNT,
+      region: REGION,
+      now: NOW,
+    });
+    // Assess
+    expect(reported.account).toBe('999999999999');
+    expect(reported.plans[0]?.request.input).toMatchObject({ registryId: '999999999999' });
+    expect(given.plans[0]?.request.input).toMatchObject({ registryId: ACCOUNT });
+  });
+
   it('fails as a whole only when the repositories cannot be listed', async () => {
     // Prepare
     const registry: Registry = {

@@ -196,6 +196,58 @@ describe('renderPlans', () => {
     expect(markdown).toContain('Result: EQUAL \\(read back: IMMUTABLE\\_WITH\\_EXCLUSION');
   });
 
+  it('tells a delete followed by a push apart, names tags becoming mutable, and shortens long lists', () => {
+    // Prepare: v1 deleted and pushed again; twelve release tags never moved; dev-pinned freed
+    const v1 = tagRecordOf([
+      { kind: 'push', digest: digest(1), time: '2026-03-10T00:00:00.000Z', eventId: null },
+      { kind: 'delete', digest: digest(1), time: '2026-03-11T00:00:00.000Z', eventId: null },
+      { kind: 'push', digest: digest(2), time: '2026-03-12T00:00:00.000Z', eventId: null },
+    ]);
+    const tags = new Map<string, TagRecord | null>([
+      ['v1', v1],
+      ['dev-pinned', null],
+    ]);
+    for (let i = 0; i < 12; i++) tags.set(`release-${String(i).padStart(2, '0')}`, moved(0));
+    const outcome = planRemediation({
+      policy: POLICY,
+      subject: { kind: 'repository', ref: { account: ACCOUNT, region: REGION, repository: 'web' } },
+      current: config('MUTABLE_WITH_EXCLUSION', 'dev-pinned'),
+      known: { tags, historyKnown: true },
+      now: NOW,
+    });
+    if (outcome.kind !== 'drift') throw new Error('expected drift');
+    // Act
+    const text = renderPlans([{ plan: outcome.plan, result: null }], 'table');
+    // Assess
+    expect(outcome.plan.direction).toBe('CHANGED');
+    expect(text).toContain(
+      'v1 was deleted and pushed again once: immutability does not stop that (last 2026-03-12T00:00:00.000Z).',
+    );
+    expect(text).toContain('release-00, release-01, release-02');
+    expect(text).toContain('release-09 and 2 more.');
+    expect(text).toContain('1 of 14 tag(s) become mutable: dev-pinned.');
+    expect(text).toMatch(/CHANGED .* 13 become immutable, 1 become mutable/);
+  });
+
+  it('says when a change flips no existing tag, and when the tags could not be read', () => {
+    // Prepare
+    const none = webPlan(new Map([['dev-1', null]]));
+    const unread = { ...none, impact: null };
+    // Act
+    const text = renderPlans(
+      [
+        { plan: none, result: null },
+        { plan: unread, result: null },
+      ],
+      'table',
+    );
+    // Assess
+    expect(text).toContain('No existing tag changes mutability (1 tag(s)).');
+    expect(text).toContain('Unknown: the repository’s tags could not be read.');
+    expect(text).toMatch(/web\s+MUTABLE .* none\n/);
+    expect(text).toMatch(/ unknown\n/);
+  });
+
   it('says when there is nothing to do', () => {
     expect(renderPlans([], 'table')).toBe('Nothing to remediate.\n');
     expect(renderPlans([], 'json')).toBe('[]\n');
