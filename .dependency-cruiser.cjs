@@ -3,7 +3,7 @@
 /** @type {import('dependency-cruiser').IConfiguration} */
 
 // The core's folders, lowest first: each may import only the ones before it.
-const CORE_ORDER = ['model', 'semantics', 'policy', 'intake', 'engine', 'scan', 'delivery', 'deploy'];
+const CORE_ORDER = ['model', 'semantics', 'policy', 'intake', 'engine', 'scan', 'remediation', 'delivery', 'deploy'];
 
 const coreOrderRules = CORE_ORDER.slice(0, -1).map((folder, i) => ({
   name: `core-${folder}-below-${CORE_ORDER.slice(i + 1).join('-')}`,

@@ -38,6 +38,11 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
     run: async (argv, io) => (await import('./scan.ts')).scanCommand(argv, io),
     summary: 'scan a live registry (default AWS credential chain)',
   },
+  remediate: {
+    // Loaded only for `remediate`, like `scan`: it needs the AWS SDK.
+    run: async (argv, io) => (await import('./remediate.ts')).remediateCommand(argv, io),
+    summary: 'plan (and with --apply make) the changes that restore the policy',
+  },
 };
 
 function mainHelp(): string {

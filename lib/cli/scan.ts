@@ -4,19 +4,22 @@
  *
  * @module
  */
-import { createOrganizationsClient, createScanEcrClient } from '../aws/clients.ts';
+import { createScanEcrClient } from '../aws/clients.ts';
 import { createEcrRegistry } from '../aws/ecr-registry.ts';
-import { listActiveAccounts } from '../aws/organization-accounts.ts';
 import { createAuditor } from '../core/engine/auditor.ts';
 import { createMemoryLedger, type MemoryLedger } from '../core/engine/memory-ledger.ts';
 import { findingsOf } from '../core/model/delivery.ts';
-import { planWorkItems } from '../core/org/plan.ts';
 import type { Policy } from '../core/policy/types.ts';
 import { runScan } from '../core/scan/scan.ts';
 import { SILENT } from '../core/telemetry.ts';
-import { readAccountsFile } from '../io/accounts-file.ts';
 import { loadPolicy } from '../io/policy/load.ts';
 import { type LoadedStateFile, loadStateFile } from '../io/state-file.ts';
+import {
+  ACCOUNT_SCOPE_OPTIONS,
+  type AccountScope,
+  accountRegions,
+  accountScope,
+} from './account-scope.ts';
 import { parseCommandArgs } from './args.ts';
 import {
   FINDINGS_OUTPUT_HELP,
@@ -72,10 +75,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     region: { type: 'string' },
     state: { type: 'string' },
     concurrency: { type: 'string' },
-    accounts: { type: 'string' },
-    organization: { type: 'boolean' },
-    'role-name': { type: 'string' },
-    regions: { type: 'string' },
+    ...ACCOUNT_SCOPE_OPTIONS,
     ...FINDINGS_OUTPUT_OPTIONS,
   });
   if (values.help) {
@@ -92,19 +92,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     );
   }
 
-  const many = values.accounts !== undefined || values.organization === true;
-  if (values.accounts !== undefined && values.organization === true) {
-    throw new UsageError('scan: --accounts and --organization cannot be used together');
-  }
-  if (!many) {
-    for (const flag of ['role-name', 'regions'] as const) {
-      if (values[flag] !== undefined) {
-        throw new UsageError(`scan: --${flag} needs --accounts FILE or --organization`);
-      }
-    }
-  } else if (!values['role-name']) {
-    throw new UsageError('scan: --role-name NAME is required with --accounts or --organization');
-  }
+  const scope = accountScope('scan', values);
 
   const policy = await loadPolicy(values.policy);
   const stateFile = values.state ? await loadStateFile(values.state) : undefined;
@@ -117,19 +105,9 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     ecr.destroy();
     throw new UsageError('scan: no region: pass --region or set AWS_REGION');
   }
-  if (many) {
+  if (scope !== null) {
     ecr.destroy();
-    return scanAccounts(io, {
-      policy,
-      ledger,
-      stateFile,
-      output,
-      concurrency,
-      region,
-      roleName: values['role-name'] ?? '',
-      accountsFile: values.accounts,
-      regions: values.regions,
-    });
+    return scanAccounts(io, { policy, ledger, stateFile, output, concurrency, region, scope });
   }
   const progress = io.stderr.isTTY === true;
   let report: Awaited<ReturnType<typeof runScan>>;
@@ -183,45 +161,16 @@ interface ScanAccountsRun {
   readonly concurrency: number;
   /** The client's region: the default of `--regions`, and Organizations' signing region. */
   readonly region: string;
-  readonly roleName: string;
-  /** `--accounts`; undefined: `--organization`. */
-  readonly accountsFile: string | undefined;
-  readonly regions: string | undefined;
+  readonly scope: AccountScope;
 }
 
 /** `scan --accounts FILE | --organization`: every account-region, with the role assumed in each. */
 async function scanAccounts(io: CliIO, run: ScanAccountsRun): Promise<number> {
-  const accounts = await (async () => {
-    try {
-      if (run.accountsFile !== undefined) return await readAccountsFile(run.accountsFile);
-      const organizations = createOrganizationsClient({ region: run.region });
-      try {
-        return await listActiveAccounts(organizations);
-      } finally {
-        organizations.destroy();
-      }
-    } catch (error) {
-      throw new UsageError(`scan: ${(error as Error).message}`, { cause: error });
-    }
-  })();
-  const regions =
-    run.regions === undefined
-      ? [run.region]
-      : run.regions
-          .split(',')
-          .map((r) => r.trim())
-          .filter((r) => r !== '');
-  let items: ReturnType<typeof planWorkItems>[number];
-  try {
-    items = planWorkItems(accounts, regions).flat();
-  } catch (error) {
-    throw new UsageError(`scan: ${(error as Error).message}`, { cause: error });
-  }
-  if (items.length === 0) throw new UsageError('scan: no accounts to scan');
+  const items = await accountRegions('scan', run.scope, run.region);
 
   const outcomes = await scanAccountRegions({
     items,
-    roleName: run.roleName,
+    roleName: run.scope.roleName,
     policy: run.policy,
     auditor: createAuditor(run.policy, run.ledger),
     concurrency: run.concurrency,

@@ -16,6 +16,8 @@ import { StateFileChangedError, StateFileError, StateFileLockedError } from './s
 export interface LoadedStateFile {
   /** The state it held (empty when there was no file). */
   readonly state: LedgerState;
+  /** Whether there was a file (a run that only reads the state may want one). */
+  readonly existed: boolean;
   /**
    * Saves `state` over the file, unless the file changed since it was loaded.
    *
@@ -95,12 +97,12 @@ export async function loadStateFile(file: string): Promise<LoadedStateFile> {
         });
       }
     });
-  if (content === null) return { state: emptyState(), save };
+  if (content === null) return { state: emptyState(), existed: false, save };
   let json: unknown;
   try {
     json = JSON.parse(content.toString('utf8'));
   } catch (error) {
     throw new StateFileError(`${file}: not JSON: ${(error as Error).message}`, { cause: error });
   }
-  return { state: parseStateDocument(json, file), save };
+  return { state: parseStateDocument(json, file), existed: true, save };
 }

@@ -5,9 +5,11 @@
  * @module
  */
 import { repositoryArn } from '../core/model/arn.ts';
-import { describeConfig, type MutabilityConfig } from '../core/model/config.ts';
+import { describeConfig } from '../core/model/config.ts';
 import type { Finding } from '../core/model/findings.ts';
 import { shorten } from '../core/model/text.ts';
+import { putImageTagMutabilityRequest } from '../core/remediation/request.ts';
+import { awsCliCommand } from './aws-cli.ts';
 import { findingPlace, findingTitle } from './titles.ts';
 
 /** SNS Publish limits (SNS API reference). */
@@ -134,17 +136,6 @@ export function snsSubject(text: string): string {
   return shorten(ascii, SNS_LIMITS.subjectLength, '...');
 }
 
-/**
- * The AWS CLI command that gives a repository `config`. Filters are single-quoted (they match
- * `[0-9a-zA-Z._*-]`): unquoted, zsh aborts on a `*` that matches no file, and bash may expand it.
- */
-function restoreCommand(region: string, repository: string, config: MutabilityConfig): string {
-  const filters = config.imageTagMutabilityExclusionFilters
-    .map((f) => `'filterType=WILDCARD,filter=${f.filter}'`)
-    .join(' ');
-  return `aws ecr put-image-tag-mutability --region ${region} --repository-name ${repository} --image-tag-mutability ${config.imageTagMutability}${filters ? ` --image-tag-mutability-exclusion-filters ${filters}` : ''}`;
-}
-
 function nextSteps(f: Finding): string[] {
   switch (f.kind) {
     case 'TAG_OVERWRITE_VIOLATION':
@@ -166,7 +157,15 @@ function nextSteps(f: Finding): string[] {
     case 'CONFIG_DRIFT':
       return f.expected && f.repository
         ? [
-            `Restore the policy: ${chatLiteral(restoreCommand(f.region, f.repository, f.expected))}`,
+            `Restore the policy: ${chatLiteral(
+              awsCliCommand(
+                f.region,
+                putImageTagMutabilityRequest(
+                  { account: f.account, region: f.region, repository: f.repository },
+                  f.expected,
+                ),
+              ),
+            )}`,
             'Or, if the change is intended, update the policy.',
           ]
         : [];

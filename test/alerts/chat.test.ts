@@ -144,6 +144,8 @@ describe('renderChatNotification: the Amazon Q Developer custom notification', (
       'put-image-tag-mutability',
       '--region',
       REGION,
+      '--registry-id',
+      ACCOUNT,
       '--repository-name',
       'payments/api',
       '--image-tag-mutability',
@@ -161,7 +163,7 @@ describe('renderChatNotification: the Amazon Q Developer custom notification', (
       }),
     ).content.nextSteps?.join('\n');
     expect(plain).toContain(
-      `\`aws ecr put-image-tag-mutability --region ${REGION} --repository-name payments/api --image-tag-mutability IMMUTABLE\``,
+      `\`aws ecr put-image-tag-mutability --region ${REGION} --registry-id ${ACCOUNT} --repository-name payments/api --image-tag-mutability IMMUTABLE\``,
     );
   });
 });

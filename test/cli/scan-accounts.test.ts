@@ -10,7 +10,15 @@ import { fault, type StartedServer } from '../fakes/http.ts';
 import { FakeOrganizations } from '../fakes/organizations.ts';
 import { FakeSts } from '../fakes/sts.ts';
 import { digest } from '../support/digest.ts';
-import { linesOf, parseFindings, runCli, specPolicy, tempDir, write } from './support.ts';
+import {
+  linesOf,
+  parseFindings,
+  runCli,
+  specPolicy,
+  stubAwsCredentials,
+  tempDir,
+  write,
+} from './support.ts';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -33,12 +41,7 @@ beforeEach(async () => {
   vi.stubEnv('AWS_ENDPOINT_URL_STS', stsServer?.endpoint);
   vi.stubEnv('AWS_ENDPOINT_URL_ORGANIZATIONS', organizationsServer?.endpoint);
   // The caller's credentials, from the environment only: no profile, no IMDS.
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAFAKEFAKEFAKEFAKE');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'fake-secret-key');
-  vi.stubEnv('AWS_PROFILE', undefined);
-  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
-  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
-  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+  stubAwsCredentials();
 });
 afterEach(async () => {
   vi.unstubAllEnvs();

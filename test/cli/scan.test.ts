@@ -10,7 +10,14 @@ import { FakeEcr } from '../fakes/ecr.ts';
 import type { StartedServer } from '../fakes/http.ts';
 import { batchProblems } from '../support/asff.ts';
 import { digest } from '../support/digest.ts';
-import { linesOf, parseFindings, runCli, specPolicy, tempDir } from './support.ts';
+import {
+  linesOf,
+  parseFindings,
+  runCli,
+  specPolicy,
+  stubAwsCredentials,
+  tempDir,
+} from './support.ts';
 
 const REGION = 'eu-west-1';
 let ecr: FakeEcr;
@@ -19,14 +26,9 @@ let server: StartedServer;
 beforeEach(async () => {
   ecr = new FakeEcr({ region: REGION });
   server = await ecr.start();
-  // The default credential chain, resolved from the environment only: no profile, no IMDS.
   vi.stubEnv('AWS_ENDPOINT_URL_ECR', server.endpoint);
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAFAKEFAKEFAKEFAKE');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'fake-secret-key');
-  vi.stubEnv('AWS_PROFILE', undefined);
-  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
-  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
-  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+  // The default credential chain, resolved from the environment only: no profile, no IMDS.
+  stubAwsCredentials();
 });
 afterEach(async () => {
   vi.unstubAllEnvs();

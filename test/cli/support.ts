@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { onTestFinished } from 'vitest';
+import { onTestFinished, vi } from 'vitest';
 import type { CliIO } from '../../lib/cli/io.ts';
 import { main } from '../../lib/cli/main.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
@@ -127,6 +127,20 @@ export function write(dir: string, name: string, content: string | Uint8Array): 
 /** Events as NDJSON text. */
 export function ndjson(events: readonly unknown[]): string {
   return events.map((e) => `${JSON.stringify(e)}\n`).join('');
+}
+
+/**
+ * The AWS SDK's default credential chain, resolved from the environment only — static dummy keys,
+ * no profile, no IMDS — for the commands that call AWS (`scan`, `remediate`) against the fakes.
+ * Undone by `vi.unstubAllEnvs()`.
+ */
+export function stubAwsCredentials(): void {
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAFAKEFAKEFAKEFAKE');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'fake-secret-key');
+  vi.stubEnv('AWS_PROFILE', undefined);
+  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
+  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
 }
 
 /** Parses `--format json` output, checking that it is an array. */

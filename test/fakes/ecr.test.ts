@@ -6,10 +6,13 @@ import {
   InvalidParameterException,
   ListImagesCommand,
   PutImageTagMutabilityCommand,
+  type PutImageTagMutabilityCommandInput,
   paginateDescribeImages,
   paginateDescribeRepositories,
   paginateListImages,
   RepositoryNotFoundException,
+  TemplateNotFoundException,
+  UpdateRepositoryCreationTemplateCommand,
   ValidationException,
 } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -247,6 +250,244 @@ describe('fake ECR wire protocol', () => {
       $metadata: { httpStatusCode: 400 },
     });
     expect(ecr.requests.map((r) => r.operation)).toEqual(['CreateRepository']);
+  });
+});
+
+describe('fake ECR writes, validated as the API reference documents them', () => {
+  const dev = { filterType: 'WILDCARD' as const, filter: 'dev-*' };
+
+  it.each<[string, Partial<PutImageTagMutabilityCommandInput>, string, RegExp]>([
+    [
+      'no mode',
+      { imageTagMutability: undefined },
+      'ValidationException',
+      /'imageTagMutability'.*not be null/,
+    ],
+    [
+      'an unknown mode',
+      { imageTagMutability: 'SOMETIMES' as 'MUTABLE' },
+      'ValidationException',
+      /enum value set/,
+    ],
+    [
+      'an empty filter list',
+      { imageTagMutabilityExclusionFilters: [] },
+      'ValidationException',
+      /greater than or equal to 1/,
+    ],
+    [
+      'six filters',
+      { imageTagMutabilityExclusionFilters: Array(6).fill(dev) },
+      'ValidationException',
+      /less than or equal to 5/,
+    ],
+    [
+      'a filter type other than WILDCARD',
+      { imageTagMutabilityExclusionFilters: [{ filterType: 'REGEX' as 'WILDCARD', filter: 'a' }] },
+      'ValidationException',
+      /filterType.*\[WILDCARD\]/,
+    ],
+    [
+      'a filter without its value',
+      { imageTagMutabilityExclusionFilters: [{ filterType: 'WILDCARD' } as typeof dev] },
+      'ValidationException',
+      /member\.filter' .*not be null/,
+    ],
+    [
+      'a filter with a space',
+      { imageTagMutabilityExclusionFilters: [{ ...dev, filter: 'dev *' }] },
+      'ValidationException',
+      /regular expression pattern/,
+    ],
+    [
+      'a filter of 129 characters',
+      { imageTagMutabilityExclusionFilters: [{ ...dev, filter: 'a'.repeat(129) }] },
+      'ValidationException',
+      /regular expression pattern/,
+    ],
+    [
+      'three wildcards',
+      { imageTagMutabilityExclusionFilters: [{ ...dev, filter: 'a*b*c*' }] },
+      'InvalidParameterException',
+      /more than 2 wildcards/,
+    ],
+    [
+      'an exclusion mode without filters',
+      { imageTagMutabilityExclusionFilters: undefined },
+      'InvalidParameterException',
+      /can't be null when imageTagMutability is set as IMMUTABLE_WITH_EXCLUSION/,
+    ],
+    [
+      'filters with a plain mode',
+      { imageTagMutability: 'IMMUTABLE' },
+      'InvalidParameterException',
+      /can't be set when imageTagMutability is set as IMMUTABLE/,
+    ],
+    [
+      'another account’s registry',
+      { registryId: '999999999999' },
+      'RepositoryNotFoundException',
+      /registry with id '999999999999'/,
+    ],
+  ])(
+    'refuses PutImageTagMutability with %s, recording it and changing nothing',
+    async (_, change, code, message) => {
+      // Prepare
+      ecr.addRepository('strict', {
+        imageTagMutability: 'MUTABLE_WITH_EXCLUSION',
+        filters: ['keep'],
+      });
+      try {
+        const input = {
+          registryId: '123456789012',
+          repositoryName: 'strict',
+          imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION' as const,
+          imageTagMutabilityExclusionFilters: [dev],
+          ...change,
+        };
+        // Act
+        const error = await ecrClient(server)
+          .send(new PutImageTagMutabilityCommand(input))
+          .catch((e: unknown) => e);
+        // Assess
+        expect(error).toMatchObject({ name: code, message: expect.stringMatching(message) });
+        expect(ecr.requests.map((r) => r.operation)).toEqual(['PutImageTagMutability']);
+        expect(ecr.repository('strict')).toMatchObject({
+          imageTagMutability: 'MUTABLE_WITH_EXCLUSION',
+          filters: [{ filterType: 'WILDCARD', filter: 'keep' }],
+        });
+      } finally {
+        ecr.deleteRepository('strict');
+      }
+    },
+  );
+
+  it('replaces the whole filter list on PutImageTagMutability, and clears it with a plain mode', async () => {
+    // Prepare
+    ecr.addRepository('lists', {
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      filters: ['a', 'b'],
+    });
+    try {
+      const client = ecrClient(server);
+      // Act
+      await client.send(
+        new PutImageTagMutabilityCommand({
+          repositoryName: 'lists',
+          imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+          imageTagMutabilityExclusionFilters: [dev],
+        }),
+      );
+      const replaced = [...ecr.repository('lists').filters];
+      await client.send(
+        new PutImageTagMutabilityCommand({
+          repositoryName: 'lists',
+          imageTagMutability: 'MUTABLE',
+        }),
+      );
+      // Assess
+      expect(replaced).toEqual([dev]);
+      expect(ecr.repository('lists')).toMatchObject({ imageTagMutability: 'MUTABLE', filters: [] });
+      expect(ecr.requests.map((r) => r.body)).toEqual([
+        {
+          repositoryName: 'lists',
+          imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+          imageTagMutabilityExclusionFilters: [dev],
+        },
+        { repositoryName: 'lists', imageTagMutability: 'MUTABLE' },
+      ]);
+    } finally {
+      ecr.deleteRepository('lists');
+    }
+  });
+
+  it('updates a creation template, its settings left out reset (by default) or kept', async () => {
+    // Prepare
+    const seed = {
+      imageTagMutability: 'MUTABLE' as const,
+      description: 'team A',
+      appliedFor: ['PULL_THROUGH_CACHE'],
+      lifecyclePolicy: '{"rules":[]}',
+      resourceTags: [{ Key: 'team', Value: 'a' }],
+    };
+    ecr.addTemplate('team-a', seed);
+    ecr.addTemplate('team-b', seed);
+    const client = ecrClient(server);
+    const update = (prefix: string) =>
+      client.send(
+        new UpdateRepositoryCreationTemplateCommand({
+          prefix,
+          imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+          imageTagMutabilityExclusionFilters: [dev],
+        }),
+      );
+    try {
+      // Act
+      const answer = await update('team-a');
+      ecr.omittedTemplateSettings = 'keep';
+      await update('team-b');
+      // Assess
+      expect(answer.repositoryCreationTemplate).toMatchObject({
+        prefix: 'team-a',
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [dev],
+        appliedFor: [],
+        resourceTags: [],
+      });
+      expect(ecr.templates.get('team-a')).toMatchObject({
+        description: undefined,
+        lifecyclePolicy: undefined,
+        filters: [dev],
+      });
+      expect(ecr.templates.get('team-b')).toMatchObject({
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        description: 'team A',
+        appliedFor: ['PULL_THROUGH_CACHE'],
+        lifecyclePolicy: '{"rules":[]}',
+        resourceTags: [{ Key: 'team', Value: 'a' }],
+      });
+      expect(ecr.count('UpdateRepositoryCreationTemplate')).toBe(2);
+    } finally {
+      ecr.omittedTemplateSettings = 'reset';
+      ecr.templates.delete('team-a');
+      ecr.templates.delete('team-b');
+    }
+  });
+
+  it('refuses UpdateRepositoryCreationTemplate for an unknown prefix and by the same mutability rules', async () => {
+    // Prepare
+    const client = ecrClient(server);
+    // Act
+    const missing = await client
+      .send(
+        new UpdateRepositoryCreationTemplateCommand({
+          prefix: 'nope',
+          imageTagMutability: 'IMMUTABLE',
+        }),
+      )
+      .catch((e: unknown) => e);
+    const plainWithFilters = await client
+      .send(
+        new UpdateRepositoryCreationTemplateCommand({
+          prefix: 'prod',
+          imageTagMutability: 'MUTABLE',
+          imageTagMutabilityExclusionFilters: [dev],
+        }),
+      )
+      .catch((e: unknown) => e);
+    const badPrefix = await client
+      .send(
+        new UpdateRepositoryCreationTemplateCommand({
+          prefix: 'Prod',
+          imageTagMutability: 'IMMUTABLE',
+        }),
+      )
+      .catch((e: unknown) => e);
+    // Assess
+    expect(missing).toBeInstanceOf(TemplateNotFoundException);
+    expect(plainWithFilters).toBeInstanceOf(InvalidParameterException);
+    expect(badPrefix).toBeInstanceOf(ValidationException);
+    expect(ecr.templates.get('prod')?.imageTagMutability).toBe('IMMUTABLE');
   });
 });
 

@@ -5,9 +5,19 @@
  * seconds).
  *
  * Operations: DescribeRepositories, DescribeImages, ListImages,
- * DescribeRepositoryCreationTemplates, PutImageTagMutability. Anything else answers 400
- * `UnknownOperationException`. Seed state with {@link FakeEcr.addRepository},
+ * DescribeRepositoryCreationTemplates, PutImageTagMutability, UpdateRepositoryCreationTemplate.
+ * Anything else answers 400 `UnknownOperationException`. Every call is recorded
+ * (`requests`, with its decoded body). Seed state with {@link FakeEcr.addRepository},
  * {@link FakeEcr.pushImage}, {@link FakeEcr.deleteTag}, {@link FakeEcr.addTemplate}.
+ *
+ * The two writes validate their mutability fields as the ECR API reference and the service model
+ * document them ({@link requestMutability}): the mode one of four; the filter list 1–5 entries of
+ * `{filterType: "WILDCARD", filter}`, each value `^[0-9a-zA-Z._*-]{1,128}$` — model violations are
+ * `ValidationException`; then ECR's own rules, `InvalidParameterException`: at most two `*` in a
+ * filter (Terraform provider docs), a `*_WITH_EXCLUSION` mode needs filters (ECR's message). The
+ * API reference says nothing of filters sent with `MUTABLE` or `IMMUTABLE`; this fake refuses
+ * them (as Terraform and the CDK do), the stricter reading, so that code relying on ECR ignoring
+ * them fails here.
  */
 import type { IncomingMessage } from 'node:http';
 import {
@@ -61,6 +71,12 @@ export interface FakeRepository {
   images: Map<string, FakeImage>;
 }
 
+/** A resource tag of a creation template. */
+export interface FakeResourceTag {
+  Key: string;
+  Value: string;
+}
+
 /** A fake repository creation template. */
 export interface FakeTemplate {
   prefix: string;
@@ -68,9 +84,29 @@ export interface FakeTemplate {
   imageTagMutability: TagMutability;
   filters: ExclusionFilter[];
   appliedFor: string[];
+  encryptionConfiguration: { encryptionType: string; kmsKey?: string };
+  resourceTags: FakeResourceTag[];
+  lifecyclePolicy: string | undefined;
+  repositoryPolicy: string | undefined;
+  customRoleArn: string | undefined;
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** The settings of a template {@link FakeEcr.addTemplate} takes besides its mutability. */
+export type TemplateSeed = MutabilitySeed &
+  Partial<
+    Pick<
+      FakeTemplate,
+      | 'description'
+      | 'appliedFor'
+      | 'encryptionConfiguration'
+      | 'resourceTags'
+      | 'lifecyclePolicy'
+      | 'repositoryPolicy'
+      | 'customRoleArn'
+    >
+  >;
 
 /** A mutability setting as the seed helpers take it; filters as strings or objects. */
 export interface MutabilitySeed {
@@ -89,6 +125,14 @@ export interface FakeEcrOptions extends FakeServerOptions {
    * (`'omit'`, default) or as `[]` (`'empty'`). AWS's real behaviour is not verified (docs/semantics.md#assumptions).
    */
   plainModeFilters?: 'omit' | 'empty';
+  /**
+   * What UpdateRepositoryCreationTemplate does with a setting the request leaves out: `'reset'`
+   * (default) gives it the value CreateRepositoryCreationTemplate gives an absent one (no
+   * description or policies, no tags, AES256, `MUTABLE`, and no `appliedFor`), `'keep'` leaves it
+   * unchanged. The API reference does not say which ECR does; `'reset'` is the reading under
+   * which a request that leaves a setting out loses it.
+   */
+  omittedTemplateSettings?: 'keep' | 'reset';
 }
 
 const TEMPLATE_PREFIX =
@@ -106,12 +150,15 @@ export class FakeEcr extends FakeHttpServer {
   readonly region: string;
   /** See {@link FakeEcrOptions.plainModeFilters} (mutable). */
   plainModeFilters: 'omit' | 'empty';
+  /** See {@link FakeEcrOptions.omittedTemplateSettings} (mutable). */
+  omittedTemplateSettings: 'keep' | 'reset';
 
   constructor(options: FakeEcrOptions = {}) {
     super(options);
     this.accountId = options.accountId ?? '123456789012';
     this.region = options.region ?? 'us-east-1';
     this.plainModeFilters = options.plainModeFilters ?? 'omit';
+    this.omittedTemplateSettings = options.omittedTemplateSettings ?? 'reset';
   }
 
   /** Creates a repository (default `MUTABLE`, no filters). Throws if it exists or the setting is invalid. */
@@ -186,10 +233,7 @@ export class FakeEcr extends FakeHttpServer {
   }
 
   /** Creates a repository creation template (default `MUTABLE`, applied for `CREATE_ON_PUSH`). */
-  addTemplate(
-    prefix: string,
-    seed: MutabilitySeed & { description?: string; appliedFor?: string[] } = {},
-  ): FakeTemplate {
+  addTemplate(prefix: string, seed: TemplateSeed = {}): FakeTemplate {
     if (!TEMPLATE_PREFIX.test(prefix)) throw new Error(`invalid template prefix ${prefix}`);
     if (this.templates.has(prefix)) throw new Error(`template ${prefix} already exists`);
     const now = new Date();
@@ -198,6 +242,11 @@ export class FakeEcr extends FakeHttpServer {
       description: seed.description,
       ...checkMutability(seed),
       appliedFor: seed.appliedFor ?? ['CREATE_ON_PUSH'],
+      encryptionConfiguration: seed.encryptionConfiguration ?? { encryptionType: 'AES256' },
+      resourceTags: seed.resourceTags ?? [],
+      lifecyclePolicy: seed.lifecyclePolicy,
+      repositoryPolicy: seed.repositoryPolicy,
+      customRoleArn: seed.customRoleArn,
       createdAt: now,
       updatedAt: now,
     };
@@ -218,6 +267,7 @@ export class FakeEcr extends FakeHttpServer {
       ListImages: (b) => this.listImages(b),
       DescribeRepositoryCreationTemplates: (b) => this.describeTemplates(b),
       PutImageTagMutability: (b) => this.putImageTagMutability(b),
+      UpdateRepositoryCreationTemplate: (b) => this.updateTemplate(b),
     };
     const operation = known ? operations[request.operation] : undefined;
     if (!operation) {
@@ -328,36 +378,41 @@ export class FakeEcr extends FakeHttpServer {
     const page = paginate('DescribeRepositoryCreationTemplates', templates, body);
     return {
       registryId: this.accountId,
-      repositoryCreationTemplates: page.items.map((t) => ({
-        prefix: t.prefix,
-        ...(t.description === undefined ? {} : { description: t.description }),
-        encryptionConfiguration: { encryptionType: 'AES256' },
-        resourceTags: [],
-        imageTagMutability: t.imageTagMutability,
-        ...this.filtersField(t),
-        appliedFor: t.appliedFor,
-        createdAt: t.createdAt.getTime() / 1000,
-        updatedAt: t.updatedAt.getTime() / 1000,
-      })),
+      repositoryCreationTemplates: page.items.map((t) => this.templateShape(t)),
       ...page.next,
     };
   }
 
+  /** A template as DescribeRepositoryCreationTemplates and UpdateRepositoryCreationTemplate show it. */
+  private templateShape(t: FakeTemplate) {
+    const optional = (key: string, value: string | undefined) =>
+      value === undefined ? {} : { [key]: value };
+    return {
+      prefix: t.prefix,
+      ...optional('description', t.description),
+      encryptionConfiguration: { ...t.encryptionConfiguration },
+      resourceTags: t.resourceTags.map((tag) => ({ ...tag })),
+      imageTagMutability: t.imageTagMutability,
+      ...this.filtersField(t),
+      ...optional('repositoryPolicy', t.repositoryPolicy),
+      ...optional('lifecyclePolicy', t.lifecyclePolicy),
+      appliedFor: [...t.appliedFor],
+      ...optional('customRoleArn', t.customRoleArn),
+      createdAt: t.createdAt.getTime() / 1000,
+      updatedAt: t.updatedAt.getTime() / 1000,
+    };
+  }
+
   private putImageTagMutability(body: Record<string, unknown>): unknown {
-    const repository = this.findRepository(required(body, 'repositoryName'));
-    const mode = required(body, 'imageTagMutability');
-    if (!(MODES as readonly string[]).includes(mode)) {
-      throw validation(
-        `Value '${mode}' at 'imageTagMutability' failed to satisfy constraint: Member must satisfy enum value set: [${MODES.join(', ')}]`,
+    const name = required(body, 'repositoryName');
+    const setting = requestMutability(body, 'required');
+    if (body.registryId !== undefined && body.registryId !== this.accountId) {
+      throw new AwsError(
+        'RepositoryNotFoundException',
+        `The repository with name '${name}' does not exist in the registry with id '${String(body.registryId)}'`,
       );
     }
-    const setting = checkMutability(
-      {
-        imageTagMutability: mode as TagMutability,
-        filters: body.imageTagMutabilityExclusionFilters as ExclusionFilter[] | undefined,
-      },
-      (message) => new AwsError('InvalidParameterException', message),
-    );
+    const repository = this.findRepository(name);
     repository.imageTagMutability = setting.imageTagMutability;
     repository.filters = setting.filters;
     return {
@@ -366,6 +421,44 @@ export class FakeEcr extends FakeHttpServer {
       imageTagMutability: repository.imageTagMutability,
       ...this.filtersField(repository),
     };
+  }
+
+  private updateTemplate(body: Record<string, unknown>): unknown {
+    const prefix = required(body, 'prefix');
+    if (!TEMPLATE_PREFIX.test(prefix)) {
+      throw validation(
+        `Value '${prefix}' at 'prefix' failed to satisfy constraint: Member must satisfy regular expression pattern: ${TEMPLATE_PREFIX.source}`,
+      );
+    }
+    const keep = this.omittedTemplateSettings === 'keep';
+    const found = this.templates.get(prefix);
+    const setting = requestMutability(
+      body,
+      keep && found
+        ? { imageTagMutability: found.imageTagMutability, filters: found.filters }
+        : { imageTagMutability: 'MUTABLE', filters: [] },
+    );
+    const settings = templateSettingsOf(body);
+    if (!found) {
+      throw new AwsError(
+        'TemplateNotFoundException',
+        `The repository creation template with prefix '${prefix}' does not exist in the registry with id '${this.accountId}'`,
+      );
+    }
+    const pick = <K extends keyof typeof settings>(key: K, reset: FakeTemplate[K]) =>
+      settings[key] !== undefined ? settings[key] : keep ? found[key] : reset;
+    Object.assign(found, {
+      ...setting,
+      description: pick('description', undefined),
+      appliedFor: pick('appliedFor', []),
+      encryptionConfiguration: pick('encryptionConfiguration', { encryptionType: 'AES256' }),
+      resourceTags: pick('resourceTags', []),
+      lifecyclePolicy: pick('lifecyclePolicy', undefined),
+      repositoryPolicy: pick('repositoryPolicy', undefined),
+      customRoleArn: pick('customRoleArn', undefined),
+      updatedAt: new Date(),
+    });
+    return { registryId: this.accountId, repositoryCreationTemplate: this.templateShape(found) };
   }
 
   private findRepository(name: string): FakeRepository {
@@ -386,37 +479,142 @@ export class FakeEcr extends FakeHttpServer {
 }
 
 /**
- * Validates a mutability setting as ECR does (docs/semantics.md): `*_WITH_EXCLUSION` needs 1–5 filters,
- * each `WILDCARD` matching `^[0-9a-zA-Z._*-]{1,128}$` with at most 2 `*`. The fake also rejects
- * filters given with a plain mode (as Terraform and CDK do; the service's answer is unverified).
+ * A seed's mutability setting, checked by the rules the writes apply ({@link requestMutability}),
+ * so that the fake never holds a setting ECR would refuse.
  */
-function checkMutability(
-  seed: MutabilitySeed,
-  fail: (message: string) => Error = (message) => new Error(message),
-): { imageTagMutability: TagMutability; filters: ExclusionFilter[] } {
-  const imageTagMutability = seed.imageTagMutability ?? 'MUTABLE';
+function checkMutability(seed: MutabilitySeed): Setting {
   const filters = (seed.filters ?? []).map(
     (f): ExclusionFilter => (typeof f === 'string' ? { filterType: 'WILDCARD', filter: f } : f),
   );
-  const withExclusion = imageTagMutability.endsWith('_WITH_EXCLUSION');
-  if (withExclusion && filters.length === 0) {
-    throw fail(
-      `ImageTagMutabilityExclusionFilters can't be null when imageTagMutability is set as ${imageTagMutability}`,
+  return requestMutability(
+    {
+      imageTagMutability: seed.imageTagMutability ?? 'MUTABLE',
+      ...(filters.length > 0 ? { imageTagMutabilityExclusionFilters: filters } : {}),
+    },
+    'required',
+  );
+}
+
+/** A mutability setting: a mode and its filters (none for the plain modes). */
+interface Setting {
+  imageTagMutability: TagMutability;
+  filters: ExclusionFilter[];
+}
+
+/**
+ * The mutability fields of a PutImageTagMutability or UpdateRepositoryCreationTemplate request,
+ * validated as the module comment says. `absent`: `'required'` when the mode must be given
+ * (PutImageTagMutability), else the setting an absent mode stands for (with its filters, when the
+ * list is absent too).
+ */
+function requestMutability(body: Record<string, unknown>, absent: 'required' | Setting): Setting {
+  const rawMode = body.imageTagMutability;
+  if (rawMode === undefined && absent === 'required') required(body, 'imageTagMutability');
+  if (rawMode !== undefined && !(MODES as readonly unknown[]).includes(rawMode)) {
+    throw validation(
+      `Value '${String(rawMode)}' at 'imageTagMutability' failed to satisfy constraint: Member must satisfy enum value set: [${MODES.join(', ')}]`,
     );
   }
-  if (!withExclusion && filters.length > 0) {
-    throw fail(
-      `ImageTagMutabilityExclusionFilters can't be set when imageTagMutability is set as ${imageTagMutability}`,
-    );
+  const current = absent === 'required' ? undefined : absent;
+  const mode = (rawMode as TagMutability | undefined) ?? current?.imageTagMutability ?? 'MUTABLE';
+  const list = body.imageTagMutabilityExclusionFilters;
+  let filters: ExclusionFilter[] | undefined;
+  if (list !== undefined) {
+    if (!Array.isArray(list)) {
+      throw validation(
+        "Value at 'imageTagMutabilityExclusionFilters' failed to satisfy constraint: Member must be a list",
+      );
+    }
+    if (list.length < 1 || list.length > 5) {
+      const bound = list.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 5';
+      throw validation(
+        `Value '[${list.length} items]' at 'imageTagMutabilityExclusionFilters' failed to satisfy constraint: Member must have length ${bound}`,
+      );
+    }
+    filters = list.map((entry: unknown, i) => wireFilter(entry, i + 1));
+  } else if (rawMode === undefined && current && hasExclusionMode(mode)) {
+    filters = current.filters;
   }
-  if (filters.length > 5) throw fail('at most 5 imageTagMutabilityExclusionFilters are allowed');
-  for (const f of filters) {
-    const stars = [...f.filter].filter((c) => c === '*').length;
-    if (f.filterType !== 'WILDCARD' || !FILTER_VALUE.test(f.filter) || stars > 2) {
-      throw fail(`invalid image tag mutability exclusion filter ${JSON.stringify(f)}`);
+  for (const f of filters ?? []) {
+    if (f.filter.split('*').length - 1 > 2) {
+      throw new AwsError(
+        'InvalidParameterException',
+        `Invalid parameter at 'imageTagMutabilityExclusionFilters': filter '${f.filter}' has more than 2 wildcards`,
+      );
     }
   }
-  return { imageTagMutability, filters };
+  if (hasExclusionMode(mode) && filters === undefined) {
+    throw new AwsError(
+      'InvalidParameterException',
+      `ImageTagMutabilityExclusionFilters can't be null when imageTagMutability is set as ${mode}`,
+    );
+  }
+  if (!hasExclusionMode(mode) && filters !== undefined) {
+    throw new AwsError(
+      'InvalidParameterException',
+      `ImageTagMutabilityExclusionFilters can't be set when imageTagMutability is set as ${mode}`,
+    );
+  }
+  return { imageTagMutability: mode, filters: filters ?? [] };
+}
+
+function hasExclusionMode(mode: TagMutability): boolean {
+  return mode === 'IMMUTABLE_WITH_EXCLUSION' || mode === 'MUTABLE_WITH_EXCLUSION';
+}
+
+/** One `ImageTagMutabilityExclusionFilter` of a request (member `n`, 1-based), by the model. */
+function wireFilter(entry: unknown, n: number): ExclusionFilter {
+  const at = `imageTagMutabilityExclusionFilters.${n}.member`;
+  const { filterType, filter } = (entry ?? {}) as { filterType?: unknown; filter?: unknown };
+  if (filterType !== 'WILDCARD') {
+    throw validation(
+      filterType === undefined
+        ? `Value null at '${at}.filterType' failed to satisfy constraint: Member must not be null`
+        : `Value '${String(filterType)}' at '${at}.filterType' failed to satisfy constraint: Member must satisfy enum value set: [WILDCARD]`,
+    );
+  }
+  if (typeof filter !== 'string' || !FILTER_VALUE.test(filter)) {
+    throw validation(
+      filter === undefined
+        ? `Value null at '${at}.filter' failed to satisfy constraint: Member must not be null`
+        : `Value '${String(filter)}' at '${at}.filter' failed to satisfy constraint: Member must satisfy regular expression pattern: ${FILTER_VALUE.source}`,
+    );
+  }
+  return { filterType, filter };
+}
+
+/** The other settings of an UpdateRepositoryCreationTemplate request, checked by the model. */
+function templateSettingsOf(body: Record<string, unknown>): Partial<FakeTemplate> {
+  const text = (key: string, max: number) => {
+    const value = body[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value.length > max) {
+      throw validation(
+        `Value at '${key}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+      );
+    }
+    return value;
+  };
+  const applied = body.appliedFor;
+  if (
+    applied !== undefined &&
+    (!Array.isArray(applied) ||
+      applied.some((a) => !['REPLICATION', 'PULL_THROUGH_CACHE', 'CREATE_ON_PUSH'].includes(a)))
+  ) {
+    throw validation(
+      "Value at 'appliedFor' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [REPLICATION, PULL_THROUGH_CACHE, CREATE_ON_PUSH]]",
+    );
+  }
+  return {
+    description: text('description', 256),
+    repositoryPolicy: text('repositoryPolicy', 10240),
+    lifecyclePolicy: text('lifecyclePolicy', 30720),
+    customRoleArn: text('customRoleArn', 2048),
+    appliedFor: applied as string[] | undefined,
+    encryptionConfiguration:
+      body.encryptionConfiguration as FakeTemplate['encryptionConfiguration'],
+    resourceTags: body.resourceTags as FakeResourceTag[] | undefined,
+  };
 }
 
 function validation(message: string): AwsError {

@@ -6,6 +6,7 @@ import {
   describePolicySource,
   resolveRepository,
   resolveTemplate,
+  templateRepositoryName,
 } from '../../lib/core/policy/resolve.ts';
 import { sealPolicy } from '../../lib/core/policy/seal.ts';
 import type { Policy, PolicyRule } from '../../lib/core/policy/types.ts';
@@ -359,6 +360,15 @@ describe('resolveRepository: property against a model of the selectors', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('templateRepositoryName', () => {
+  it('names prefix P as P/, keeps a trailing slash, and names ROOT by nothing', () => {
+    expect(templateRepositoryName('prod')).toBe('prod/');
+    expect(templateRepositoryName('prod/')).toBe('prod/');
+    expect(templateRepositoryName('team/a')).toBe('team/a/');
+    expect(templateRepositoryName('ROOT')).toBeNull();
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import type { Change } from '../../lib/core/engine/decide.ts';
 import type { Ledger } from '../../lib/core/engine/ledger.ts';
+import type { TagRecord } from '../../lib/core/engine/records.ts';
 import { observeTag, recordMoves, type TagObservation } from '../../lib/core/engine/tag-history.ts';
 import type { RepositoryRef } from '../../lib/core/model/refs.ts';
 
@@ -23,4 +24,26 @@ export function seedPush(
   change: Change,
 ): Promise<void> {
   return seed(ledger, ref, tag, { kind: 'push', digest, ...change });
+}
+
+/**
+ * The history the ledger keeps of one tag after `observations`, in any order, with every move
+ * recorded as the auditor records it.
+ *
+ * @example
+ * ```ts
+ * const record = tagRecordOf([
+ *   { kind: 'push', digest: digest(1), time: '2026-01-01T00:00:00.000Z', eventId: null },
+ *   { kind: 'push', digest: digest(2), time: '2026-01-02T00:00:00.000Z', eventId: null },
+ * ]); // one move, digest(1) → digest(2)
+ * ```
+ */
+export function tagRecordOf(observations: readonly TagObservation[]): TagRecord {
+  let record: TagRecord | undefined;
+  for (const observation of observations) {
+    const next = observeTag(record, observation);
+    if (next) record = recordMoves(next, observation.eventId).record;
+  }
+  if (!record) throw new Error('tagRecordOf: no observation was kept');
+  return record;
 }

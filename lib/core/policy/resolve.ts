@@ -135,9 +135,25 @@ export function resolveRepository(policy: Policy, ref: RepositoryQuery): PolicyR
  */
 export function resolveTemplate(policy: Policy, ref: TemplateQuery): PolicyResolution {
   const { account, region, templatePrefix: prefix } = ref;
-  if (prefix === ROOT_TEMPLATE_PREFIX) return evaluate(compiledOf(policy), account, region, null);
-  const repository = prefix.endsWith('/') ? prefix : `${prefix}/`;
+  const repository = templateRepositoryName(prefix);
+  if (repository === null) return evaluate(compiledOf(policy), account, region, null);
   return resolveRepository(policy, { account, region, repository });
+}
+
+/**
+ * The repository name a creation template is judged as (docs/policy.md#creation-templates): `P/`
+ * for the prefix `P` (none added when `P` already ends with `/`); null for `ROOT`, which no single
+ * repository name stands for.
+ *
+ * @example
+ * ```ts
+ * templateRepositoryName('prod'); // 'prod/'
+ * templateRepositoryName('ROOT'); // null
+ * ```
+ */
+export function templateRepositoryName(prefix: string): string | null {
+  if (prefix === ROOT_TEMPLATE_PREFIX) return null;
+  return prefix.endsWith('/') ? prefix : `${prefix}/`;
 }
 
 /**
