@@ -65,3 +65,33 @@ export function eventBusPolicyProperties(bus: string, organizationId: string) {
     },
   };
 }
+
+/**
+ * The `Properties` of the bus's second `AWS::Events::EventBusPolicy`: no account but the stack's
+ * own may put events with the auditor's finding source. The organization's accounts may put
+ * events on the bus (the statement above), so without it a member account could put a forged
+ * finding that consumers routing on `source` would take for the auditor's
+ * (docs/eventbridge.md#iam-and-the-bus-policy). An explicit deny in the resource policy wins
+ * over any allow of the caller's own IAM.
+ *
+ * @example
+ * ```ts
+ * findingSourceGuardProperties('OrganizationEventBus', 'ecr-tag-auditor');
+ * ```
+ */
+export function findingSourceGuardProperties(bus: string, findingSource: string) {
+  return {
+    EventBusName: { Ref: bus },
+    StatementId: 'DenyFindingEventsFromOtherAccounts',
+    Statement: {
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::GetAtt': [bus, 'Arn'] },
+      Condition: {
+        StringEquals: { 'events:source': findingSource },
+        StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } },
+      },
+    },
+  };
+}

@@ -5,9 +5,12 @@
  *
  * @module
  */
+
+import { FINDING_EVENT_SOURCE } from '../lib/core/delivery/finding-event.ts';
 import {
   EVENT_BUS_SUFFIX,
   eventBusPolicyProperties,
+  findingSourceGuardProperties,
   ORGANIZATION_ID_PATTERN,
   ORGANIZATION_RULE_SUFFIX,
 } from './event-bus.ts';
@@ -55,6 +58,7 @@ export const LOGICAL_IDS = {
   topicKey: 'AlertsTopicKey',
   eventBus: 'OrganizationEventBus',
   eventBusPolicy: 'OrganizationEventBusPolicy',
+  findingSourceGuard: 'OrganizationEventBusFindingSourceGuard',
 } as const satisfies Record<string, string>;
 
 /** The CloudFormation parameter holding the organization id (empty: a single account). */
@@ -213,6 +217,7 @@ export function serverlessValues() {
     orgScan: orgScanValues(),
     organizationIdPattern: ORGANIZATION_ID_PATTERN,
     eventBusPolicy: eventBusPolicyProperties(LOGICAL_IDS.eventBus, ORGANIZATION_ID_PARAMETER),
+    findingSourceGuard: findingSourceGuardProperties(LOGICAL_IDS.eventBus, FINDING_EVENT_SOURCE),
     roles: {
       imageAction: lambdaRoleProperties(
         'ecr-tag-auditor image-action: ledger read/write, publish alerts, put finding events',

@@ -366,9 +366,12 @@ describe('the organization bus (issue 11)', () => {
     expect(template.Outputs.OrgScanItemRoleArn?.Value).toEqual(getAtt('OrgItemRole'));
   });
 
-  it('its only policy lets exactly events:PutEvents from principals of the organization, and exists only with an organization id', () => {
+  it('its policy lets exactly events:PutEvents from principals of the organization, and exists only with an organization id', () => {
     const policies = resources('AWS::Events::EventBusPolicy');
-    expect(policies.map(([id]) => id)).toEqual(['OrganizationEventBusPolicy']);
+    expect(policies.map(([id]) => id).sort()).toEqual([
+      'OrganizationEventBusFindingSourceGuard',
+      'OrganizationEventBusPolicy',
+    ]);
     const policy = resource('OrganizationEventBusPolicy');
     expect(policy.Condition).toBe('HasOrganization');
     expect(template.Conditions?.HasOrganization).toEqual({
@@ -383,6 +386,25 @@ describe('the organization bus (issue 11)', () => {
         Action: 'events:PutEvents',
         Resource: getAtt('OrganizationEventBus'),
         Condition: { StringEquals: { 'aws:PrincipalOrgID': { Ref: 'OrganizationId' } } },
+      },
+    });
+  });
+
+  it('no account but the stack’s own may put events with the finding source on it (a forged finding)', () => {
+    const guard = resource('OrganizationEventBusFindingSourceGuard');
+    expect(guard.Condition).toBe('HasOrganization');
+    expect(guard.Properties).toEqual({
+      EventBusName: { Ref: 'OrganizationEventBus' },
+      StatementId: 'DenyFindingEventsFromOtherAccounts',
+      Statement: {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: getAtt('OrganizationEventBus'),
+        Condition: {
+          StringEquals: { 'events:source': 'ecr-tag-auditor' },
+          StringNotEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } },
+        },
       },
     });
   });
@@ -600,8 +622,8 @@ describe('IAM in the template', () => {
         },
       ]);
     }
-    // The bus policy (organization mode) only allows, never denies: the stack's own roles put
-    // with their IAM permission, as any principal of the bus's account may.
+    // The bus policy (organization mode) allows the organization, and denies the finding source
+    // only to other accounts: the stack's own roles put with their IAM permission.
     const busPolicy = resource(LOGICAL_IDS.eventBusPolicy).Properties.Statement as AnyStatement;
     expect(busPolicy.Effect).toBe('Allow');
   });
