@@ -439,19 +439,27 @@ export function listAccountsStatement(): PolicyStatement {
 export function orgItemStatements(refs: FunctionRefs, scanRoleName: string): PolicyStatement[] {
   return [
     ...commonStatements(refs, LEDGER_READ_WRITE).filter((s) => s.Sid !== 'OnFailureDestination'),
-    {
-      Sid: 'AssumeMemberScanRole',
-      Effect: 'Allow',
-      Action: ['sts:AssumeRole'],
-      Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${scanRoleName}` }],
-      // `${!…}` is Fn::Sub's escape: CloudFormation writes the policy variable `${aws:PrincipalOrgID}`
-      // (which the framework would otherwise take for one of its own variables).
-      Condition: {
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub escape of an IAM policy variable
-        StringEquals: { 'aws:ResourceOrgID': { 'Fn::Sub': '${!aws:PrincipalOrgID}' } },
-      },
-    },
+    assumeOrganizationRoleStatement('AssumeMemberScanRole', scanRoleName),
   ];
+}
+
+/**
+ * `sts:AssumeRole` on the role named `roleName` in any account of this organization only:
+ * `aws:ResourceOrgID` (the role's organization) must equal `${aws:PrincipalOrgID}` (the caller's).
+ */
+function assumeOrganizationRoleStatement(sid: string, roleName: string): PolicyStatement {
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Action: ['sts:AssumeRole'],
+    Resource: [{ 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${roleName}` }],
+    // `${!…}` is Fn::Sub's escape: CloudFormation writes the policy variable `${aws:PrincipalOrgID}`
+    // (which the framework would otherwise take for one of its own variables).
+    Condition: {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub escape of an IAM policy variable
+      StringEquals: { 'aws:ResourceOrgID': { 'Fn::Sub': '${!aws:PrincipalOrgID}' } },
+    },
+  };
 }
 
 /**
@@ -568,4 +576,42 @@ export function serviceRoleProperties(
       },
     ],
   };
+}
+
+/**
+ * `securityhub-import` (docs/securityhub.md): its own logs; `securityhub:BatchImportFindings` on
+ * the default product of this account in this region only — the resource type the Service
+ * Authorization Reference gives the action is the product
+ * (`arn:…:securityhub:REGION:ACCOUNT:product/COMPANY/PRODUCT`), and with the default product the
+ * caller must be the findings' account anyway; `sts:AssumeRole` on the member import role
+ * `importRoleName`, in accounts of this organization only (as {@link orgItemStatements}), for
+ * every other account-region; and the failure queue (its on-failure destination). No ledger, no
+ * topic, no bus: it reads nothing but its event.
+ */
+export function securityHubImportStatements(
+  refs: Pick<FunctionRefs, 'logGroup' | 'failureQueue'>,
+  importRoleName: string,
+): PolicyStatement[] {
+  return [
+    ownLogsStatement(refs.logGroup),
+    {
+      Sid: 'ImportOwnFindings',
+      Effect: 'Allow',
+      Action: ['securityhub:BatchImportFindings'],
+      Resource: [
+        {
+          'Fn::Sub':
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+            'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default',
+        },
+      ],
+    },
+    assumeOrganizationRoleStatement('AssumeMemberImportRole', importRoleName),
+    {
+      Sid: 'OnFailureDestination',
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage'],
+      Resource: [getAtt(refs.failureQueue, 'Arn')],
+    },
+  ];
 }

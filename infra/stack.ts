@@ -35,6 +35,7 @@ import {
   orgSummaryStatements,
   type StackRefs,
   scheduledScanStatements,
+  securityHubImportStatements,
   serviceRoleProperties,
 } from './iam.ts';
 import {
@@ -45,6 +46,13 @@ import {
   RESULT_OBJECTS_ARN,
 } from './org-scan-bucket.ts';
 import { ORG_SCAN_SUBSTITUTIONS, orgScanDefinition } from './org-scan-state-machine.ts';
+import {
+  SECURITY_HUB,
+  SECURITY_HUB_PARAMETER_VALUES,
+  securityHubConditions,
+  securityHubPermission,
+  securityHubRule,
+} from './securityhub.ts';
 import { LEDGER_TABLE } from './table.ts';
 
 /** Logical ids of the resources `serverless.yml` declares. */
@@ -191,6 +199,8 @@ const RULE_ARNS = [
   stackRuleArn(ORG_SCAN.suffix),
   stackRuleArn(`${FUNCTIONS.imageAction.bundle}-${ORGANIZATION_RULE_SUFFIX}`, true),
   stackRuleArn(`${FUNCTIONS.apiCall.bundle}-${ORGANIZATION_RULE_SUFFIX}`, true),
+  // Only with the Security Hub import; admitting a rule that does not exist admits nothing.
+  stackRuleArn(SECURITY_HUB.bundle, true),
 ];
 
 /** The roles that may publish to the alerts topic: every function's but org-plan's. */
@@ -215,6 +225,7 @@ export function serverlessValues() {
     alertsTopicKey: alertsTopicKeyProperties(ALARM_SUFFIXES.map(stackAlarmArn)),
     failureQueuePolicy: failureQueuePolicyProperties(LOGICAL_IDS.failureQueue, RULE_ARNS),
     orgScan: orgScanValues(),
+    securityHub: securityHubValues(),
     organizationIdPattern: ORGANIZATION_ID_PATTERN,
     eventBusPolicy: eventBusPolicyProperties(LOGICAL_IDS.eventBus, ORGANIZATION_ID_PARAMETER),
     findingSourceGuard: findingSourceGuardProperties(LOGICAL_IDS.eventBus, FINDING_EVENT_SOURCE),
@@ -232,6 +243,27 @@ export function serverlessValues() {
         scheduledScanStatements({ ...REFS, logGroup: FUNCTIONS.scheduledScan.logGroup }),
       ),
     },
+  };
+}
+
+/**
+ * What `serverless.yml` reads of the Security Hub import (`securityHub.<name>`); the stack
+ * parameter takes the osls parameter `securityHubMinSeverity` as its default there.
+ */
+function securityHubValues() {
+  return {
+    importRoleName: SECURITY_HUB.importRoleName,
+    parameterValues: [...SECURITY_HUB_PARAMETER_VALUES],
+    conditions: securityHubConditions(),
+    rule: securityHubRule(LOGICAL_IDS.eventBus, LOGICAL_IDS.failureQueue),
+    permission: securityHubPermission(),
+    role: lambdaRoleProperties(
+      'ecr-tag-auditor securityhub-import: import findings into Security Hub, assume the member import role',
+      securityHubImportStatements(
+        { logGroup: SECURITY_HUB.logGroup, failureQueue: LOGICAL_IDS.failureQueue },
+        SECURITY_HUB.importRoleName,
+      ),
+    ),
   };
 }
 

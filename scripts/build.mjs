@@ -26,6 +26,7 @@ export const HANDLERS = [
   'org-plan',
   'org-item',
   'org-summary',
+  'securityhub-import',
 ];
 
 const common = {

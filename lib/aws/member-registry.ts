@@ -9,41 +9,14 @@
  * @module
  */
 import type { ECRClient, ECRClientConfig } from '@aws-sdk/client-ecr';
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { Registry } from '../core/scan/registry.ts';
+import { assumeRoleCredentials, memberRoleArn } from './assume-role.ts';
 import { createScanEcrClient, createStsClient } from './clients.ts';
 import { createEcrRegistry } from './ecr-registry.ts';
 
 /** Credentials as the ECR client takes them. */
 type Credentials = NonNullable<ECRClientConfig['credentials']>;
-
-/** Credentials are assumed again when they have less than this left (ms). */
-const REFRESH_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
-
-/**
- * The role of a member account could not be assumed (its trust policy does not trust the caller,
- * the role does not exist, STS throttled beyond the retries); `cause` is the STS error.
- *
- * @example
- * ```ts
- * throw new AssumeRoleError('arn:aws:iam::111111111111:role/audit', { cause: error });
- * ```
- */
-export class AssumeRoleError extends Error {
-  override readonly name = 'AssumeRoleError';
-  /** The role that could not be assumed. */
-  readonly roleArn: string;
-
-  /**
-   * @param roleArn - the role.
-   * @param options - `cause`: the STS error.
-   */
-  constructor(roleArn: string, options?: ErrorOptions) {
-    const reason = options?.cause instanceof Error ? `: ${options.cause.message}` : '';
-    super(`cannot assume ${roleArn}${reason}`, options);
-    this.roleArn = roleArn;
-  }
-}
 
 /** What {@link createMemberRegistry} needs. */
 export interface MemberRegistryOptions {
@@ -74,25 +47,8 @@ export interface MemberRegistry extends Registry {
 }
 
 /**
- * The ARN of `roleName` in `account`, in the partition of `region` (unless given).
- *
- * @example
- * ```ts
- * memberRoleArn('111111111111', 'eu-west-1', 'audit'); // 'arn:aws:iam::111111111111:role/audit'
- * ```
- */
-export function memberRoleArn(
-  account: string,
-  region: string,
-  roleName: string,
-  partition: string = partitionOf(region),
-): string {
-  return `arn:${partition}:iam::${account}:role/${roleName.replace(/^\/+/, '')}`;
-}
-
-/**
  * Assumes the role in the member account and returns the registry of that account in that
- * region. Rejects with {@link AssumeRoleError} when the role cannot be assumed.
+ * region. Rejects with an AssumeRoleError (lib/aws/assume-role.ts) when the role cannot be assumed.
  *
  * @example
  * ```ts
@@ -112,53 +68,20 @@ export async function createMemberRegistry(
     options.partition,
   );
   const sts = (options.sts ?? createStsClient)(options.region);
-  const assume = async () => {
-    try {
-      const answer = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: options.sessionName ?? 'ecr-tag-auditor-scan',
-          DurationSeconds: options.durationSeconds ?? 3600,
-        }),
-      );
-      const credentials = answer.Credentials;
-      if (!credentials?.AccessKeyId || !credentials.SecretAccessKey) {
-        throw new Error('STS answered without credentials');
-      }
-      return {
-        accessKeyId: credentials.AccessKeyId,
-        secretAccessKey: credentials.SecretAccessKey,
-        ...(credentials.SessionToken ? { sessionToken: credentials.SessionToken } : {}),
-        ...(credentials.Expiration ? { expiration: credentials.Expiration } : {}),
-      };
-    } catch (error) {
-      throw new AssumeRoleError(roleArn, { cause: error });
-    }
-  };
-  let current: Awaited<ReturnType<typeof assume>>;
+  let credentials: Credentials;
   try {
-    current = await assume();
+    credentials = await assumeRoleCredentials({
+      sts,
+      roleArn,
+      sessionName: options.sessionName ?? 'ecr-tag-auditor-scan',
+      ...(options.durationSeconds === undefined
+        ? {}
+        : { durationSeconds: options.durationSeconds }),
+    });
   } catch (error) {
     sts.destroy();
     throw error;
   }
-  let refreshing: Promise<void> | undefined;
-  // The SDK keeps the credentials this returns until they near their expiry, then asks again.
-  const credentials = async () => {
-    const expiry = current.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
-    if (expiry - Date.now() < REFRESH_BEFORE_EXPIRY_MS) {
-      // One AssumeRole for the requests that find the credentials old at the same time.
-      refreshing ??= assume()
-        .then((fresh) => {
-          current = fresh;
-        })
-        .finally(() => {
-          refreshing = undefined;
-        });
-      await refreshing;
-    }
-    return current;
-  };
   const ecr = (options.ecr ?? defaultEcr)(options.region, credentials);
   return {
     ...createEcrRegistry(ecr),
@@ -172,15 +95,4 @@ export async function createMemberRegistry(
 
 function defaultEcr(region: string, credentials: Credentials): ECRClient {
   return createScanEcrClient({ region, credentials });
-}
-
-/** The ARN partition of a region. */
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('eu-isoe-')) return 'aws-iso-e';
-  if (region.startsWith('us-isof-')) return 'aws-iso-f';
-  return 'aws';
 }

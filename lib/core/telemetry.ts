@@ -35,7 +35,9 @@ export type MetricName =
   | 'ScanRepositoriesRemaining'
   | 'ScanIncomplete'
   | 'ScanRepositoryFailures'
-  | 'ScanTags';
+  | 'ScanTags'
+  | 'SecurityHubImported'
+  | 'SecurityHubImportFailures';
 
 /** Telemetry that discards everything. */
 export const SILENT: { log: RuntimeLog; metrics: RuntimeMetrics } = {

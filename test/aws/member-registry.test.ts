@@ -4,13 +4,9 @@
  * registry, one AssumeRole for a whole scan.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AssumeRoleError, memberRoleArn } from '../../lib/aws/assume-role.ts';
 import { createStsClient } from '../../lib/aws/clients.ts';
-import {
-  AssumeRoleError,
-  createMemberRegistry,
-  type MemberRegistryOptions,
-  memberRoleArn,
-} from '../../lib/aws/member-registry.ts';
+import { createMemberRegistry, type MemberRegistryOptions } from '../../lib/aws/member-registry.ts';
 import { ecrClient, stsClient } from '../fakes/clients.ts';
 import { FakeEcrFleet } from '../fakes/ecr-fleet.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';

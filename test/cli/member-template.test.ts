@@ -24,6 +24,7 @@ describe('member-template', () => {
       'ForwardImageActionRule',
       'ForwardRole',
       'ScanRole',
+      'SecurityHubImportRole',
     ]);
     expect(template.Parameters.CentralBusArn.Default).toBeUndefined();
   });

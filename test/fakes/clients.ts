@@ -7,6 +7,7 @@ import { ECRClient, type ECRClientConfig } from '@aws-sdk/client-ecr';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -115,6 +116,18 @@ export function s3Client(
   options?: FakeClientOptions,
 ): S3Client {
   return new S3Client({ ...clientConfig(target, options), forcePathStyle: true });
+}
+
+/** A `SecurityHubClient` talking to a fake; `retryStrategy` replaces the SDK's (or the fixed delay). */
+export function securityHubClient(
+  target: string | { endpoint: string },
+  options: FakeClientOptions & { retryStrategy?: RetryStrategy } = {},
+): SecurityHubClient {
+  const { retryStrategy, ...rest } = options;
+  return new SecurityHubClient({
+    ...clientConfig(target, rest),
+    ...(retryStrategy ? { retryStrategy } : {}),
+  });
 }
 
 /** A retry strategy with a fixed delay, honouring the SDK's own error classification. */

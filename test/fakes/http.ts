@@ -142,6 +142,11 @@ export abstract class FakeHttpServer {
   latencyMs: number;
   /** Per-operation rate limit (mutable; `undefined` disables it). */
   rateLimit: RateLimit | undefined;
+  /**
+   * The rate limiter's clock, in ms (mutable): wall time by default; a test that must not depend
+   * on how fast a loaded machine sends its requests makes each request advance it instead.
+   */
+  clock: () => number = () => performance.now();
 
   private readonly queues = new Map<string, Fault[]>();
   private readonly rules = new Map<string, FaultRule>();
@@ -187,10 +192,11 @@ export abstract class FakeHttpServer {
     this.buckets.clear();
   }
 
-  /** Forgets the recorded requests and every fault. */
+  /** Forgets the recorded requests and every fault; the rate limiter's clock is wall time again. */
   reset(): void {
     this.requests.length = 0;
     this.clearFaults();
+    this.clock = () => performance.now();
   }
 
   /** How many requests of `operation` arrived (all operations when omitted). */
@@ -282,7 +288,7 @@ export abstract class FakeHttpServer {
     const limit = this.rateLimit;
     if (!limit) return true;
     const capacity = limit.burst ?? limit.perSecond;
-    const now = performance.now();
+    const now = this.clock();
     const bucket = this.buckets.get(operation) ?? { tokens: capacity, at: now };
     bucket.tokens = Math.min(
       capacity,

@@ -47,18 +47,23 @@ const FORWARD_ROLE_ARN = {
 };
 
 describe('member template: parameters', () => {
-  it('asks for the central bus, the central scan role, the role names and the home region', () => {
+  it('asks for the central bus, the central scan and import roles, the role names and the home region', () => {
     // Act
     const { Parameters } = template();
 
     // Assess
     expect(Object.keys(Parameters).sort()).toEqual([
       'CentralBusArn',
+      'CentralImportRoleArn',
       'CentralScanRoleArn',
       'ForwardRoleName',
       'HomeRegion',
+      'ImportRoleName',
       'ScanRoleName',
     ]);
+    // The import role is optional: an existing StackSet needs no new value.
+    expect(Parameters.CentralImportRoleArn?.Default).toBe('');
+    expect(Parameters.ImportRoleName?.Default).toBe('ecr-tag-auditor-securityhub-import');
     expect(Parameters.ScanRoleName?.Default).toBe('ecr-tag-auditor-scan');
     expect(Parameters.ForwardRoleName?.Default).toBe('ecr-tag-auditor-forward');
     expect(Parameters.CentralBusArn?.Default).toBeUndefined();
@@ -101,6 +106,14 @@ describe('member template: parameters', () => {
     ['ScanRoleName', 'ecr-tag-auditor-scan', true],
     ['ScanRoleName', 'a b', false],
     ['ScanRoleName', 'x'.repeat(65), false],
+    ['CentralImportRoleArn', '', true],
+    [
+      'CentralImportRoleArn',
+      'arn:aws:iam::111122223333:role/ecr-tag-auditor-prod-SecurityHubImportRole-X1',
+      true,
+    ],
+    ['CentralImportRoleArn', 'arn:aws:iam::*:role/x', false],
+    ['ImportRoleName', 'a b', false],
   ])('%s AllowedPattern on %s: %s', (name, value, accepted) => {
     // Prepare
     const pattern = template().Parameters[name]?.AllowedPattern as string;
@@ -188,7 +201,7 @@ describe('member template: forwarding rules (every region)', () => {
 });
 
 describe('member template: IAM (once per account)', () => {
-  it('creates the roles only in HomeRegion', () => {
+  it('creates the roles only in HomeRegion; the import role only with CentralImportRoleArn', () => {
     // Prepare
     const t = template();
 
@@ -196,10 +209,24 @@ describe('member template: IAM (once per account)', () => {
     const roles = ofType(t, 'AWS::IAM::Role');
 
     // Assess
-    expect(roles.map(([id]) => id).sort()).toEqual(['ForwardRole', 'ScanRole']);
-    for (const [, role] of roles) expect(role.Condition).toBe('IsHomeRegion');
+    expect(roles.map(([id]) => id).sort()).toEqual([
+      'ForwardRole',
+      'ScanRole',
+      'SecurityHubImportRole',
+    ]);
+    expect(Object.fromEntries(roles.map(([id, role]) => [id, role.Condition]))).toEqual({
+      ForwardRole: 'IsHomeRegion',
+      ScanRole: 'IsHomeRegion',
+      SecurityHubImportRole: 'CreateImportRole',
+    });
     expect(t.Conditions).toEqual({
       IsHomeRegion: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, { Ref: 'HomeRegion' }] },
+      CreateImportRole: {
+        'Fn::And': [
+          { Condition: 'IsHomeRegion' },
+          { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'CentralImportRoleArn' }, ''] }] },
+        ],
+      },
     });
   });
 
@@ -216,7 +243,7 @@ describe('member template: IAM (once per account)', () => {
       }
     };
     collect(template().Resources);
-    expect(statements).toHaveLength(6);
+    expect(statements).toHaveLength(8);
 
     // Act
     const actions = statements.flatMap(actionsOf);
@@ -283,6 +310,44 @@ describe('member template: IAM (once per account)', () => {
         resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ecr:*:${AWS::AccountId}:repository/*' }],
       },
       { actions: ['ecr:DescribeRepositoryCreationTemplates'], resources: ['*'] },
+    ]);
+  });
+});
+
+describe('member template: the Security Hub import role (issue 12)', () => {
+  it('trusts only the CentralImportRoleArn', () => {
+    // Act
+    const trust = trustStatements(roleNamed(template(), 'ImportRoleName'));
+
+    // Assess
+    expect(trust).toEqual([
+      {
+        Sid: 'TheCentralImportOnly',
+        Effect: 'Allow',
+        Principal: { AWS: { Ref: 'CentralImportRoleArn' } },
+        Action: ['sts:AssumeRole'],
+      },
+    ]);
+  });
+
+  it('may only BatchImportFindings, on this account’s default product in every region', () => {
+    // Act
+    const statements = policyStatements(roleNamed(template(), 'ImportRoleName'));
+
+    // Assess
+    expect(
+      statements.map((s) => ({ actions: actionsOf(s), resources: resourcesOf(s), c: s.Condition })),
+    ).toEqual([
+      {
+        actions: ['securityhub:BatchImportFindings'],
+        resources: [
+          {
+            'Fn::Sub':
+              'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default',
+          },
+        ],
+        c: undefined,
+      },
     ]);
   });
 });

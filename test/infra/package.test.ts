@@ -17,9 +17,15 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCAN_SCHEDULE } from '../../infra/event-patterns.ts';
 import { ORG_SCAN_OBJECT_DAYS } from '../../infra/org-scan-bucket.ts';
+import { SECURITY_HUB, SECURITY_HUB_PARAMETER_VALUES } from '../../infra/securityhub.ts';
 import { FUNCTIONS, type FunctionKey, LOGICAL_IDS } from '../../infra/stack.ts';
 import { LEDGER_TABLE } from '../../infra/table.ts';
-import { FINDING_KINDS } from '../../lib/core/model/findings.ts';
+import {
+  FINDING_KINDS,
+  type Finding,
+  isAtLeast,
+  SEVERITIES,
+} from '../../lib/core/model/findings.ts';
 import { sampleFinding } from '../alerts/findings.ts';
 import { runCli } from '../cli/support.ts';
 import { eventBridgeMatches } from '../support/event-pattern.ts';
@@ -133,7 +139,7 @@ describe('osls package', () => {
     expect(packageMs).toBeLessThan(120_000);
   });
 
-  it('creates exactly the three event functions and the three of the organization scan, each with its own role', () => {
+  it('creates exactly the three event functions, the three of the organization scan and the Security Hub import, each with its own role', () => {
     // Written out, not read from FUNCTIONS: a function dropped from both the stack and FUNCTIONS
     // must fail here.
     expect([...FUNCTION_KEYS].sort()).toEqual(['apiCall', 'imageAction', 'scheduledScan']);
@@ -148,6 +154,7 @@ describe('osls package', () => {
       'OrgPlanLambdaFunction',
       'OrgSummaryLambdaFunction',
       'ScheduledScanLambdaFunction',
+      'SecurityHubImportLambdaFunction',
     ]);
     // No shared framework role: every function has its own.
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
@@ -164,6 +171,7 @@ describe('osls package', () => {
       'OrgScanStateMachineRole',
       'OrgSummaryRole',
       'ScheduledScanRole',
+      'SecurityHubImportRole',
     ]);
     for (const key of FUNCTION_KEYS) {
       expect(resource(FUNCTIONS[key].lambda).Properties.Role).toEqual(getAtt(FUNCTIONS[key].role));
@@ -236,7 +244,11 @@ describe('osls package', () => {
 });
 
 describe('event routing', () => {
-  const rules = () => resources('AWS::Events::Rule').map(([, r]) => r.Properties);
+  /** The rules of the auditor's own functions: all but the Security Hub import's (below). */
+  const rules = () =>
+    resources('AWS::Events::Rule')
+      .filter(([id]) => id !== SECURITY_HUB.rule)
+      .map(([, r]) => r.Properties);
   const target = (rule: Record<string, unknown>) => (rule.Targets as Record<string, unknown>[])[0];
   const ORGANIZATION_BUS = { Ref: 'OrganizationEventBus' };
   const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
@@ -329,8 +341,8 @@ describe('event routing', () => {
   });
 
   it('dead-letters what every rule cannot deliver (the schedule and the organization bus too), and the queue admits exactly those rules', () => {
-    const all = rules();
-    expect(all).toHaveLength(6);
+    const all = resources('AWS::Events::Rule').map(([, r]) => r.Properties);
+    expect(all).toHaveLength(7);
     for (const rule of all) {
       expect(target(rule)?.DeadLetterConfig).toEqual({ Arn: getAtt(LOGICAL_IDS.failureQueue) });
     }
@@ -344,8 +356,12 @@ describe('event routing', () => {
     const admitted = allow.Condition.ArnEquals['aws:SourceArn'].map((arn) =>
       arn['Fn::Sub'].replaceAll(`\${AWS::StackName}`, STACK_NAME),
     );
+    const name = (r: Record<string, unknown>) =>
+      typeof r.Name === 'string'
+        ? r.Name
+        : (r.Name as { 'Fn::Sub': string })['Fn::Sub'].replace(`\${AWS::StackName}`, STACK_NAME);
     const rulePath = (r: Record<string, unknown>) =>
-      r.EventBusName === undefined ? String(r.Name) : `${STACK_NAME}-events/${String(r.Name)}`;
+      r.EventBusName === undefined ? name(r) : `${STACK_NAME}-events/${name(r)}`;
     expect(admitted.sort()).toEqual(
       all
         .map(
@@ -736,5 +752,176 @@ describe('the organization scan bucket (plans and results, issue 11)', () => {
       ).Properties.Environment.Variables;
       expect(variables.ORG_SCAN_BUCKET).toEqual({ Ref: 'OrgScanBucket' });
     }
+  });
+});
+
+describe('the Security Hub import (issue 12)', () => {
+  const CENTRAL = '111122223333';
+  /** CloudFormation's evaluation of the conditions and `Fn::If`s of a value, for a parameter value. */
+  function resolve(value: unknown, parameter: string): unknown {
+    const condition = (name: string): boolean => {
+      const definition = template.Conditions?.[name] as Json;
+      const evaluate = (c: unknown): unknown => {
+        if (Array.isArray(c)) return c.map(evaluate);
+        const record = c as Record<string, unknown>;
+        if (record && typeof record === 'object') {
+          if ('Ref' in record) return record.Ref === SECURITY_HUB.parameter ? parameter : record;
+          if ('Fn::Equals' in record) {
+            const [a, b] = evaluate(record['Fn::Equals']) as unknown[];
+            return a === b;
+          }
+          if ('Fn::Not' in record) return !(evaluate(record['Fn::Not']) as unknown[])[0];
+        }
+        return c;
+      };
+      return evaluate(definition) as boolean;
+    };
+    if (Array.isArray(value)) return value.map((v) => resolve(v, parameter));
+    if (value === null || typeof value !== 'object') return value;
+    const record = value as Record<string, unknown>;
+    if ('Fn::If' in record) {
+      const [name, yes, no] = record['Fn::If'] as [string, unknown, unknown];
+      return resolve(condition(name) ? yes : no, parameter);
+    }
+    if (record.Ref === 'AWS::AccountId') return CENTRAL;
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, resolve(v, parameter)]));
+  }
+  const importResources = () =>
+    Object.entries(template.Resources).filter(([, r]) => r.Condition === SECURITY_HUB.condition);
+  const findingEvent = (detail: Finding, account = CENTRAL) => ({
+    version: '0',
+    id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+    'detail-type': 'ECR Tag Audit Finding',
+    source: 'ecr-tag-auditor',
+    account,
+    time: '2025-07-24T10:00:00Z',
+    region: 'eu-west-1',
+    resources: [],
+    detail,
+  });
+
+  it('exists only with the parameter SecurityHubMinSeverity, empty by default', () => {
+    // Assess: every resource of the import, and only they, carry the condition.
+    expect(
+      importResources()
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([
+      'SecurityHubImportLambdaEvConf',
+      'SecurityHubImportLambdaFunction',
+      'SecurityHubImportLogGroup',
+      'SecurityHubImportPermission',
+      'SecurityHubImportRole',
+      'SecurityHubImportRule',
+    ]);
+    expect(resolve({ 'Fn::If': [SECURITY_HUB.condition, 'on', 'off'] }, '')).toBe('off');
+    for (const severity of SEVERITIES)
+      expect(resolve({ 'Fn::If': [SECURITY_HUB.condition, 'on', 'off'] }, severity)).toBe('on');
+    expect(template.Parameters?.[SECURITY_HUB.parameter]).toMatchObject({
+      Type: 'String',
+      Default: '',
+      AllowedValues: ['', 'INFO', 'LOW', 'MEDIUM', 'HIGH'],
+    });
+    expect(SECURITY_HUB_PARAMETER_VALUES).toEqual(['', ...SEVERITIES]);
+    expect(template.Outputs.SecurityHubImportRoleArn).toMatchObject({
+      Condition: SECURITY_HUB.condition,
+      Value: getAtt(SECURITY_HUB.role),
+    });
+  });
+
+  it.each(SEVERITIES)(
+    'with %s, routes the stack’s findings at or above it and every resolution, and nothing else',
+    (minimum) => {
+      // Prepare
+      const rule = resource(SECURITY_HUB.rule).Properties;
+      const pattern = resolve(rule.EventPattern, minimum);
+      for (const kind of FINDING_KINDS) {
+        for (const severity of SEVERITIES) {
+          const event = findingEvent(sampleFinding(kind, { severity }));
+          // Act
+          const routed = eventBridgeMatches(pattern, event);
+          // Assess
+          expect(routed, `${kind} ${severity}`).toBe(
+            isAtLeast(severity, minimum) || kind === 'CONFIG_DRIFT_RESOLVED',
+          );
+          expect(eventBridgeMatches(pattern, findingEvent(event.detail, '210987654321'))).toBe(
+            false,
+          );
+        }
+      }
+    },
+  );
+
+  it('its rule is on the stack bus, its target the function, retried then dead-lettered', () => {
+    const rule = resource(SECURITY_HUB.rule).Properties;
+    expect(rule.EventBusName).toEqual({ Ref: LOGICAL_IDS.eventBus });
+    expect(rule.State).toBe('ENABLED');
+    expect(rule.Targets).toEqual([
+      {
+        Id: 'securityhub-import',
+        Arn: getAtt(SECURITY_HUB.lambda),
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        DeadLetterConfig: { Arn: getAtt(LOGICAL_IDS.failureQueue) },
+      },
+    ]);
+    expect(resource(SECURITY_HUB.permission).Properties).toEqual({
+      FunctionName: getAtt(SECURITY_HUB.lambda),
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      SourceArn: getAtt(SECURITY_HUB.rule),
+    });
+    const invokeConfig = resource('SecurityHubImportLambdaEvConf').Properties;
+    expect(invokeConfig.DestinationConfig).toEqual({
+      OnFailure: { Destination: getAtt(LOGICAL_IDS.failureQueue) },
+    });
+    const fn = resource(SECURITY_HUB.lambda).Properties as {
+      Handler: string;
+      Role: unknown;
+      Timeout: number;
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(fn.Handler).toBe('dist/handlers/securityhub-import.handler');
+    expect(fn.Role).toEqual(getAtt(SECURITY_HUB.role));
+    expect(fn.Timeout).toBeLessThanOrEqual(60);
+    expect(fn.Environment.Variables.SECURITYHUB_IMPORT_ROLE_NAME).toBe(SECURITY_HUB.importRoleName);
+  });
+
+  it('its role: BatchImportFindings on this account’s default product only, and the member import role', () => {
+    const statements = (
+      resource(SECURITY_HUB.role).Properties.Policies as {
+        PolicyDocument: { Statement: AnyStatement[] };
+      }[]
+    ).flatMap((p) => p.PolicyDocument.Statement);
+    expect(statements.flatMap(actionsOf).sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'securityhub:BatchImportFindings',
+      'sqs:SendMessage',
+      'sts:AssumeRole',
+    ]);
+    const byId = (sid: string) => statements.find((s) => s.Sid === sid);
+    expect(byId('ImportOwnFindings')?.Resource).toEqual([
+      {
+        'Fn::Sub':
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+          'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default',
+      },
+    ]);
+    expect(byId('AssumeMemberImportRole')).toEqual({
+      Sid: 'AssumeMemberImportRole',
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole'],
+      Resource: [
+        { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${SECURITY_HUB.importRoleName}` },
+      ],
+      Condition: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub escape of an IAM policy variable
+        StringEquals: { 'aws:ResourceOrgID': { 'Fn::Sub': '${!aws:PrincipalOrgID}' } },
+      },
+    });
+    // Every other statement is scoped to this stack, account and region.
+    expect(
+      leastPrivilegeViolations(statements.filter((s) => s.Sid !== 'AssumeMemberImportRole')),
+    ).toEqual([]);
   });
 });

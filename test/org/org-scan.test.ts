@@ -16,8 +16,8 @@ import {
   ORG_SCAN_SUBSTITUTIONS,
   orgScanDefinition,
 } from '../../infra/org-scan-state-machine.ts';
+import { AssumeRoleError } from '../../lib/aws/assume-role.ts';
 import { createEcrRegistry } from '../../lib/aws/ecr-registry.ts';
-import { AssumeRoleError } from '../../lib/aws/member-registry.ts';
 import { putJsonArray, readResultEntries } from '../../lib/aws/org-scan-bucket.ts';
 import { PLAN_PREFIX, RESULTS_PREFIX } from '../../lib/core/org/bucket-layout.ts';
 import { ITEM_FAILURES_KEPT, type OrgItemResult } from '../../lib/core/org/item-result.ts';

@@ -105,7 +105,7 @@ describe('an invalid policy.yml', () => {
     );
     expect(invalidBuild.stderr).toMatch(/^policy\.yml:8:5: unknown key "color"/m);
     expect(existsSync(join(mirrors.invalid, 'dist/handlers'))).toBe(false);
-    // The valid mirror built all six, each with its own chunks and nothing else.
+    // The valid mirror built all seven, each with its own chunks and nothing else.
     const built = readdirSync(join(mirrors.valid, 'dist/handlers'));
     for (const name of [
       'api-call',
@@ -114,12 +114,13 @@ describe('an invalid policy.yml', () => {
       'org-plan',
       'org-item',
       'org-summary',
+      'securityhub-import',
     ]) {
       expect(built).toContain(`${name}.mjs`);
     }
     for (const file of built) {
       expect(file).toMatch(
-        /^(api-call|image-action|scheduled-scan|org-plan|org-item|org-summary)(\.chunk-[A-Z0-9]+)?\.mjs$/,
+        /^(api-call|image-action|scheduled-scan|org-plan|org-item|org-summary|securityhub-import)(\.chunk-[A-Z0-9]+)?\.mjs$/,
       );
     }
   });

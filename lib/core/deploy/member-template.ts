@@ -6,7 +6,8 @@
  * account (IAM is global; the roles exist only in the stack of `HomeRegion`), the role those
  * rules use, allowed nothing but `events:PutEvents` on that bus, and a read-only scan role that
  * only the central organization scan's item function role may assume, with exactly the scan's ECR actions
- * (lib/core/deploy/scan-read-actions.ts).
+ * (lib/core/deploy/scan-read-actions.ts) — and, only when `CentralImportRoleArn` is given, the role
+ * the central Security Hub import assumes to import the account's findings (docs/securityhub.md).
  *
  * Pure data: infra/ knows the central stack, the CLI (`member-template`) prints this, and the
  * build writes it to `dist/member-template.json` by running that command.
@@ -24,6 +25,8 @@ const MEMBER_PARAMETERS = {
   scanRoleName: 'ScanRoleName',
   forwardRoleName: 'ForwardRoleName',
   homeRegion: 'HomeRegion',
+  centralImportRoleArn: 'CentralImportRoleArn',
+  importRoleName: 'ImportRoleName',
 } as const;
 
 /** The template's resources, by their logical ids. */
@@ -34,10 +37,28 @@ const MEMBER_RESOURCES = {
   deadLetterQueue: 'ForwardDeadLetterQueue',
   deadLetterQueuePolicy: 'ForwardDeadLetterQueuePolicy',
   scanRole: 'ScanRole',
+  importRole: 'SecurityHubImportRole',
 } as const;
 
 /** The condition true only in the stack of `HomeRegion`, where the account's roles are created. */
 const HOME_REGION_CONDITION = 'IsHomeRegion';
+
+/**
+ * The condition of the Security Hub import role: the home region, and a `CentralImportRoleArn`
+ * given (the central stack deploys the import only with `securityHubMinSeverity`).
+ */
+const IMPORT_ROLE_CONDITION = 'CreateImportRole';
+
+/**
+ * The Security Hub import role's name unless `ImportRoleName` says otherwise; the central
+ * import function assumes the role of this name (infra/securityhub.ts).
+ *
+ * @example
+ * ```ts
+ * `arn:aws:iam::123456789012:role/${DEFAULT_IMPORT_ROLE_NAME}`;
+ * ```
+ */
+export const DEFAULT_IMPORT_ROLE_NAME = 'ecr-tag-auditor-securityhub-import';
 
 /** The scan role's name unless `ScanRoleName` says otherwise. */
 const DEFAULT_SCAN_ROLE_NAME = 'ecr-tag-auditor-scan';
@@ -112,6 +133,19 @@ function parameters(defaults: MemberTemplateDefaults) {
       AllowedPattern: ROLE_NAME_PATTERN,
       Default: DEFAULT_FORWARD_ROLE_NAME,
     },
+    [MEMBER_PARAMETERS.centralImportRoleArn]: {
+      Type: 'String',
+      Description:
+        'The central stack output SecurityHubImportRoleArn (only with securityHubMinSeverity): the only principal that may assume the import role; empty for no import role',
+      AllowedPattern: '^(arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+)?$',
+      Default: '',
+    },
+    [MEMBER_PARAMETERS.importRoleName]: {
+      Type: 'String',
+      Description: 'The name of the Security Hub import role created once per account',
+      AllowedPattern: ROLE_NAME_PATTERN,
+      Default: DEFAULT_IMPORT_ROLE_NAME,
+    },
     [MEMBER_PARAMETERS.homeRegion]: {
       Type: 'String',
       Description:
@@ -148,10 +182,11 @@ function role(
   trust: TrustStatement,
   statements: readonly PolicyStatement[],
   name: string,
+  condition: string = HOME_REGION_CONDITION,
 ) {
   return {
     Type: 'AWS::IAM::Role',
-    Condition: HOME_REGION_CONDITION,
+    Condition: condition,
     Properties: {
       RoleName: ref(name),
       Description: description,
@@ -216,6 +251,38 @@ const scanRole = role(
   MEMBER_PARAMETERS.scanRoleName,
 );
 
+/**
+ * The role the central Security Hub import assumes: with the default product ARN only the
+ * finding's own account may import it (docs/securityhub.md). A role of its own rather than the
+ * scan role's: the scan would otherwise import findings and the import read ECR. Security Hub
+ * is regional and IAM global, so the product of every region of this account, and nothing else.
+ */
+const importRole = role(
+  'ecr-tag-auditor: the central Security Hub import imports this account’s findings',
+  {
+    Sid: 'TheCentralImportOnly',
+    Effect: 'Allow',
+    Principal: { AWS: ref(MEMBER_PARAMETERS.centralImportRoleArn) },
+    Action: ['sts:AssumeRole'],
+  },
+  [
+    {
+      Sid: 'ImportOwnFindings',
+      Effect: 'Allow',
+      Action: ['securityhub:BatchImportFindings'],
+      Resource: [
+        {
+          'Fn::Sub':
+            // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders
+            'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product/${AWS::AccountId}/default',
+        },
+      ],
+    },
+  ],
+  MEMBER_PARAMETERS.importRoleName,
+  IMPORT_ROLE_CONDITION,
+);
+
 /** The regional dead-letter queue of the forwarding rules: kept 14 days, encrypted by SQS. */
 const deadLetterQueue = {
   Type: 'AWS::SQS::Queue',
@@ -272,6 +339,12 @@ export function memberTemplate(defaults: MemberTemplateDefaults = {}) {
       [HOME_REGION_CONDITION]: {
         'Fn::Equals': [{ Ref: 'AWS::Region' }, { Ref: MEMBER_PARAMETERS.homeRegion }],
       },
+      [IMPORT_ROLE_CONDITION]: {
+        'Fn::And': [
+          { Condition: HOME_REGION_CONDITION },
+          { 'Fn::Not': [{ 'Fn::Equals': [ref(MEMBER_PARAMETERS.centralImportRoleArn), ''] }] },
+        ],
+      },
     },
     Resources: {
       [MEMBER_RESOURCES.imageActionRule]: forwardingRule(
@@ -286,6 +359,7 @@ export function memberTemplate(defaults: MemberTemplateDefaults = {}) {
       [MEMBER_RESOURCES.deadLetterQueuePolicy]: deadLetterQueuePolicy,
       [MEMBER_RESOURCES.forwardRole]: forwardRole,
       [MEMBER_RESOURCES.scanRole]: scanRole,
+      [MEMBER_RESOURCES.importRole]: importRole,
     },
   };
 }
