@@ -35,7 +35,10 @@ export type MetricName =
   | 'ScanRepositoriesRemaining'
   | 'ScanIncomplete'
   | 'ScanRepositoryFailures'
-  | 'ScanTags';
+  | 'ScanTags'
+  | 'Remediations'
+  | 'RemediationsLimited'
+  | 'RemediationFailures';
 
 /** Telemetry that discards everything. */
 export const SILENT: { log: RuntimeLog; metrics: RuntimeMetrics } = {
