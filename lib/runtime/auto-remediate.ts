@@ -120,7 +120,11 @@ async function remediateOne(
   try {
     source = await deps.remediator.readBack(candidate.plan);
   } catch (error) {
-    if (!(error instanceof ReadBackError)) throw error;
+    // ECR answers RepositoryNotFoundException for a name it does not know; ReadBackError is a
+    // listing without it.
+    const gone =
+      error instanceof ReadBackError || (error as Error).name === 'RepositoryNotFoundException';
+    if (!gone) throw error;
     // Deleted since the event: nothing to restore.
     deps.log.info('Not remediated: the repository is gone', {
       repository: ref.repository,
