@@ -20,6 +20,8 @@ import type {
   PolicyDocument,
   PolicyStatement,
 } from '../lib/core/deploy/cloudformation.ts';
+import { REMEDIATION_REPOSITORY_ACTIONS } from '../lib/core/deploy/remediation-actions.ts';
+import type { RemediationScope } from '../lib/core/deploy/remediation-scope.ts';
 import {
   SCAN_REGISTRY_ACTIONS,
   SCAN_REPOSITORY_ACTIONS,
@@ -166,11 +168,35 @@ export function imageActionStatements(refs: FunctionRefs): PolicyStatement[] {
 /**
  * `api-call` (CloudTrail events): as `image-action`. A `DeleteRepository` or
  * `DeleteRepositoryCreationTemplate` forgets by rewriting records (what is older than the delete
- * goes, its time stays as a floor — docs/ledger.md), so it deletes no item either. It calls no
- * ECR API: everything it needs is in the CloudTrail record.
+ * goes, its time stays as a floor — docs/ledger.md), so it deletes no item either. It reads no
+ * ECR API for auditing: everything it needs is in the CloudTrail record. Only when the bundled
+ * policy has rules with `remediate: true` (`scopes`, lib/core/deploy/remediation-scope.ts) does
+ * it get, per such rule, `ecr:PutImageTagMutability` and `ecr:DescribeRepositories` (the check
+ * before and the read-back after a restore) on this account's repositories in this region that
+ * the rule's globs name — as IAM patterns, which may name more — with the rule's accounts and
+ * regions as conditions. Never a template action: templates are not remediated automatically.
  */
-export function apiCallStatements(refs: FunctionRefs): PolicyStatement[] {
-  return commonStatements(refs, LEDGER_READ_WRITE);
+export function apiCallStatements(
+  refs: FunctionRefs,
+  scopes: readonly RemediationScope[] = [],
+): PolicyStatement[] {
+  return [...commonStatements(refs, LEDGER_READ_WRITE), ...scopes.map(autoRemediationStatement)];
+}
+
+/** The statement of one rule with `remediate: true` (see {@link apiCallStatements}). */
+function autoRemediationStatement(scope: RemediationScope): PolicyStatement {
+  const conditions: Record<string, readonly string[]> = {};
+  if (scope.accounts) conditions['aws:ResourceAccount'] = scope.accounts;
+  if (scope.regions) conditions['aws:RequestedRegion'] = scope.regions;
+  return {
+    Sid: `AutoRemediateRule${scope.rule}`,
+    Effect: 'Allow',
+    Action: [...REMEDIATION_REPOSITORY_ACTIONS, 'ecr:DescribeRepositories'],
+    Resource: scope.repositoryPatterns.map((pattern) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:ecr:\${AWS::Region}:\${AWS::AccountId}:repository/${pattern}`,
+    })),
+    ...(Object.keys(conditions).length > 0 ? { Condition: { StringEquals: conditions } } : {}),
+  };
 }
 
 /**

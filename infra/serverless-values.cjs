@@ -8,9 +8,27 @@
 // under any Node.js that osls supports — with or without native type stripping — this file
 // bundles infra/stack.ts with esbuild (already needed by the build) in memory, then imports the
 // result from a data: URL. Once per osls process.
+//
+// The api-call role's ECR write for automatic remediation follows the policy the build validated
+// and inlined into the bundles, dist/policy.json (of the directory osls runs in): a rule with
+// `remediate: true` grants it, no such rule grants nothing. Without that file (no build yet) the
+// values cannot be computed, as the bundles would be missing too.
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
+
+/** The policy the build inlined into the handler bundles (scripts/build.mjs). */
+function bundledPolicy() {
+  const file = path.resolve(process.cwd(), 'dist/policy.json');
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read ${file} (run npm run build first): ${error.message}`, {
+      cause: error,
+    });
+  }
+}
 
 let values;
 
@@ -29,7 +47,7 @@ async function load() {
   const module = await import(
     `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`
   );
-  return module.serverlessValues();
+  return module.serverlessValues(bundledPolicy());
 }
 
 module.exports = async () => {

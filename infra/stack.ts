@@ -7,6 +7,8 @@
  */
 
 import { FINDING_EVENT_SOURCE } from '../lib/core/delivery/finding-event.ts';
+import { remediationScopes } from '../lib/core/deploy/remediation-scope.ts';
+import type { Policy } from '../lib/core/policy/types.ts';
 import {
   EVENT_BUS_SUFFIX,
   eventBusPolicyProperties,
@@ -210,8 +212,12 @@ const PUBLISHER_ROLES = [
   ORG_FUNCTIONS.orgSummary.role,
 ];
 
-/** Everything `serverless.yml` reads through `${file(./infra/serverless-values.cjs):<name>}`. */
-export function serverlessValues() {
+/**
+ * Everything `serverless.yml` reads through `${file(./infra/serverless-values.cjs):<name>}`.
+ * `policy` is the one the build validated and inlined into the bundles (dist/policy.json): its
+ * rules with `remediate: true` are what `api-call` may write (none without it).
+ */
+export function serverlessValues(policy?: Policy) {
   return {
     imageActionPattern: IMAGE_ACTION_PATTERN,
     apiCallPattern: API_CALL_PATTERN,
@@ -236,7 +242,10 @@ export function serverlessValues() {
       ),
       apiCall: lambdaRoleProperties(
         'ecr-tag-auditor api-call: ledger read/write/delete, publish alerts, put finding events',
-        apiCallStatements({ ...REFS, logGroup: FUNCTIONS.apiCall.logGroup }),
+        apiCallStatements(
+          { ...REFS, logGroup: FUNCTIONS.apiCall.logGroup },
+          policy ? remediationScopes(policy) : [],
+        ),
       ),
       scheduledScan: lambdaRoleProperties(
         'ecr-tag-auditor scheduled-scan: describe ECR, ledger read/write, publish alerts, put finding events',

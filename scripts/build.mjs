@@ -2,7 +2,8 @@
 // Lambda handlers (dist/handlers/*.mjs) with the repository's policy.yml validated and inlined as
 // JSON. An invalid policy fails the build with its errors. Unless --cli, it also writes the member
 // template of an organization-wide deployment (dist/member-template.json) by running the built
-// CLI's `member-template`, so the file and the command's output cannot differ.
+// CLI's `member-template`, so the file and the command's output cannot differ, and the validated
+// policy as dist/policy.json, which the stack's IAM is derived from (automatic remediation).
 //
 // Each handler is one bundle plus the chunks of its dynamic imports beside it
 // (dist/handlers/<name>.chunk-*.mjs), loaded only when used: the policy reader with its YAML
@@ -96,6 +97,9 @@ async function main() {
     process.exit(1);
   }
   const policyJson = check.stdout.trim();
+  // The same validated policy for the stack: infra/serverless-values.cjs reads it, so that the
+  // api-call role may write to ECR exactly when (and where) this policy's rules say remediate: true.
+  writeFileSync('dist/policy.json', `${policyJson}\n`);
   const member = spawnSync(process.execPath, ['dist/cli.mjs', 'member-template'], {
     encoding: 'utf8',
   });

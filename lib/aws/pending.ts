@@ -58,7 +58,8 @@ export interface PendingAlert {
 /**
  * The item a finding belongs to: the tag item of an overwrite, the configuration item of a drift;
  * null for a refused overwrite, which moves no item and which a redelivery of its event always
- * re-creates.
+ * re-creates, and for a restore (`CONFIG_REMEDIATED`), which the retry of its event re-creates
+ * (docs/remediation.md#automatic).
  */
 export function homeKey(finding: Finding): LedgerKey | null {
   const { account, region, repository, tag, templatePrefix } = finding;
@@ -74,6 +75,7 @@ export function homeKey(finding: Finding): LedgerKey | null {
     case 'TEMPLATE_DRIFT':
       return templatePrefix !== null ? templateConfigKey(account, region, templatePrefix) : null;
     case 'OVERWRITE_BLOCKED':
+    case 'CONFIG_REMEDIATED':
       return null;
   }
 }

@@ -16,6 +16,7 @@
  * | creation template | `TEMPLATE#<account>#<region>#<prefix>` | `CONFIG` | actual config |
  * | alert log | `ALERT#<findingId>` | `ALERT` | `sentAt`, `expiresAt`; `owner`/`lease` while claimed |
  * | scan cursor | `SCAN#<account>#<region>` | `CURSOR` | `after`: where the next scheduled scan continues (lib/aws/scan-cursor.ts) |
+ * | remediation limit | `REMEDIATE#<account>#<region>#<repository>` | `LIMIT` | `restores` (JSON: the events restored in the window), `v`, `expiresAt` (lib/aws/remediation-limit.ts) |
  *
  * A repository's items are one `Query` on its partition (`pk = REPO#…`); tag items are told apart
  * by the `TAG#` sort-key prefix. Forgetting a repository (`DeleteRepository`) is that `Query` and
@@ -92,4 +93,23 @@ export function alertKey(findingId: string): LedgerKey {
  */
 export function scanCursorKey(account: string, region: string): LedgerKey {
   return { pk: `SCAN#${account}#${region}`, sk: 'CURSOR' };
+}
+
+/**
+ * The key of a repository's remediation-limit item: the restores the `api-call` function made of
+ * it recently (lib/aws/remediation-limit.ts). Its own partition, so that nothing that reads a
+ * repository's partition (tags, configuration) ever meets it.
+ *
+ * @example
+ * ```ts
+ * remediationLimitKey('123456789012', 'eu-west-1', 'web');
+ * // { pk: 'REMEDIATE#123456789012#eu-west-1#web', sk: 'LIMIT' }
+ * ```
+ */
+export function remediationLimitKey(
+  account: string,
+  region: string,
+  repository: string,
+): LedgerKey {
+  return { pk: `REMEDIATE#${account}#${region}#${repository}`, sk: 'LIMIT' };
 }

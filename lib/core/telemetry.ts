@@ -37,7 +37,10 @@ export type MetricName =
   | 'ScanRepositoryFailures'
   | 'ScanTags'
   | 'SecurityHubImported'
-  | 'SecurityHubImportFailures';
+  | 'SecurityHubImportFailures'
+  | 'Remediations'
+  | 'RemediationsLimited'
+  | 'RemediationFailures';
 
 /** Telemetry that discards everything. */
 export const SILENT: { log: RuntimeLog; metrics: RuntimeMetrics } = {

@@ -108,6 +108,7 @@ const TYPES: Readonly<Record<FindingKind, string>> = {
   CONFIG_DRIFT: `${CHECKS}/ECR Tag Mutability`,
   CONFIG_DRIFT_RESOLVED: `${CHECKS}/ECR Tag Mutability`,
   TEMPLATE_DRIFT: `${CHECKS}/ECR Tag Mutability`,
+  CONFIG_REMEDIATED: `${CHECKS}/ECR Tag Mutability`,
 };
 
 /** True when Security Hub's `NonEmptyString` pattern (`.*\S.*`, Java's `\S`) rejects `text`. */

@@ -173,6 +173,10 @@ function nextSteps(f: Finding): string[] {
       return [
         'Repositories created from this template will not match the policy: update the template or the policy.',
       ];
+    case 'CONFIG_REMEDIATED':
+      return [
+        'The change was undone automatically (remediate: true). If it was intended, change the policy first, then the repository.',
+      ];
     default:
       return [];
   }

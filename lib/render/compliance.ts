@@ -8,7 +8,7 @@ import type { Finding } from '../core/model/findings.ts';
 
 /**
  * True when what `f` reports is as the policy wants it — an overwrite the policy allows, a
- * refused overwrite the policy intends (LOW), a drift resolved; false when it is not — an
+ * refused overwrite the policy intends (LOW), a drift resolved or restored; false when it is not — an
  * overwrite the policy forbids, a drift, a refused overwrite of a tag the policy makes mutable
  * (MEDIUM: the repository is stricter than intended, docs/findings.md#kinds-and-severities).
  *
@@ -25,6 +25,7 @@ export function compliesWithPolicy(f: Finding): boolean {
   switch (f.kind) {
     case 'TAG_OVERWRITE_ALLOWED':
     case 'CONFIG_DRIFT_RESOLVED':
+    case 'CONFIG_REMEDIATED':
       return true;
     case 'OVERWRITE_BLOCKED':
       return f.severity !== 'MEDIUM';

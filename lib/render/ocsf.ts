@@ -38,6 +38,7 @@ const CONTROLS: Readonly<Record<FindingKind, string>> = {
   CONFIG_DRIFT: 'ECR repository tag mutability matches the policy',
   CONFIG_DRIFT_RESOLVED: 'ECR repository tag mutability matches the policy',
   TEMPLATE_DRIFT: 'ECR repository creation template tag mutability matches the policy',
+  CONFIG_REMEDIATED: 'ECR repository tag mutability matches the policy',
 };
 
 /** An OCSF 1.3.0 Compliance Finding, as this mapping fills it. */

@@ -14,6 +14,7 @@ const TITLES: Readonly<Record<FindingKind, string>> = {
   CONFIG_DRIFT: 'Repository tag mutability drifted from policy',
   CONFIG_DRIFT_RESOLVED: 'Repository tag mutability matches policy again',
   TEMPLATE_DRIFT: 'Creation template tag mutability drifted from policy',
+  CONFIG_REMEDIATED: 'Repository tag mutability restored to policy',
 };
 
 /**

@@ -15,7 +15,13 @@ import { normalizeEvent } from '../core/intake/normalize.ts';
 import { satisfies } from '../core/intake/satisfies.ts';
 import { type Found, findingsOf } from '../core/model/delivery.ts';
 import type { Finding } from '../core/model/findings.ts';
+import type { OwnRegistry } from '../core/remediation/automatic.ts';
 import type { RuntimeLog, RuntimeMetrics } from '../core/telemetry.ts';
+import {
+  AutomaticRemediationError,
+  type AutoRemediationDeps,
+  remediateEvents,
+} from './auto-remediate.ts';
 import { rejectNonEcrEvent } from './edge.ts';
 
 /** The side effects of {@link auditEvent}, built once per Lambda container. */
@@ -30,6 +36,11 @@ export interface AuditDeps {
    * alerts wait for the next reader.
    */
   readonly pending?: PendingScope;
+  /**
+   * Automatic remediation (lib/runtime/auto-remediate.ts): present only in `api-call`, and only
+   * when a policy rule has `remediate: true`.
+   */
+  readonly remediation?: AutoRemediationDeps;
 }
 
 /** What became of one event. */
@@ -47,8 +58,15 @@ function eventId(raw: unknown): string | null {
   return satisfies(id, EVENT_ID) ? id : null;
 }
 
-/** Audits one raw EventBridge event. */
-export async function auditEvent(raw: unknown, deps: AuditDeps): Promise<AuditOutcome> {
+/**
+ * Audits one raw EventBridge event; with {@link AuditDeps.remediation} and `own` (the function's
+ * account and region), restores what the event loosened where a rule says `remediate: true`.
+ */
+export async function auditEvent(
+  raw: unknown,
+  deps: AuditDeps,
+  own?: OwnRegistry,
+): Promise<AuditOutcome> {
   const { log, metrics } = deps;
   const rejected = rejectNonEcrEvent(raw);
   if (rejected !== null) {
@@ -71,9 +89,14 @@ export async function auditEvent(raw: unknown, deps: AuditDeps): Promise<AuditOu
     for (const event of result.events) found.push(...(await deps.auditor.apply(event)));
     return found;
   };
-  const { value: found, reads } = deps.pending
+  const { value: applied, reads } = deps.pending
     ? await deps.pending.run(apply)
     : { value: await apply(), reads: NO_READS };
+  // Restores go out with the event's findings; a failed one fails the invocation once they are out.
+  const { found, failures } =
+    deps.remediation && own
+      ? await remediateEvents(result.events, applied, own, deps.remediation)
+      : { found: applied, failures: [] };
   metrics.count('EventsAudited');
   const findings = findingsOf(found);
   if (findings.length > 0) {
@@ -89,6 +112,9 @@ export async function auditEvent(raw: unknown, deps: AuditDeps): Promise<AuditOu
       tag: f.tag,
     });
   const alerts = await deliver(found, reads, deps);
+  if (failures.length > 0) {
+    throw new AutomaticRemediationError(`automatic remediation failed: ${failures.join('; ')}`);
+  }
   return { status: 'audited', findings, published: alerts.published };
 }
 

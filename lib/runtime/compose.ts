@@ -7,10 +7,14 @@
 import type { LedgerAndAlertClients } from '../aws/clients.ts';
 import { createDynamoLedger } from '../aws/dynamodb-ledger.ts';
 import { createPendingScope, type PendingScope } from '../aws/pending.ts';
+import { createRemediationLimit } from '../aws/remediation-limit.ts';
 import { createScanCursor, type ScanCursor } from '../aws/scan-cursor.ts';
 import { createAuditor } from '../core/engine/auditor.ts';
 import type { Ledger } from '../core/engine/ledger.ts';
 import type { Policy } from '../core/policy/types.ts';
+import type { Remediator } from '../core/remediation/apply.ts';
+import { remediationEnabled } from '../core/remediation/automatic.ts';
+import { DEFAULT_RATE_LIMIT } from '../core/remediation/rate-limit.ts';
 import type { RuntimeLog, RuntimeMetrics } from '../core/telemetry.ts';
 import type { AuditDeps } from './audit-event.ts';
 import type { RuntimeSettings } from './settings.ts';
@@ -19,6 +23,11 @@ import type { RuntimeSettings } from './settings.ts';
 export interface RuntimeClients extends LedgerAndAlertClients {
   readonly log: RuntimeLog;
   readonly metrics: RuntimeMetrics;
+  /**
+   * The function's own registry, written by automatic remediation: given to `api-call` only,
+   * and used only when a policy rule has `remediate: true`.
+   */
+  readonly remediator?: () => Remediator;
 }
 
 /** The wired parts: the audit dependencies and the ledger behind them. */
@@ -30,7 +39,10 @@ export interface Composition extends AuditDeps {
   readonly scanCursor: ScanCursor;
 }
 
-/** Wires policy, DynamoDB ledger, auditor and alert delivery. */
+/**
+ * Wires policy, DynamoDB ledger, auditor and alert delivery — and automatic remediation, when
+ * the clients bring a remediator and a rule of the policy enables it (off otherwise).
+ */
 export function compose(
   settings: RuntimeSettings,
   policy: Policy,
@@ -60,5 +72,23 @@ export function compose(
     },
     log: clients.log,
     metrics: clients.metrics,
+    ...(clients.remediator && remediationEnabled(policy)
+      ? {
+          remediation: {
+            policy,
+            remediator: clients.remediator(),
+            limit: createRemediationLimit({
+              dynamo: clients.dynamo,
+              tableName: settings.tableName,
+              rate: DEFAULT_RATE_LIMIT,
+            }),
+            rate: DEFAULT_RATE_LIMIT,
+            now: Date.now,
+            sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+            log: clients.log,
+            metrics: clients.metrics,
+          },
+        }
+      : {}),
   };
 }

@@ -15,6 +15,7 @@ import type { Context } from 'aws-lambda';
 import { publishMessage } from '../aws/alerts.ts';
 import { createFunctionClients, createScanEcrClient } from '../aws/clients.ts';
 import { createEcrRegistry } from '../aws/ecr-registry.ts';
+import { createEcrRemediator } from '../aws/ecr-remediator.ts';
 import type { RuntimeLog, RuntimeMetrics } from '../core/telemetry.ts';
 import { renderScanSummary } from '../render/summary.ts';
 import { auditEvent } from './audit-event.ts';
@@ -44,6 +45,7 @@ export function createTelemetry(serviceName: string) {
 export function composeOnce(
   telemetry: ReturnType<typeof createTelemetry>,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  options: { readonly remediate?: boolean } = {},
 ): () => Promise<Composition> {
   const ready = (async () => {
     const settings = readSettings(env);
@@ -52,6 +54,10 @@ export function composeOnce(
       ...createFunctionClients(),
       log: telemetry.log,
       metrics: telemetry.metrics,
+      // Built only when compose finds a rule with remediate: true.
+      ...(options.remediate
+        ? { remediator: () => createEcrRemediator(createScanEcrClient({ timeouts: true })) }
+        : {}),
     });
   })();
   ready.catch(() => {}); // reported when a handler awaits it
@@ -77,16 +83,25 @@ const LOGGER_OPTIONS = { logEvent: false, resetKeys: true } as const;
 
 /**
  * The handler of the event functions (`image-action`, `api-call`): composes once at module scope,
- * then audits each EventBridge event with Powertools context and metrics.
+ * then audits each EventBridge event with Powertools context and metrics. With `remediate`
+ * (`api-call`), it restores repositories of its own account and region (the invocation's ARN,
+ * `AWS_REGION`) where a policy rule says `remediate: true`.
  */
-export function createAuditHandler(serviceName: string) {
+export function createAuditHandler(
+  serviceName: string,
+  options: { readonly remediate?: boolean } = {},
+) {
   const telemetry = createTelemetry(serviceName);
-  const deps = composeOnce(telemetry);
+  const deps = composeOnce(telemetry, process.env, options);
   return middy()
     .use(injectLambdaContext(telemetry.logger, LOGGER_OPTIONS))
     .use(logMetrics(telemetry.powertoolsMetrics))
-    .handler(async (event: unknown) => {
-      await auditEvent(event, await deps());
+    .handler(async (event: unknown, context: Context) => {
+      const own = {
+        account: accountOf(context.invokedFunctionArn),
+        region: process.env.AWS_REGION ?? '',
+      };
+      await auditEvent(event, await deps(), own);
     });
 }
 

@@ -170,7 +170,7 @@ describe('renderScanSummary', () => {
   it('sends one part for a small report, and one for an empty one', () => {
     const small = renderScanSummary(report(manyFindings(12)));
     expect(small).toHaveLength(1);
-    expect(small[0]?.subject).toBe('ECR tag audit: 12 finding(s), 6 high');
+    expect(small[0]?.subject).toBe('ECR tag audit: 12 finding(s), 5 high');
     expect(notificationOf(small[0] as AlertMessage).content.title).not.toContain('part');
     const empty = renderScanSummary(report([]));
     expect(empty).toHaveLength(1);

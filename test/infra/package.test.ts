@@ -33,7 +33,13 @@ import type { Json } from '../support/json.ts';
 import { mirrorRepository } from '../support/mirror.ts';
 import { EXPECTED_API_CALL_PATTERN, EXPECTED_IMAGE_ACTION_PATTERN } from './expected-patterns.ts';
 import { unresolvedReferences } from './references.ts';
-import { type AnyStatement, actionsOf, leastPrivilegeViolations, listZip } from './support.ts';
+import {
+  type AnyStatement,
+  actionsOf,
+  leastPrivilegeViolations,
+  listZip,
+  offlinePackagingEnv,
+} from './support.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -81,11 +87,7 @@ beforeAll(async () => {
   mkdirSync(home);
 
   // No credentials and no instance metadata: packaging must work offline.
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (!name.startsWith('AWS_')) env[name] = value;
-  }
-  Object.assign(env, { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', CI: '1' });
+  const env = offlinePackagingEnv(home);
 
   const options = { cwd: mirror, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 };
   await run(process.execPath, [join(ROOT, 'scripts/build.mjs')], options);
@@ -644,7 +646,7 @@ describe('IAM in the template', () => {
     expect(busPolicy.Effect).toBe('Allow');
   });
 
-  it('the event functions have no ECR permission', () => {
+  it('the event functions have no ECR permission (policy.yml has no rule with remediate: true)', () => {
     for (const key of ['imageAction', 'apiCall'] as const) {
       expect(actions(FUNCTIONS[key].role).filter((a) => a.startsWith('ecr:'))).toEqual([]);
     }

@@ -90,6 +90,18 @@ export function leastPrivilegeViolations(statements: readonly AnyStatement[]): s
   return problems;
 }
 
+/**
+ * The environment of an offline `osls package`: this process's, without any `AWS_` variable, with
+ * its own HOME (no credentials, no config files) and no instance metadata.
+ */
+export function offlinePackagingEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('AWS_')) env[name] = value;
+  }
+  return Object.assign(env, { HOME: home, AWS_EC2_METADATA_DISABLED: 'true', CI: '1' });
+}
+
 /** One entry of a ZIP archive's central directory. */
 export interface ZipEntry {
   readonly name: string;

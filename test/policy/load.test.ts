@@ -151,7 +151,7 @@ ignore: ["cache/**", 42]
     // Assess
     expect(positions(error)).toEqual([
       '6:7 filter "a*b*c*" has 3 wildcards; ECR allows at most 2',
-      '10:5 unknown key "colour" in a rule; expected one of repositories, accounts, regions, imageTagMutability, imageTagMutabilityExclusionFilters',
+      '10:5 unknown key "colour" in a rule; expected one of repositories, accounts, regions, imageTagMutability, imageTagMutabilityExclusionFilters, remediate',
       '11:5 a rule needs at least one selector: repositories (repository globs), accounts (AWS account ids) or regions (AWS region names)',
       '12:22 a repository glob must be a string, found the number 42',
     ]);

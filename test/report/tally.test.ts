@@ -33,6 +33,7 @@ describe('tallyFindings', () => {
       CONFIG_DRIFT: 2,
       CONFIG_DRIFT_RESOLVED: 0,
       TEMPLATE_DRIFT: 0,
+      CONFIG_REMEDIATED: 0,
     });
   });
 

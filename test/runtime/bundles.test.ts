@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ import { digest } from '../support/digest.ts';
 import { mirrorRepository } from '../support/mirror.ts';
 import { findingOfMessage } from '../support/published.ts';
 import { eventUuid } from '../support/uuid.ts';
+import { type Invocation, invokeBundle } from './bundle-runner.ts';
 import { bundleEnv, cloudTrailPutImage, imagePush, SAMPLE } from './support.ts';
 
 const execFileAsync = promisify(execFile);
@@ -74,78 +75,19 @@ beforeEach(() => {
   ecr.reset();
 });
 
-/** What a handler invocation in a child process gave. */
-interface Invocation {
-  ok: boolean;
-  result?: unknown;
-  error?: { name: string; message: string };
-  /** Every line the process wrote to stdout (Powertools' JSON logs and EMF metrics). */
-  stdout: string[];
-  /** Every line the process wrote to stderr (Powertools writes errors there). */
-  stderr: string[];
-}
-
-/** The script of the child: imports the bundle, calls the handler once, reports as JSON. */
-const RUNNER = `
-const { handler } = await import(process.env.TEST_BUNDLE_URL);
-const event = JSON.parse(process.env.TEST_EVENT);
-const context = {
-  functionName: process.env.TEST_FUNCTION_NAME,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:${SAMPLE.region}:${SAMPLE.account}:function:' + process.env.TEST_FUNCTION_NAME,
-  memoryLimitInMB: '256',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/' + process.env.TEST_FUNCTION_NAME,
-  logStreamName: '2025/07/24/[$LATEST]abcdef',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 30000,
-  done() {}, fail() {}, succeed() {},
-};
-let report;
-try {
-  report = { ok: true, result: (await handler(event, context)) ?? null };
-} catch (error) {
-  report = { ok: false, error: { name: error.name, message: error.message } };
-}
-process.stdout.write('\\n@@RESULT ' + JSON.stringify(report) + '\\n');
-`;
-
 /** Invokes `dist/handlers/<name>.mjs` of the mirror with `event`, as Lambda would. */
-async function invoke(
+function invoke(
   name: 'image-action' | 'api-call' | 'scheduled-scan',
   event: unknown,
   extraEnv: Record<string, string> = {},
 ): Promise<Invocation> {
-  const env: Record<string, string> = {
-    ...bundleEnv(work, {
-      dynamodb: table.server.endpoint,
-      sns: snsServer.endpoint,
-      eventbridge: eventsServer.endpoint,
-      ecr: ecrServer.endpoint,
-    }),
-    TEST_BUNDLE_URL: pathToFileURL(join(mirror, 'dist/handlers', `${name}.mjs`)).href,
-    TEST_EVENT: JSON.stringify(event),
-    TEST_FUNCTION_NAME: name,
-    ...extraEnv,
-  };
-  const { stdout, stderr } = await execFileAsync(
-    process.execPath,
-    ['--input-type=module', '-e', RUNNER],
-    {
-      cwd: work,
-      env,
-      timeout: 60_000,
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
-  const lines = stdout.split('\n');
-  const marker = lines.find((line) => line.startsWith('@@RESULT '));
-  if (!marker) throw new Error(`no result from the handler; stdout:\n${stdout}`);
-  return {
-    ...(JSON.parse(marker.slice('@@RESULT '.length)) as Omit<Invocation, 'stdout' | 'stderr'>),
-    stdout: lines.filter((line) => line !== '' && line !== marker),
-    stderr: stderr.split('\n').filter((line) => line !== ''),
-  };
+  const baseEnv = bundleEnv(work, {
+    dynamodb: table.server.endpoint,
+    sns: snsServer.endpoint,
+    eventbridge: eventsServer.endpoint,
+    ecr: ecrServer.endpoint,
+  });
+  return invokeBundle({ mirror, work, baseEnv }, name, event, extraEnv);
 }
 
 async function ledgerItem(region: string, repository: string, tag: string) {

@@ -14,6 +14,7 @@ export const FINDING_KINDS = [
   'CONFIG_DRIFT',
   'CONFIG_DRIFT_RESOLVED',
   'TEMPLATE_DRIFT',
+  'CONFIG_REMEDIATED',
 ] as const;
 
 /** One kind of finding. */

@@ -52,6 +52,8 @@ export function sealPolicy(policy: Policy): Policy {
           config: freezeConfig(rule.config),
           index: rule.index,
           line: rule.line,
+          // Only `true` is kept: anything else (absent, false) leaves automatic remediation off.
+          ...(rule.remediate === true ? { remediate: true as const } : {}),
         }),
       ),
     ),

@@ -23,6 +23,11 @@ export interface PolicyRule {
   readonly index: number;
   /** 1-based line of the policy file where the rule starts, for messages. */
   readonly line: number;
+  /**
+   * `remediate: true`: the `api-call` function restores the repositories this rule selects when
+   * a CloudTrail event shows one loosened (docs/remediation.md#automatic). Present only when true.
+   */
+  readonly remediate?: true;
 }
 
 /**

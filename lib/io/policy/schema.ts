@@ -35,8 +35,16 @@ import type { AliasTargets } from './alias-guard.ts';
 const ROOT_KEYS = ['version', 'default', 'rules', 'ignore'] as const;
 /** The selectors of a rule: a rule has at least one, and applies where all of them match. */
 const SELECTOR_KEYS = ['repositories', 'accounts', 'regions'] as const;
+/**
+ * A rule's switch for automatic remediation by the Lambda functions (docs/remediation.md#automatic);
+ * rules only: `default` and templates are never remediated automatically.
+ */
+const REMEDIATE_KEY = 'remediate';
+/** Why `default` takes no `remediate`, and what to write instead. */
+const DEFAULT_REMEDIATE_HINT =
+  'remediate is a switch of rules only: to remediate every repository, end the rules with one for repositories ["**"] that has remediate: true';
 /** Keys of a rule. */
-const RULE_KEYS = [...SELECTOR_KEYS, ...CONFIG_KEYS] as const;
+const RULE_KEYS = [...SELECTOR_KEYS, ...CONFIG_KEYS, REMEDIATE_KEY] as const;
 
 /** What the entries of a selector list are, and why one is refused (null: accepted). */
 interface ListSpec {
@@ -160,7 +168,12 @@ export class PolicyReader {
    * Reads a mapping's keys. Unknown keys are reported at the key and left out, so that later
    * checks (and the ECR validator) see only known keys.
    */
-  private fields(map: YAMLMap, allowed: readonly string[], where: string): Fields {
+  private fields(
+    map: YAMLMap,
+    allowed: readonly string[],
+    where: string,
+    hints: Readonly<Record<string, string>> = {},
+  ): Fields {
     const fields = new Map<string, Entry>();
     for (const pair of map.items) {
       const key = this.deref(pair.key);
@@ -174,7 +187,11 @@ export class PolicyReader {
       }
       const name = String(key.value);
       if (!allowed.includes(name)) {
-        this.report(key, `unknown key ${quote(name)} in ${where}; expected ${listKeys(allowed)}`);
+        const hint = Object.hasOwn(hints, name) ? ` (${hints[name]})` : '';
+        this.report(
+          key,
+          `unknown key ${quote(name)} in ${where}; expected ${listKeys(allowed)}${hint}`,
+        );
         continue;
       }
       if (fields.has(name)) {
@@ -229,7 +246,10 @@ export class PolicyReader {
           `default must be a mapping with imageTagMutability (and imageTagMutabilityExclusionFilters for the *_WITH_EXCLUSION modes), found ${describe(value)}`,
         );
       } else {
-        defaultConfig = this.config(value, this.fields(value, CONFIG_KEYS, 'default'));
+        defaultConfig = this.config(
+          value,
+          this.fields(value, CONFIG_KEYS, 'default', { [REMEDIATE_KEY]: DEFAULT_REMEDIATE_HINT }),
+        );
       }
     }
 
@@ -263,6 +283,8 @@ export class PolicyReader {
       const fields = this.fields(map, RULE_KEYS, 'a rule');
       const selectors = this.selectors(map, fields);
       if (selectors === null) complete = false;
+      const remediate = this.remediate(fields.get(REMEDIATE_KEY));
+      if (remediate === null) complete = false;
       const config = this.config(map, fields);
       if (config === null) {
         complete = false;
@@ -270,7 +292,9 @@ export class PolicyReader {
       }
       const offset = this.start(map);
       const line = offset === null ? 1 : Math.max(1, this.lines.linePos(offset).line);
-      if (selectors !== null) rules.push({ ...selectors, config, index, line });
+      if (selectors !== null && remediate !== null) {
+        rules.push({ ...selectors, config, index, line, ...(remediate ? { remediate } : {}) });
+      }
     });
     return complete ? rules : null;
   }
@@ -298,6 +322,21 @@ export class PolicyReader {
       if (entry !== undefined) selected[key] = this.list(entry, key, specs[key], true);
     }
     return this.issues.list.length === before ? selected : null;
+  }
+
+  /**
+   * Reads a rule's `remediate`: a boolean (absent: false); null when it is something else
+   * (reported). YAML's `yes`/`on` are strings under the core schema, and refused as such.
+   */
+  private remediate(entry: Entry | undefined): boolean | null {
+    if (entry === undefined) return false;
+    const value = this.deref(entry.value);
+    if (isScalar(value) && typeof value.value === 'boolean') return value.value;
+    this.report(
+      this.valueOrKey(entry),
+      `remediate must be true or false, found ${describe(value)}`,
+    );
+    return null;
   }
 
   /** Reads a list of strings of one kind; invalid entries are reported and left out. */

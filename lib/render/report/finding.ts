@@ -13,11 +13,12 @@ import { escapeHtml } from './escape.ts';
 import { displayTime, KIND_LABELS } from './labels.ts';
 import { renderTimeline, type Timeline } from './timeline.ts';
 
-/** True for the kinds about a configuration: drift, its end, a template's drift. */
+/** True for the kinds about a configuration: drift, its end, its restore, a template's drift. */
 function isDriftKind(finding: Finding): boolean {
   return (
     finding.kind === 'CONFIG_DRIFT' ||
     finding.kind === 'CONFIG_DRIFT_RESOLVED' ||
+    finding.kind === 'CONFIG_REMEDIATED' ||
     finding.kind === 'TEMPLATE_DRIFT'
   );
 }

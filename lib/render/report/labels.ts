@@ -21,6 +21,7 @@ export const KIND_LABELS: Readonly<Record<FindingKind, string>> = {
   CONFIG_DRIFT: 'Repository drift',
   CONFIG_DRIFT_RESOLVED: 'Drift resolved',
   TEMPLATE_DRIFT: 'Template drift',
+  CONFIG_REMEDIATED: 'Drift restored',
 };
 
 /**
