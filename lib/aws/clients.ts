@@ -88,18 +88,18 @@ const SCAN_BACKOFF_CAP_MS = 1_000;
 const SCAN_BACKOFF_BASE_MS = 10;
 
 /**
- * The scan's retries: up to {@link SCAN_MAX_ATTEMPTS} attempts, each retry after a random delay
- * of at most 10 ms × 2^attempt, capped at 1 s ("full jitter", the AWS Architecture Blog's
- * "Exponential Backoff And Jitter"): 20 ms, 40 ms … 640 ms, then 1 s — at most 9.3 s over the 14
- * retries, 4.6 s on average, before a request that ECR keeps refusing fails. The retries of the
- * scan's client are paced too (lib/aws/throttle-pacing.ts), which spaces an operation's attempts
- * once ECR throttles it and slows to one a second while it refuses everything: the backoff only
- * spreads the retries, it no longer has to find the rate. Short, so that a request throttled a
- * few times does not sleep on while ECR has tokens again (the last requests of an account-region
- * decided its time). Measured (BENCHMARKS.md rows 6 and 7): the SDK's adaptive mode slows far
- * below a small-burst throttle's rate once it has been throttled (10× the bound at 100
- * requests/s with a burst of 5), and its standard mode waits from a 1 s base after a throttle,
- * which leaves the bucket idle.
+ * The scan's retries: up to {@link SCAN_MAX_ATTEMPTS} attempts, each retry after a random delay of
+ * at most 10 ms × 2^attempt, capped at 1 s ("full jitter", the AWS Architecture Blog's "Exponential
+ * Backoff And Jitter"): 20 ms, 40 ms … 640 ms, then 1 s — at most 9.3 s over the 14 retries, 4.6 s
+ * on average, before a request that ECR keeps refusing fails. The retries of the scan's client are
+ * paced too (lib/aws/throttle-pacing.ts), which spaces an operation's attempts once ECR throttles
+ * it again and again, and slows to one a second while it refuses everything: the backoff only
+ * spreads the retries, it no longer has to find the rate. Short, so that a request throttled a few
+ * times does not sleep on while ECR has tokens again (the last requests of an account-region
+ * decided its time). Measured (BENCHMARKS.md rows 6 and 7): the SDK's adaptive mode slows far below
+ * a small-burst throttle's rate once it has been throttled (10× the bound at 100 requests/s with a
+ * burst of 5), and its standard mode waits from a 1 s base after a throttle, which leaves the
+ * bucket idle.
  *
  * @example
  * ```ts

@@ -1,23 +1,26 @@
 /**
  * The pace of one API operation of one account-region, learned from its throttling: no wait at
- * all until the operation is throttled, then its attempts are spaced so that they arrive a little
- * faster than the service has been admitting them — the service's token bucket is never left
- * full while requests wait (time the scan never gets back), and few attempts are throttled, where
- * retries alone were throttled once or more for each request that got through (BENCHMARKS.md
- * row 7).
+ * all until the service shows that it is what limits the operation — a throttle within
+ * {@link PACING}`.sustain` successes of the previous one (a lone throttle now and then is for the
+ * request's retry to absorb) — then the attempts are spaced so that they arrive a little faster
+ * than the service has been admitting them: its token bucket is never left full while requests
+ * wait (time the scan never gets back), and few attempts are throttled, where retries alone were
+ * throttled once or more for each request that got through (BENCHMARKS.md row 7).
  *
- * Once throttled, the interval between attempts is {@link PACING}`.headroom` times the spacing of
- * the last successes ({@link PACING}`.window` of them). While the attempts come faster than the
+ * Once paced, the interval between attempts is {@link PACING}`.headroom` times the spacing of the
+ * last successes ({@link PACING}`.window` of them). While the attempts come faster than the
  * service admits them, its successes are spaced by its own rate, so the attempts arrive about
  * 1/headroom times faster: about one in seven is throttled (and retried), and none of the
  * service's tokens is left unused. When the service admits more than it did, the successes follow
- * the attempts and the pace quickens — twice as fast within two windows. Before there are
- * successes to follow — at the first throttle, or while the service refuses everything — each
- * throttle lengthens the interval by {@link PACING}`.raise` (once per round of attempts: those
- * sent before the last lengthening say nothing new), up to {@link PACING}`.ceilingMs`: an
+ * the attempts and the pace quickens — twice as fast within two windows. The pace starts from the
+ * one kept before (the burst the service admitted at first included, so a little fast), and
+ * before there are successes to follow — at first, or while the service refuses everything —
+ * each throttle lengthens the interval by {@link PACING}`.raise` (once per round of attempts:
+ * those sent before the last lengthening say nothing new), up to {@link PACING}`.ceilingMs`: an
  * operation the service keeps refusing gets one attempt a second. Up to {@link PACING}`.burst`
  * attempts that come after a lull go at once (the generic cell rate algorithm's tolerance), so
- * that the pacing never holds back a scan that is slower than the pace anyway.
+ * that the pacing does not hold back a scan that is slower than the pace anyway. After
+ * {@link PACING}`.forgetAfterMs` without an attempt, all is forgotten.
  *
  * This is what the SDK's adaptive mode does (client-side rate limiting on top of retries), made
  * to follow the successes: the SDK's limiter measures the sending rate in half-second buckets — 0
@@ -44,6 +47,14 @@ export const PACING = {
    * interval would slow the scan below the pace it follows (and the pace with it).
    */
   burst: 3,
+  /**
+   * The pacing starts at a throttle that comes within this many successes of the previous one: a
+   * lone throttle now and then (as a scan slowed by its own process, by a busy CPU, sees) is for
+   * the request's retry to absorb, not a reason to hold back the others — measured: pacing on
+   * any throttle slowed row 7's 200 account-regions on a saturated CPU, where each wait for a
+   * timer costs a turn of a lagging event loop.
+   */
+  sustain: 10,
   /** The interval grows by this factor on a throttle, while there are no successes to follow. */
   raise: 1.5,
   /** The shortest interval (ms). */
@@ -87,17 +98,21 @@ const bounded = (ms: number) => Math.min(PACING.ceilingMs, Math.max(PACING.floor
  */
 export class ThrottlePacer {
   readonly #clock: PacerClock;
-  /** The interval between two attempts (ms); 0: not paced (never throttled). */
+  /** Whether the attempts are held to the interval. */
+  #paced = false;
+  /** The interval between two attempts while paced (ms). */
   #interval = 0;
   /** The earliest time of the next attempt. */
   #next = 0;
   /** When the interval last grew: a throttle of an attempt sent before says nothing new. */
   #raisedAt = Number.NEGATIVE_INFINITY;
-  /** The first attempt's time, and the successes since: the pace kept before any throttle. */
+  /** The first attempt's time, and the successes since: the pace kept before the pacing. */
   #firstAt: number | undefined;
   #successes = 0;
-  /** The times of the last successes since the first throttle. */
+  /** The times of the last successes since the pacing began. */
   #recent: number[] = [];
+  /** The successes since the last throttle (infinite before the first). */
+  #calm = Number.POSITIVE_INFINITY;
   /** The last attempt's time. */
   #lastAt = Number.NEGATIVE_INFINITY;
 
@@ -108,7 +123,7 @@ export class ThrottlePacer {
 
   /** The current interval between two attempts (ms); 0 while not paced. */
   get interval(): number {
-    return this.#interval;
+    return this.#paced ? this.#interval : 0;
   }
 
   /**
@@ -122,41 +137,53 @@ export class ThrottlePacer {
     this.#firstAt ??= now;
     // The next turn, less the burst's tolerance (the generic cell rate algorithm): attempts that
     // kept the pace wait for their turn; a clump after a lull goes at once.
-    const at = Math.max(now, this.#next - (PACING.burst - 1) * this.#interval);
+    const interval = this.interval;
+    const at = Math.max(now, this.#next - (PACING.burst - 1) * interval);
     // From the turn given, not from when the timer fires: a late timer does not slow the pace.
-    this.#next = Math.max(this.#next, at) + this.#interval;
+    this.#next = Math.max(this.#next, at) + interval;
     if (at > now) await this.#clock.sleep(at - now);
     return at;
   }
 
   /** Back to the start: not paced, nothing observed. */
   #forget(): void {
+    this.#paced = false;
     this.#interval = 0;
     this.#next = 0;
     this.#raisedAt = Number.NEGATIVE_INFINITY;
     this.#firstAt = undefined;
     this.#successes = 0;
     this.#recent = [];
+    this.#calm = Number.POSITIVE_INFINITY;
   }
 
   /** An attempt sent at `sentAt` was throttled: the attempts after it are spaced more. */
   throttled(sentAt: number): void {
-    if (sentAt <= this.#raisedAt) return;
+    const sustained = this.#calm < PACING.sustain;
+    this.#calm = 0;
     const now = this.#clock.now();
-    // The first throttle starts from the pace kept so far (the burst the service admitted at
-    // first included, so a little fast: the next throttles and successes correct it).
-    this.#interval = bounded(
-      this.#interval === 0
-        ? (now - (this.#firstAt ?? now)) / Math.max(1, this.#successes)
-        : this.#interval * PACING.raise,
-    );
+    if (!this.#paced) {
+      // A lone throttle is for the request's retry to absorb; another one soon after says that
+      // the service is what limits the operation. The pace starts from the one kept so far (the
+      // burst the service admitted at first included, so a little fast: the next throttles and
+      // successes correct it).
+      if (!sustained) return;
+      this.#paced = true;
+      this.#recent = [];
+      this.#interval = bounded((now - (this.#firstAt ?? now)) / Math.max(1, this.#successes));
+      this.#raisedAt = now;
+      return;
+    }
+    if (sentAt <= this.#raisedAt) return;
+    this.#interval = bounded(this.#interval * PACING.raise);
     this.#raisedAt = now;
   }
 
-  /** An attempt succeeded: once paced, the attempts follow the spacing of the last successes. */
+  /** An attempt succeeded: while paced, the attempts follow the spacing of the last successes. */
   succeeded(): void {
     this.#successes++;
-    if (this.#interval === 0) return;
+    this.#calm++;
+    if (!this.#paced) return;
     const now = this.#clock.now();
     this.#recent.push(now);
     if (this.#recent.length > PACING.window) this.#recent.shift();

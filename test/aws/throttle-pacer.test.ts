@@ -1,9 +1,9 @@
 /**
  * The pace of a throttled operation (lib/aws/throttle-pacer.ts) on a clock of the test's own: no
- * wait until the first throttle; then an interval that starts from the pace the service kept,
- * follows the spacing of the last successes (a little faster), grows on throttles while there is
- * no success to follow (once per round of attempts, up to a ceiling), and is forgotten after a
- * pause.
+ * wait until throttles come close together (a lone one is the retry's); then an interval that
+ * starts from the pace the service kept, follows the spacing of the last successes (a little
+ * faster), grows on throttles while there is no success to follow (once per round of attempts, up
+ * to a ceiling), lets a small clump through, and is forgotten after a pause.
  */
 import { describe, expect, it } from 'vitest';
 import { PACING, type PacerClock, ThrottlePacer } from '../../lib/aws/throttle-pacer.ts';
@@ -35,11 +35,12 @@ async function succeedEvery(
   }
 }
 
-/** A pacer paced at 10 ms: ten successes 10 ms apart, then a throttle. */
+/** A pacer paced at 10 ms: ten successes 10 ms apart, then two throttles. */
 async function pacedAt10ms() {
   const { state, clock } = manualClock();
   const pacer = new ThrottlePacer(clock);
   await succeedEvery(pacer, state, 10, 10);
+  pacer.throttled(await pacer.admit());
   pacer.throttled(await pacer.admit());
   return { state, pacer };
 }
@@ -63,12 +64,37 @@ describe('ThrottlePacer', () => {
     expect(pacer.interval).toBe(0);
   });
 
-  it('starts, at the first throttle, from the pace the service has kept', async () => {
-    // Act: 10 successes over 100 ms, then a throttle
-    const { pacer } = await pacedAt10ms();
+  it('leaves a lone throttle to the retry, and starts at the next from the pace the service has kept', async () => {
+    // Prepare: 10 successes over 100 ms
+    const { state, clock } = manualClock();
+    const pacer = new ThrottlePacer(clock);
+    await succeedEvery(pacer, state, 10, 10);
+
+    // Act
+    pacer.throttled(await pacer.admit());
+    const afterOne = pacer.interval;
+    await succeedEvery(pacer, state, PACING.sustain - 1, 10);
+    pacer.throttled(await pacer.admit());
+
+    // Assess: not paced after the first; paced at the second, PACING.sustain - 1 successes on,
+    // at the spacing of the 19 successes over 190 ms
+    expect(afterOne).toBe(0);
+    expect(pacer.interval).toBe(10);
+  });
+
+  it('leaves alone throttles PACING.sustain successes apart or more', async () => {
+    // Prepare
+    const { state, clock } = manualClock();
+    const pacer = new ThrottlePacer(clock);
+
+    // Act: a throttle after every PACING.sustain successes, three times
+    for (let i = 0; i < 3; i++) {
+      pacer.throttled(await pacer.admit());
+      await succeedEvery(pacer, state, PACING.sustain, 10);
+    }
 
     // Assess
-    expect(pacer.interval).toBe(10);
+    expect(pacer.interval).toBe(0);
   });
 
   it('lets PACING.burst attempts go at once after a lull, then spaces the others by the interval', async () => {

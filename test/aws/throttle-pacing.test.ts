@@ -57,16 +57,17 @@ async function scanThrottled(paced: boolean) {
 }
 
 describe('the scan under a throttle of 40 requests/s, paced', () => {
-  it('scans every repository, throttled on fewer than one DescribeImages in two', async () => {
+  it('scans every repository, with fewer throttled DescribeImages than three for four repositories', async () => {
     // Act
     const { report, answered, throttled } = await scanThrottled(true);
 
     // Assess: one DescribeImages per repository got through; the throttled ones are those of
-    // learning the pace (a handful) and about one in seven after.
+    // learning the pace (a handful) and about one in seven after: 8–17 in 6 runs of this test's
+    // scan on a busy 2-core machine, where retries alone had 56–62.
     expect(report.failures).toEqual([]);
     expect(report.tags).toBe(REPOSITORIES);
     expect(answered).toBe(REPOSITORIES);
-    expect(throttled).toBeLessThan(REPOSITORIES / 2);
+    expect(throttled).toBeLessThan((REPOSITORIES * 3) / 4);
   });
 
   it('paces each operation on its own: a throttled DescribeImages does not delay the listing', async () => {
@@ -104,12 +105,12 @@ describe('the scan under a throttle of 40 requests/s, paced', () => {
 });
 
 describe('the same scan with the retries alone (the client before the pacing)', () => {
-  it('is throttled more than once for every repository: what the pacing removes', async () => {
+  it('is throttled three times for four repositories or more (about one and a half for one): what the pacing removes', async () => {
     // Act
     const { report, throttled } = await scanThrottled(false);
 
     // Assess
     expect(report.tags).toBe(REPOSITORIES);
-    expect(throttled).toBeGreaterThanOrEqual(REPOSITORIES / 2);
+    expect(throttled).toBeGreaterThanOrEqual((REPOSITORIES * 3) / 4);
   });
 });
