@@ -20,6 +20,7 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { scanRetryStrategy } from '../../lib/aws/clients.ts';
 import { createDynamoLedger } from '../../lib/aws/dynamodb-ledger.ts';
 import { createEcrRegistry } from '../../lib/aws/ecr-registry.ts';
+import { paceThrottledRequests } from '../../lib/aws/throttle-pacing.ts';
 import { createAuditor } from '../../lib/core/engine/auditor.ts';
 import type { Ledger } from '../../lib/core/engine/ledger.ts';
 import { createMemoryLedger } from '../../lib/core/engine/memory-ledger.ts';
@@ -58,7 +59,7 @@ if (args[0] === '--ledger-writes') {
   client.destroy();
 } else {
   const [endpoint, concurrency, retryMode, maxAttempts, kind] = args;
-  const ecr = new ECRClient({
+  const client = new ECRClient({
     region: 'us-east-1',
     endpoint,
     credentials: CREDENTIALS,
@@ -71,6 +72,8 @@ if (args[0] === '--ledger-writes') {
       throwOnRequestTimeout: true,
     },
   });
+  // The product's client (createScanEcrClient) is paced as well as retried.
+  const ecr = retryMode === 'scan' ? paceThrottledRequests(client) : client;
   const policy = await loadPolicy(new URL('../../policy.yml', import.meta.url).pathname);
   const memory = kind === 'memory' ? createMemoryLedger() : undefined;
   const counted = { repositories: new Set<string>(), pushes: 0 };

@@ -21,7 +21,7 @@ const LATENCY_MS = 20;
 /** A scan setting: repositories at once, the ECR client's retries, and where the ledger is. */
 export interface ScanSetting {
   readonly concurrency: number;
-  /** `scan`: the product's own strategy (scanRetryStrategy, lib/aws/clients.ts). */
+  /** `scan`: the product's own client (scanRetryStrategy and its pacing, lib/aws/clients.ts). */
   readonly retryMode: 'scan' | 'adaptive' | 'standard';
   readonly maxAttempts: number;
   /** `outside`: nothing kept in the process, as with DynamoDB; `memory`: the CLI's ledger. */
@@ -32,7 +32,7 @@ export interface ScanSetting {
 export const CURRENT_SETTING: ScanSetting = {
   concurrency: 4,
   retryMode: 'scan',
-  maxAttempts: 10,
+  maxAttempts: 15,
   ledger: 'outside',
 };
 

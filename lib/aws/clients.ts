@@ -12,6 +12,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { paceThrottledRequests } from './throttle-pacing.ts';
 
 /**
  * Timeouts of the functions' AWS clients. Without them a request that hangs lasts until Lambda
@@ -63,8 +64,10 @@ export interface ScanClientOptions {
 }
 
 /**
- * The scan's ECR client: adaptive retries pace the scan to ECR's throttling instead of failing on
- * it (ECR publishes no TPS quota for the Describe calls).
+ * The scan's ECR client: its requests are paced to ECR's throttling instead of failing on it (ECR
+ * publishes no TPS quota for the Describe calls) — {@link scanRetryStrategy}'s retries, and each
+ * operation's attempts spaced once ECR has throttled it (lib/aws/throttle-pacing.ts). One client
+ * per account-region, the scope ECR throttles in: the pace of one is not the pace of another.
  *
  * @example
  * ```ts
@@ -73,24 +76,35 @@ export interface ScanClientOptions {
  * ```
  */
 export function createScanEcrClient(options: ScanClientOptions = {}): ECRClient {
-  return new ECRClient({
+  const client = new ECRClient({
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
     retryStrategy: scanRetryStrategy(),
     ...(options.timeouts ? { requestHandler: CLIENT_TIMEOUTS.ecr } : {}),
   });
+  return paceThrottledRequests(client);
 }
 
 /** Attempts of one scan request before it fails. */
-const SCAN_MAX_ATTEMPTS = 10;
+const SCAN_MAX_ATTEMPTS = 15;
+/** The longest wait before a retry of a scan request (ms). */
+const SCAN_BACKOFF_CAP_MS = 1_000;
+/** A scan request's first retry waits up to twice this (ms), each later one up to twice as long. */
+const SCAN_BACKOFF_BASE_MS = 10;
 
 /**
- * The scan's retries: up to {@link SCAN_MAX_ATTEMPTS} attempts, each retry after a random delay
- * of at most 50 ms × 2^attempt (capped at 2 s; "full jitter"). Measured (BENCHMARKS.md rows 6
- * and 7): the SDK's adaptive mode slows far below a small-burst throttle's rate once it has been
- * throttled (10× the bound at 100 requests/s with a burst of 5), and its standard mode waits from
- * a 500 ms base after a throttle, which leaves the bucket idle; short jittered retries keep an
- * account-region's scan near its throttle bound.
+ * The scan's retries: up to {@link SCAN_MAX_ATTEMPTS} attempts, each retry after a random delay of
+ * at most 10 ms × 2^attempt, capped at 1 s ("full jitter", the AWS Architecture Blog's "Exponential
+ * Backoff And Jitter"): 20 ms, 40 ms … 640 ms, then 1 s — at most 9.3 s over the 14 retries, 4.6 s
+ * on average, before a request that ECR keeps refusing fails. The retries of the scan's client are
+ * paced too (lib/aws/throttle-pacing.ts), which spaces an operation's attempts once ECR throttles
+ * it again and again, and slows to one a second while it refuses everything: the backoff only
+ * spreads the retries, it no longer has to find the rate. Short, so that a request throttled a few
+ * times does not sleep on while ECR has tokens again (the last requests of an account-region
+ * decided its time). Measured (BENCHMARKS.md rows 6 and 7): the SDK's adaptive mode slows far below
+ * a small-burst throttle's rate once it has been throttled (10× the bound at 100 requests/s with a
+ * burst of 5), and its standard mode waits from a 1 s base after a throttle, which leaves the
+ * bucket idle.
  *
  * @example
  * ```ts
@@ -99,7 +113,7 @@ const SCAN_MAX_ATTEMPTS = 10;
  */
 export function scanRetryStrategy(): ConfiguredRetryStrategy {
   return new ConfiguredRetryStrategy(SCAN_MAX_ATTEMPTS, (attempt) =>
-    Math.round(Math.random() * Math.min(2_000, 50 * 2 ** attempt)),
+    Math.round(Math.random() * Math.min(SCAN_BACKOFF_CAP_MS, SCAN_BACKOFF_BASE_MS * 2 ** attempt)),
   );
 }
 

@@ -17,7 +17,7 @@ import { resolveRepository } from '../policy/resolve.ts';
 import type { Policy } from '../policy/types.ts';
 import { normalizeRepositoryConfig } from '../semantics/validate.ts';
 import type { RuntimeLog, RuntimeMetrics } from '../telemetry.ts';
-import type { Registry } from './registry.ts';
+import type { Registry, RegistryRepository } from './registry.ts';
 import { rotateAfter } from './rotation.ts';
 
 /** The `repository` of the failure reported when the creation templates cannot be read. */
@@ -128,34 +128,54 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
 
   let account = deps.account;
   let templates = 0;
+  // Reported ahead of the repositories' findings and failures, as when they were read first.
+  const templateFindings: Found[] = [];
+  const templateFailures: ScanFailure[] = [];
+  // Read while the repositories are listed and scanned, not before: an account-region's scan no
+  // longer waits a round trip (or a throttled page's retries) before its first DescribeImages.
   // Templates failing (throttled beyond retries, access denied) never stops the repositories.
-  try {
-    for await (const page of deps.registry.templatePages()) {
-      account ??= page.registryId;
-      for (const template of page.templates) {
-        if (!template.prefix) continue;
-        templates++;
-        const config = normalizeRepositoryConfig(template);
-        if (typeof config === 'string') {
-          failures.push({ repository: `template:${template.prefix}`, error: config });
-          continue;
+  const templatesRead = (async () => {
+    try {
+      for await (const page of deps.registry.templatePages()) {
+        account ??= page.registryId;
+        for (const template of page.templates) {
+          if (!template.prefix) continue;
+          templates++;
+          const config = normalizeRepositoryConfig(template);
+          if (typeof config === 'string') {
+            templateFailures.push({ repository: `template:${template.prefix}`, error: config });
+            continue;
+          }
+          const ref = {
+            account: account ?? 'unknown',
+            region: deps.region,
+            templatePrefix: template.prefix,
+          };
+          templateFindings.push(
+            ...(await deps.auditor.observeConfig({ kind: 'template', ref }, config, at)),
+          );
         }
-        const ref = {
-          account: account ?? 'unknown',
-          region: deps.region,
-          templatePrefix: template.prefix,
-        };
-        findings.push(...(await deps.auditor.observeConfig({ kind: 'template', ref }, config, at)));
       }
+    } catch (error) {
+      templateFailures.push({ repository: TEMPLATES_FAILURE, error: (error as Error).message });
+      deps.log.error('Scan of the creation templates failed', {
+        error: (error as Error).message,
+      });
     }
-  } catch (error) {
-    failures.push({ repository: TEMPLATES_FAILURE, error: (error as Error).message });
-    deps.log.error('Scan of the creation templates failed', { error: (error as Error).message });
-  }
+  })();
 
+  let listed: readonly RegistryRepository[];
+  try {
+    listed = await deps.registry.listRepositories();
+  } catch (error) {
+    // The scan fails (the registry cannot be listed), but not before the templates are done:
+    // nothing of it runs on once the caller has its answer.
+    await templatesRead;
+    throw error;
+  }
   // By name from where the last run stopped, so that runs cut short share the registry fairly.
   const repositories = rotateAfter(
-    await deps.registry.listRepositories(),
+    listed,
     (repository) => repository.repositoryName ?? '',
     deps.resumeAfter,
   );
@@ -228,6 +248,10 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
       deps.onProgress?.(++done, repositories.length);
     }
   });
+
+  await templatesRead;
+  findings.unshift(...templateFindings);
+  failures.unshift(...templateFailures);
 
   deps.metrics.count('ScanRepositories', repositories.length);
   deps.metrics.count('ScanTags', tagCount);
