@@ -3,14 +3,19 @@ import {
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
   DescribeRepositoryCreationTemplatesCommand,
+  type ImageIdentifier,
+  type ImageStatusFilter,
   InvalidParameterException,
   ListImagesCommand,
+  type ListImagesCommandInput,
+  type ListImagesFilter,
   PutImageTagMutabilityCommand,
   type PutImageTagMutabilityCommandInput,
   paginateDescribeImages,
   paginateDescribeRepositories,
   paginateListImages,
   RepositoryNotFoundException,
+  type TagStatus,
   TemplateNotFoundException,
   UpdateRepositoryCreationTemplateCommand,
   ValidationException,
@@ -140,6 +145,91 @@ describe('fake ECR wire protocol', () => {
     }
     expect(ids).toHaveLength(30);
     expect(ids[0]).toBe('v0@sha256:0');
+  });
+
+  it('lists ListImages ids per tag, filtered by tagStatus and imageStatus, in pages counted in ids', async () => {
+    // Prepare: an image under three tags, one under one tag, and an untagged one
+    ecr.addRepository('listed');
+    try {
+      for (const tag of ['v1', 'latest', 'stable']) ecr.pushImage('listed', tag, 'sha256:aaa');
+      ecr.pushImage('listed', 'v2', 'sha256:bbb');
+      ecr.pushImage('listed', undefined, 'sha256:ccc');
+      const client = ecrClient(server);
+      const list = async (filter?: ListImagesFilter) =>
+        (await client.send(new ListImagesCommand({ repositoryName: 'listed', filter }))).imageIds;
+
+      // Act
+      const tagged = await list({ tagStatus: 'TAGGED' });
+      const untagged = await list({ tagStatus: 'UNTAGGED' });
+      const any = await list();
+      const active = await list({ tagStatus: 'ANY', imageStatus: 'ACTIVE' });
+      const archived = await list({ imageStatus: 'ARCHIVED' });
+      const pages: (ImageIdentifier[] | undefined)[] = [];
+      for await (const page of paginateListImages(
+        { client, pageSize: 3 },
+        { repositoryName: 'listed', filter: { tagStatus: 'TAGGED' } },
+      )) {
+        pages.push(page.imageIds);
+      }
+
+      // Assess
+      expect(tagged).toEqual([
+        { imageDigest: 'sha256:aaa', imageTag: 'v1' },
+        { imageDigest: 'sha256:aaa', imageTag: 'latest' },
+        { imageDigest: 'sha256:aaa', imageTag: 'stable' },
+        { imageDigest: 'sha256:bbb', imageTag: 'v2' },
+      ]);
+      expect(untagged).toEqual([{ imageDigest: 'sha256:ccc' }]);
+      expect(any).toEqual([...(tagged ?? []), ...(untagged ?? [])]);
+      expect(active).toEqual(any);
+      expect(archived).toEqual([]);
+      expect(pages).toEqual([tagged?.slice(0, 3), tagged?.slice(3)]);
+    } finally {
+      ecr.deleteRepository('listed');
+    }
+  });
+
+  it('validates ListImages as the model does: repositoryName, maxResults, the filter enums, then nextToken', async () => {
+    // Prepare
+    const client = ecrClient(server);
+    const list = (input: Partial<ListImagesCommandInput>) =>
+      client.send(new ListImagesCommand({ repositoryName: 'payments', ...input }));
+    const describedToken = (
+      await client.send(new DescribeImagesCommand({ repositoryName: 'payments', maxResults: 1 }))
+    ).nextToken;
+    ecr.reset();
+
+    // Act
+    const outcomes = await Promise.allSettled([
+      list({ repositoryName: undefined }),
+      list({ maxResults: 0 }),
+      list({ maxResults: 1001 }),
+      list({ filter: { tagStatus: 'tagged' as TagStatus } }),
+      list({ filter: { imageStatus: 'DELETED' as ImageStatusFilter } }),
+      list({ repositoryName: 'nope', filter: { tagStatus: 'NONE' as TagStatus } }),
+      list({ repositoryName: 'nope' }),
+      list({ nextToken: 'garbage' }),
+      list({ nextToken: describedToken }),
+    ]);
+
+    // Assess: each refused with the model's error, and answered once (client errors are not retried)
+    const errors = outcomes.map((o) =>
+      o.status === 'rejected'
+        ? `${(o.reason as Error).name}: ${(o.reason as Error).message}`
+        : 'ok',
+    );
+    expect(errors).toEqual([
+      "ValidationException: 1 validation error detected: Value null at 'repositoryName' failed to satisfy constraint: Member must not be null",
+      "ValidationException: 1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
+      "ValidationException: 1 validation error detected: Value '1001' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000",
+      "ValidationException: 1 validation error detected: Value 'tagged' at 'filter.tagStatus' failed to satisfy constraint: Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]",
+      "ValidationException: 1 validation error detected: Value 'DELETED' at 'filter.imageStatus' failed to satisfy constraint: Member must satisfy enum value set: [ACTIVE, ARCHIVED, ACTIVATING, ANY]",
+      "ValidationException: 1 validation error detected: Value 'NONE' at 'filter.tagStatus' failed to satisfy constraint: Member must satisfy enum value set: [TAGGED, UNTAGGED, ANY]",
+      "RepositoryNotFoundException: The repository with name 'nope' does not exist in the registry with id '123456789012'",
+      "InvalidParameterException: Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'",
+      "InvalidParameterException: Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'",
+    ]);
+    expect(ecr.count('ListImages')).toBe(9);
   });
 
   it('moves a tag on push like ECR, leaving the old image untagged, and deletes an image losing its last tag', async () => {

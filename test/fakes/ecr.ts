@@ -10,6 +10,13 @@
  * (`requests`, with its decoded body). Seed state with {@link FakeEcr.addRepository},
  * {@link FakeEcr.pushImage}, {@link FakeEcr.deleteTag}, {@link FakeEcr.addTemplate}.
  *
+ * The image reads (DescribeImages, ListImages) check their requests as the service model does,
+ * before looking the repository up: `repositoryName` required, `maxResults` 1–1000 (default
+ * 100), `filter.tagStatus` one of `TAGGED`, `UNTAGGED`, `ANY` and `filter.imageStatus` one of
+ * `ACTIVE`, `ARCHIVED`, `ACTIVATING`, `ANY` (`ValidationException`); a `nextToken` must be one this
+ * fake issued for the same operation (`InvalidParameterException`). ListImages pages count image
+ * ids: one per tag, one for an untagged image. Every image is active (none archived).
+ *
  * The two writes validate their mutability fields as the ECR API reference and the service model
  * document them ({@link requestMutability}): the mode one of four; the filter list 1–5 entries of
  * `{filterType: "WILDCARD", filter}`, each value `^[0-9a-zA-Z._*-]{1,128}$` — model violations are
@@ -318,7 +325,9 @@ export class FakeEcr extends FakeHttpServer {
   }
 
   private describeImages(body: Record<string, unknown>): unknown {
-    const repository = this.findRepository(required(body, 'repositoryName'));
+    const name = required(body, 'repositoryName');
+    const listed = imageFilter(body);
+    const repository = this.findRepository(name);
     let images = [...repository.images.values()];
     const ids = body.imageIds as { imageDigest?: string; imageTag?: string }[] | undefined;
     if (ids !== undefined) {
@@ -341,7 +350,7 @@ export class FakeEcr extends FakeHttpServer {
         );
       });
     }
-    images = images.filter(byTagStatus(body));
+    images = images.filter(listed);
     const page = paginate('DescribeImages', images, body);
     return {
       imageDetails: page.items.map((i) => ({
@@ -358,9 +367,10 @@ export class FakeEcr extends FakeHttpServer {
   }
 
   private listImages(body: Record<string, unknown>): unknown {
-    const repository = this.findRepository(required(body, 'repositoryName'));
-    const ids = [...repository.images.values()]
-      .filter(byTagStatus(body))
+    const name = required(body, 'repositoryName');
+    const listed = imageFilter(body);
+    const ids = [...this.findRepository(name).images.values()]
+      .filter(listed)
       .flatMap((i) =>
         i.tags.length === 0
           ? [{ imageDigest: i.digest }]
@@ -510,11 +520,7 @@ interface Setting {
 function requestMutability(body: Record<string, unknown>, absent: 'required' | Setting): Setting {
   const rawMode = body.imageTagMutability;
   if (rawMode === undefined && absent === 'required') required(body, 'imageTagMutability');
-  if (rawMode !== undefined && !(MODES as readonly unknown[]).includes(rawMode)) {
-    throw validation(
-      `Value '${String(rawMode)}' at 'imageTagMutability' failed to satisfy constraint: Member must satisfy enum value set: [${MODES.join(', ')}]`,
-    );
-  }
+  enumMember(rawMode, 'imageTagMutability', MODES);
   const current = absent === 'required' ? undefined : absent;
   const mode = (rawMode as TagMutability | undefined) ?? current?.imageTagMutability ?? 'MUTABLE';
   const list = body.imageTagMutabilityExclusionFilters;
@@ -627,9 +633,29 @@ function required(body: Record<string, unknown>, key: string): string {
   throw validation(`Value null at '${key}' failed to satisfy constraint: Member must not be null`);
 }
 
-function byTagStatus(body: Record<string, unknown>): (image: FakeImage) => boolean {
-  const status = (body.filter as { tagStatus?: string } | undefined)?.tagStatus ?? 'ANY';
-  return (image) => status === 'ANY' || (status === 'TAGGED') === image.tags.length > 0;
+const TAG_STATUSES = ['TAGGED', 'UNTAGGED', 'ANY'];
+const IMAGE_STATUSES = ['ACTIVE', 'ARCHIVED', 'ACTIVATING', 'ANY'];
+
+/**
+ * The images a DescribeImages or ListImages `filter` keeps, its values checked against the model's
+ * enums (`ValidationException` otherwise): `tagStatus` (default `ANY`), and `imageStatus` (default
+ * `ACTIVE`) — every image of this fake is active, so `ARCHIVED` and `ACTIVATING` keep none.
+ */
+function imageFilter(body: Record<string, unknown>): (image: FakeImage) => boolean {
+  const filter = (body.filter ?? {}) as { tagStatus?: unknown; imageStatus?: unknown };
+  const tagStatus = enumMember(filter.tagStatus, 'filter.tagStatus', TAG_STATUSES) ?? 'ANY';
+  const imageStatus = enumMember(filter.imageStatus, 'filter.imageStatus', IMAGE_STATUSES);
+  const active = imageStatus === undefined || imageStatus === 'ACTIVE' || imageStatus === 'ANY';
+  return (image) =>
+    active && (tagStatus === 'ANY' || (tagStatus === 'TAGGED') === image.tags.length > 0);
+}
+
+/** `value` if absent or one of `members`, else the model's `ValidationException` for `field`. */
+function enumMember(value: unknown, field: string, members: readonly string[]): string | undefined {
+  if (value === undefined || members.includes(value as string)) return value as string | undefined;
+  throw validation(
+    `Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must satisfy enum value set: [${members.join(', ')}]`,
+  );
 }
 
 /** Validates `maxResults` (1–1000) as ECR's model does, before anything else. */
