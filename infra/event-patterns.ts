@@ -9,12 +9,12 @@ export { API_CALL_PATTERN, IMAGE_ACTION_PATTERN } from '../lib/core/intake/event
 
 /**
  * How often the scheduled scan reads every repository and creation template
- * (`DescribeRepositories`, `DescribeImages`, `DescribeRepositoryCreationTemplates`).
+ * (`DescribeRepositories`, `ListImages`, `DescribeRepositoryCreationTemplates`).
  *
  * The events are the fast path; the scan is the safety net for what they miss: ECR Image Action
  * events are best effort, CloudTrail events need a trail and can be delayed, and a function can
  * fail. Six hours bounds how long a missed change stays unseen while keeping the read load low:
- * AWS publishes no TPS quota for the Describe calls (they throttle with `ThrottlingException`),
+ * AWS publishes no TPS quota for these calls (they throttle with `ThrottlingException`),
  * and four full passes a day stay far away from throttling even in large registries and cost
  * next to nothing. Drift does not need minute resolution; overwrites are caught by the events.
  */

@@ -209,7 +209,7 @@ export function scheduledScanStatements(refs: FunctionRefs): PolicyStatement[] {
   return [
     ...commonStatements(refs, LEDGER_READ_WRITE),
     {
-      Sid: 'DescribeRepositoriesAndImages',
+      Sid: 'ReadRepositoriesAndImages',
       Effect: 'Allow',
       Action: [...SCAN_REPOSITORY_ACTIONS],
       Resource: [ACCOUNT_REPOSITORIES_ARN],

@@ -1,19 +1,21 @@
 /**
  * The scan's {@link Registry} port over the ECR API: DescribeRepositoryCreationTemplates,
- * DescribeRepositories and DescribeImages, each paginated at ECR's largest page.
+ * DescribeRepositories and ListImages, each paginated at ECR's largest page. The tags are read
+ * with ListImages, not DescribeImages: the scan needs only tag → digest, which is all ListImages
+ * answers (`imageIds`), so its answers are far smaller to receive and parse.
  *
  * @module
  */
 import {
   type ECRClient,
-  paginateDescribeImages,
   paginateDescribeRepositories,
   paginateDescribeRepositoryCreationTemplates,
+  paginateListImages,
   type Repository,
 } from '@aws-sdk/client-ecr';
 import type { Registry, RegistryTemplatePage } from '../core/scan/registry.ts';
 
-/** ECR's largest page (DescribeRepositories, DescribeImages: `maxResults` 1–1000). */
+/** ECR's largest page (DescribeRepositories, ListImages: `maxResults` 1–1000). */
 const ECR_PAGE_SIZE = 1000;
 
 /**
@@ -47,16 +49,21 @@ export function createEcrRegistry(ecr: ECRClient): Registry {
       return all;
     },
 
+    /**
+     * Every tag of `repositoryName` → the digest it names now, from ListImages filtered to
+     * tagged images: one image id per tag (an image with three tags is three ids), pages of up to
+     * 1000 ids. Like DescribeImages it lists only active images (no `imageStatus` filter sent).
+     * An id without a digest or a tag is skipped.
+     */
     async listTags(repositoryName: string): Promise<Map<string, string>> {
       const tags = new Map<string, string>();
-      const pages = paginateDescribeImages(
+      const pages = paginateListImages(
         { client: ecr, pageSize: ECR_PAGE_SIZE },
         { repositoryName, filter: { tagStatus: 'TAGGED' } },
       );
       for await (const page of pages) {
-        for (const image of page.imageDetails ?? []) {
-          if (!image.imageDigest) continue;
-          for (const tag of image.imageTags ?? []) tags.set(tag, image.imageDigest);
+        for (const { imageDigest, imageTag } of page.imageIds ?? []) {
+          if (imageDigest && imageTag) tags.set(imageTag, imageDigest);
         }
       }
       return tags;

@@ -6,6 +6,10 @@
  */
 import { createScanEcrClient } from '../aws/clients.ts';
 import { createEcrRegistry } from '../aws/ecr-registry.ts';
+import {
+  SCAN_REGISTRY_ACTIONS,
+  SCAN_REPOSITORY_ACTIONS,
+} from '../core/deploy/scan-read-actions.ts';
 import { createAuditor } from '../core/engine/auditor.ts';
 import { createMemoryLedger, type MemoryLedger } from '../core/engine/memory-ledger.ts';
 import { findingsOf } from '../core/model/delivery.ts';
@@ -38,8 +42,8 @@ Scans a live registry: every repository and repository creation template is comp
 policy, and every tag's digest with the ledger (--state), so that overwrites no event reported
 are found. A tag that moved since the state was saved is reported once, by the run that finds
 it; a drift is reported by every run while it lasts. Uses the default AWS credential chain
-(environment, profile, SSO, instance role) and needs ecr:DescribeRepositories,
-ecr:DescribeImages and ecr:DescribeRepositoryCreationTemplates.
+(environment, profile, SSO, instance role) and needs
+${[...SCAN_REPOSITORY_ACTIONS, ...SCAN_REGISTRY_ACTIONS].join(', ')}.
 
 Options:
   --policy FILE            the policy (YAML or JSON); required

@@ -86,7 +86,8 @@ describe('createMemberRegistry', () => {
     expect(repositories).toHaveLength(2_100);
     expect(tags.size).toBe(2_100);
     expect(ecr.count('DescribeRepositories')).toBe(3);
-    expect(ecr.count('DescribeImages')).toBe(3);
+    expect(ecr.count('ListImages')).toBe(3);
+    expect(ecr.count('DescribeImages')).toBe(0);
     expect(sts.count('AssumeRole')).toBe(1);
   });
 

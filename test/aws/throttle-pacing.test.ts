@@ -39,7 +39,7 @@ async function throttledRegistry(perSecond: number) {
 
 /**
  * A scan, 4 repositories at once, of a registry throttled at 40 requests/s through the scan's ECR
- * client on the fake — the product's retries, paced or not — and its DescribeImages answered and
+ * client on the fake — the product's retries, paced or not — and its ListImages answered and
  * throttled.
  */
 async function scanThrottled(paced: boolean) {
@@ -48,7 +48,7 @@ async function scanThrottled(paced: boolean) {
   const client = paced ? paceThrottledRequests(retried) : retried;
   const report = await scanOnce(createEcrRegistry(client), 4);
   client.destroy();
-  const requests = ecr.requests.filter((r) => r.operation === 'DescribeImages');
+  const requests = ecr.requests.filter((r) => r.operation === 'ListImages');
   return {
     report,
     answered: requests.filter((r) => r.fault === undefined).length,
@@ -57,11 +57,11 @@ async function scanThrottled(paced: boolean) {
 }
 
 describe('the scan under a throttle of 40 requests/s, paced', () => {
-  it('scans every repository, with fewer throttled DescribeImages than three for four repositories', async () => {
+  it('scans every repository, with fewer throttled ListImages than three for four repositories', async () => {
     // Act
     const { report, answered, throttled } = await scanThrottled(true);
 
-    // Assess: one DescribeImages per repository got through; the throttled ones are those of
+    // Assess: one ListImages per repository got through; the throttled ones are those of
     // learning the pace (a handful) and about one in seven after: 8–17 in 6 runs of this test's
     // scan on a busy 2-core machine, where retries alone had 56–62.
     expect(report.failures).toEqual([]);
@@ -70,11 +70,11 @@ describe('the scan under a throttle of 40 requests/s, paced', () => {
     expect(throttled).toBeLessThan((REPOSITORIES * 3) / 4);
   });
 
-  it('paces each operation on its own: a throttled DescribeImages does not delay the listing', async () => {
-    // Prepare: the first five DescribeImages throttled; retries at once; the pacer on a clock
+  it('paces each operation on its own: a throttled ListImages does not delay the listing', async () => {
+    // Prepare: the first five ListImages throttled; retries at once; the pacer on a clock
     // that moves only when it waits, its waits recorded
     const { ecr, server } = await throttledRegistry(1_000);
-    ecr.inject('DescribeImages', ...Array.from({ length: 5 }, () => fault.throttle()));
+    ecr.inject('ListImages', ...Array.from({ length: 5 }, () => fault.throttle()));
     const clock = { now: 0, waits: [] as number[] };
     const client = paceThrottledRequests(
       new ECRClient(clientConfig(server, { maxAttempts: 7, retryDelayMs: 0 })),
@@ -97,7 +97,7 @@ describe('the scan under a throttle of 40 requests/s, paced', () => {
     client.destroy();
 
     // Assess: the retries after the throttles waited their turn once the burst allowed was
-    // spent, the listing did not wait, and DescribeImages is still paced after it.
+    // spent, the listing did not wait, and ListImages is still paced after it.
     expect(afterImages).toBe(1);
     expect(afterListing).toBe(afterImages);
     expect(clock.waits.length).toBe(afterListing + 1);

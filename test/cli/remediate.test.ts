@@ -161,7 +161,8 @@ describe('remediate (dry run)', () => {
       'latest, v1. No ledger (--state): how often they were overwritten is unknown',
     );
     expect(run.stderr).toContain('no --state: overwrite counts unknown');
-    expect(ecr.count('DescribeImages')).toBe(1);
+    expect(ecr.count('ListImages')).toBe(1);
+    expect(ecr.count('DescribeImages')).toBe(0);
   });
 
   it('narrows to --repositories globs and plans tightened drift with --include-tightened', async () => {

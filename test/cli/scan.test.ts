@@ -130,6 +130,28 @@ describe('scan --state, run after run', () => {
   });
 });
 
+describe('scan: the ECR calls it makes and the permissions its help names', () => {
+  it('lists tags with ListImages, never DescribeImages, and --help names exactly the actions called', async () => {
+    // Prepare: tag v1 seen by a first run, then moved
+    const { policy, state } = await seededThenMoved();
+    ecr.reset();
+    // Act
+    const run = await scan(policy, state);
+    const help = await runCli(['scan', '--help']);
+    // Assess: the move found from the tags listed, with these calls only
+    expect(run.findings).toMatchObject([{ kind: 'TAG_OVERWRITE_VIOLATION', tag: 'v1' }]);
+    const called = [...new Set(ecr.requests.map((r) => `ecr:${r.operation}`))].sort();
+    expect(called).toEqual([
+      'ecr:DescribeRepositories',
+      'ecr:DescribeRepositoryCreationTemplates',
+      'ecr:ListImages',
+    ]);
+    expect(ecr.count('DescribeImages')).toBe(0);
+    for (const action of called) expect(help.stdout).toContain(action);
+    expect(help.stdout).not.toContain('ecr:DescribeImages');
+  });
+});
+
 describe('scan --format asff', () => {
   it('imports a drift into the scanned account and region, the exclusion mode kept exact', async () => {
     // Prepare

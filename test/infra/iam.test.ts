@@ -51,7 +51,7 @@ describe('the least-privilege audit (test helper) catches violations', () => {
     ['Resource "*" for a scoped action', { ...ok, Resource: '*' }],
     [
       'Resource "*" for an exception mixed with a scoped action',
-      { ...ok, Action: [...RESOURCE_WILDCARD_EXCEPTIONS, 'ecr:DescribeImages'], Resource: ['*'] },
+      { ...ok, Action: [...RESOURCE_WILDCARD_EXCEPTIONS, 'ecr:ListImages'], Resource: ['*'] },
     ],
     ['a literal ARN', { ...ok, Resource: ['arn:aws:dynamodb:us-east-1:123456789012:table/x'] }],
     [
@@ -175,7 +175,7 @@ describe('ECR permissions', () => {
       allActions([s]).some((a) => a.startsWith('ecr:')),
     );
     expect(ecr.map((s) => [actionsOf(s).sort(), resourcesOf(s)])).toEqual([
-      [['ecr:DescribeImages', 'ecr:DescribeRepositories'], [ACCOUNT_REPOSITORIES_ARN]],
+      [['ecr:DescribeRepositories', 'ecr:ListImages'], [ACCOUNT_REPOSITORIES_ARN]],
       [['ecr:DescribeRepositoryCreationTemplates'], ['*']],
     ]);
   });

@@ -306,7 +306,7 @@ describe('member template: IAM (once per account)', () => {
       statements.map((s) => ({ actions: actionsOf(s).sort(), resources: resourcesOf(s) })),
     ).toEqual([
       {
-        actions: ['ecr:DescribeImages', 'ecr:DescribeRepositories'],
+        actions: ['ecr:DescribeRepositories', 'ecr:ListImages'],
         resources: [{ 'Fn::Sub': 'arn:${AWS::Partition}:ecr:*:${AWS::AccountId}:repository/*' }],
       },
       { actions: ['ecr:DescribeRepositoryCreationTemplates'], resources: ['*'] },

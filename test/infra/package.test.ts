@@ -658,15 +658,15 @@ describe('IAM in the template', () => {
     expect(actions(FUNCTIONS.apiCall.role)).not.toContain('dynamodb:DeleteItem');
   });
 
-  it('only the scan reads ECR, and only with the Describe calls it needs', () => {
+  it('only the scan reads ECR, and only with the read calls it needs (ListImages, not DescribeImages)', () => {
     expect(
       actions(FUNCTIONS.scheduledScan.role)
         .filter((a) => a.startsWith('ecr:'))
         .sort(),
     ).toEqual([
-      'ecr:DescribeImages',
       'ecr:DescribeRepositories',
       'ecr:DescribeRepositoryCreationTemplates',
+      'ecr:ListImages',
     ]);
   });
 });

@@ -5,7 +5,7 @@
  * cursor in the ledger table, and the next run continues after it.
  *
  * With `scheduledScan` (lib/runtime/lambda.ts) on dynalite, the fake SNS and a real ECRClient on
- * the fake ECR, whose DescribeImages advances an injected clock; and with the real handler
+ * the fake ECR, whose ListImages advances an injected clock; and with the real handler
  * (`createScanHandler`, middy and Powertools, clients from the environment) given a Lambda context
  * whose remaining time is below the publishing margin.
  */
@@ -54,7 +54,7 @@ let clock = Date.UTC(2025, 6, 24, 6);
 
 /**
  * A registry of its own account with eight repositories `svc-0` … `svc-7`, as the policy wants,
- * each with tag v1 at digest 1; every DescribeImages advances the clock by {@link LISTING_MS}.
+ * each with tag v1 at digest 1; every ListImages advances the clock by {@link LISTING_MS}.
  */
 async function registry() {
   const account = String(400000000000 + ++accounts);
@@ -65,7 +65,7 @@ async function registry() {
     ecr.addRepository(`svc-${i}`, EXPECTED);
     ecr.pushImage(`svc-${i}`, 'v1', digest(1));
   }
-  ecr.injectWith('DescribeImages', () => {
+  ecr.injectWith('ListImages', () => {
     clock += LISTING_MS;
     return undefined;
   });
@@ -89,7 +89,7 @@ function scan(client: ECRClient, account: string, budget?: number) {
 /** The repositories whose images a run listed, in order; forgets them. */
 function listed(ecr: FakeEcr): string[] {
   const names = ecr.requests
-    .filter((r) => r.operation === 'DescribeImages')
+    .filter((r) => r.operation === 'ListImages')
     .map((r) => (r.body as { repositoryName: string }).repositoryName);
   ecr.requests.length = 0;
   return names;

@@ -106,7 +106,7 @@ const broken = (body: unknown) => (body as { repositoryName?: string }).reposito
 
 const ECR_FAULTS: Record<string, () => Fault> = {
   AccessDeniedException: () =>
-    fault.error('AccessDeniedException', 400, 'not authorized to perform ecr:DescribeImages'),
+    fault.error('AccessDeniedException', 400, 'not authorized to perform ecr:ListImages'),
   'ThrottlingException beyond the SDK retries': fault.throttle,
   'HTTP 500 beyond the SDK retries': fault.internal,
   'a timeout on every attempt': fault.hang,
@@ -115,11 +115,11 @@ const ECR_FAULTS: Record<string, () => Fault> = {
 
 describe('a repository whose scan fails every time', () => {
   for (const [name, make] of Object.entries(ECR_FAULTS)) {
-    it(`DescribeImages: ${name} → the rest complete, the failure is reported, the next scan picks it up`, async () => {
+    it(`ListImages: ${name} → the rest complete, the failure is reported, the next scan picks it up`, async () => {
       const { ecr, client, account } = await registry(
         make === fault.hang ? { requestTimeoutMs: 300 } : {},
       );
-      ecr.injectWith('DescribeImages', ({ body }) => (broken(body) ? make() : undefined));
+      ecr.injectWith('ListImages', ({ body }) => (broken(body) ? make() : undefined));
       const first = await scan(client, account);
       // Its configuration is still judged (from DescribeRepositories): the drift is alerted.
       expect(first).toMatchObject({ failures: 1, findings: 1, published: 1 });
@@ -204,7 +204,7 @@ describe('transient ECR faults', () => {
       const { ecr, client, account } = await registry({ requestTimeoutMs: 300 });
       for (const operation of [
         'DescribeRepositories',
-        'DescribeImages',
+        'ListImages',
         'DescribeRepositoryCreationTemplates',
       ]) {
         ecr.inject(operation, make());

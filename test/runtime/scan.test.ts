@@ -136,7 +136,8 @@ describe('runScan', () => {
       { maxResults: 1000 },
       { maxResults: 1000, nextToken: expect.any(String) },
     ]);
-    expect(bodies('DescribeImages')).toEqual([
+    expect(bodies('DescribeImages')).toEqual([]);
+    expect(bodies('ListImages')).toEqual([
       { repositoryName: 'payments', maxResults: 1000, filter: { tagStatus: 'TAGGED' } },
       {
         repositoryName: 'payments',
@@ -229,16 +230,16 @@ describe('runScan', () => {
       });
       ecr.pushImage(name, 'v1', digest(name.length));
     }
-    ecr.injectWith('DescribeImages', ({ body }) =>
+    ecr.injectWith('ListImages', ({ body }) =>
       (body as { repositoryName?: string }).repositoryName === 'broken'
-        ? fault.error('AccessDeniedException', 400, 'not authorized to perform ecr:DescribeImages')
+        ? fault.error('AccessDeniedException', 400, 'not authorized to perform ecr:ListImages')
         : undefined,
     );
     const report = await scan(client, account);
     expect(report.failures).toEqual([
       {
         repository: 'broken',
-        error: expect.stringContaining('not authorized to perform ecr:DescribeImages'),
+        error: expect.stringContaining('not authorized to perform ecr:ListImages'),
       },
     ]);
     expect(report.tags).toBe(2);
@@ -287,15 +288,15 @@ describe('runScan', () => {
       });
       ecr.pushImage(name, 'v1', digest(7));
     }
-    // Both repositories' DescribeImages, sent at once, are throttled. (Few throttles: after one,
+    // Both repositories' ListImages, sent at once, are throttled. (Few throttles: after one,
     // the adaptive client paces itself to the low rate it measured here, about 1 request in 2 s.)
-    ecr.inject('DescribeImages', fault.throttle(), fault.throttle());
+    ecr.inject('ListImages', fault.throttle(), fault.throttle());
     const report = await scan(client, account);
     expect(report.failures).toEqual([]);
     expect(report.tags).toBe(2);
     const faults = ecr.requests.map((r) => `${r.operation}:${r.fault ?? 'ok'}`);
-    expect(faults.filter((f) => f === 'DescribeImages:throttle')).toHaveLength(2);
-    expect(faults.filter((f) => f === 'DescribeImages:ok')).toHaveLength(2);
+    expect(faults.filter((f) => f === 'ListImages:throttle')).toHaveLength(2);
+    expect(faults.filter((f) => f === 'ListImages:ok')).toHaveLength(2);
     for (const name of ['one', 'two']) {
       expect(tagState((await runtime.ledger.tags(ref(account, name))).get('v1'))).toEqual({
         digest: digest(7),

@@ -1,7 +1,7 @@
 /**
  * The creation templates are read while the repositories are listed and scanned (lib/core/scan/
  * scan.ts), not before them — an account-region's scan does not wait for the templates before its
- * first DescribeImages — and the report is the same as when they were read first: the templates'
+ * first ListImages — and the report is the same as when they were read first: the templates'
  * findings and failures ahead of the repositories'. Pure: a registry of plain objects whose calls
  * are recorded in order, and the in-memory ledger.
  */

@@ -235,7 +235,7 @@ const scanRole = role(
   },
   [
     {
-      Sid: 'DescribeRepositoriesAndImages',
+      Sid: 'ReadRepositoriesAndImages',
       Effect: 'Allow',
       Action: [...SCAN_REPOSITORY_ACTIONS],
       Resource: [ACCOUNT_REPOSITORIES_ANY_REGION],

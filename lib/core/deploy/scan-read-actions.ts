@@ -1,8 +1,10 @@
 /**
  * The ECR actions the scan calls (lib/aws/ecr-registry.ts: DescribeRepositoryCreationTemplates,
- * DescribeRepositories, DescribeImages), defined once for every role that scans: the central
- * stack's `scheduled-scan` role (infra/iam.ts) and the member accounts' scan role
- * (member-template.ts). All read-only.
+ * DescribeRepositories, ListImages), defined once for every role that scans: the central
+ * stack's `scheduled-scan` role (infra/iam.ts), the member accounts' scan role
+ * (member-template.ts) and what the CLI's `remediate` help lists. All read-only. The tags are
+ * listed with ListImages (tag → digest is all the scan needs), so `ecr:DescribeImages` is not
+ * granted.
  *
  * @module
  */
@@ -12,10 +14,10 @@
  *
  * @example
  * ```ts
- * SCAN_REPOSITORY_ACTIONS; // ['ecr:DescribeRepositories', 'ecr:DescribeImages']
+ * SCAN_REPOSITORY_ACTIONS; // ['ecr:DescribeRepositories', 'ecr:ListImages']
  * ```
  */
-export const SCAN_REPOSITORY_ACTIONS = ['ecr:DescribeRepositories', 'ecr:DescribeImages'] as const;
+export const SCAN_REPOSITORY_ACTIONS = ['ecr:DescribeRepositories', 'ecr:ListImages'] as const;
 
 /**
  * Actions that support no resource type and must be granted on `Resource: "*"`.

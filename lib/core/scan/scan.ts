@@ -132,7 +132,7 @@ export async function runScan(deps: ScanDeps): Promise<ScanReport> {
   const templateFindings: Found[] = [];
   const templateFailures: ScanFailure[] = [];
   // Read while the repositories are listed and scanned, not before: an account-region's scan no
-  // longer waits a round trip (or a throttled page's retries) before its first DescribeImages.
+  // longer waits a round trip (or a throttled page's retries) before its first ListImages.
   // Templates failing (throttled beyond retries, access denied) never stops the repositories.
   const templatesRead = (async () => {
     try {
