@@ -1,15 +1,15 @@
 /**
  * Baseline of dist/handlers/scheduled-scan.mjs: the scan's AWS calls, made directly (see
  * sdk.ts) with the handler's ECR client settings: the creation templates, the repositories, and
- * per repository its images and ledger partition (read once: the handler takes the drift
+ * per repository its tags (ListImages, as the handler lists them) and ledger partition (read once: the handler takes the drift
  * witnesses from the tags it just listed), a push for each tag the ledger lacks, and the
  * configuration item; then the summary.
  */
 import {
   ECRClient,
-  paginateDescribeImages,
   paginateDescribeRepositories,
   paginateDescribeRepositoryCreationTemplates,
+  paginateListImages,
   type Repository,
 } from '@aws-sdk/client-ecr';
 import { partition, publish, query, recordPush, standInAlert, updateConfig } from './sdk.ts';
@@ -45,13 +45,11 @@ export const handler = async (
       const tags = new Map<string, string>();
       const [, known] = await Promise.all([
         (async () => {
-          for await (const page of paginateDescribeImages(
+          for await (const page of paginateListImages(
             { client: ecr, pageSize: 1000 },
             { repositoryName: name, filter: { tagStatus: 'TAGGED' } },
           )) {
-            for (const image of page.imageDetails ?? []) {
-              for (const tag of image.imageTags ?? []) tags.set(tag, image.imageDigest ?? '');
-            }
+            for (const id of page.imageIds ?? []) tags.set(id.imageTag ?? '', id.imageDigest ?? '');
           }
         })(),
         query(pk),
