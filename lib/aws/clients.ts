@@ -65,9 +65,10 @@ export interface ScanClientOptions {
 
 /**
  * The scan's ECR client: its requests are paced to ECR's throttling instead of failing on it (ECR
- * publishes no TPS quota for the Describe calls) — {@link scanRetryStrategy}'s retries, and each
- * operation's attempts spaced once ECR has throttled it (lib/aws/throttle-pacing.ts). One client
- * per account-region, the scope ECR throttles in: the pace of one is not the pace of another.
+ * publishes no TPS quota for the scan's read calls) — {@link scanRetryStrategy}'s retries, and
+ * each operation's attempts spaced once ECR has throttled it (lib/aws/throttle-pacing.ts). One
+ * client per account-region, the scope ECR throttles in: the pace of one is not the pace of
+ * another.
  *
  * @example
  * ```ts

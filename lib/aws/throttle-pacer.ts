@@ -30,7 +30,7 @@
  *
  * The rate is never configured: it is read from the service's answers, for each account-region
  * and operation on its own (ECR's quotas are per account, region and API, and unpublished for
- * the Describe calls).
+ * the scan's read calls: DescribeRepositories, ListImages, DescribeRepositoryCreationTemplates).
  *
  * @module
  */
