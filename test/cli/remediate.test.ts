@@ -6,11 +6,20 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeEcr } from '../fakes/ecr.ts';
-import { FakeEcrFleet } from '../fakes/ecr-fleet.ts';
+import type { FakeEcrFleet } from '../fakes/ecr-fleet.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
-import { FakeSts } from '../fakes/sts.ts';
+import type { FakeSts } from '../fakes/sts.ts';
 import { digest } from '../support/digest.ts';
-import { linesOf, runCli, specPolicy, stubAwsCredentials, tempDir, write } from './support.ts';
+import {
+  type FleetFakes,
+  linesOf,
+  runCli,
+  specPolicy,
+  startFleetFakes,
+  stubAwsCredentials,
+  tempDir,
+  write,
+} from './support.ts';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
@@ -366,18 +375,13 @@ describe('remediate --accounts', () => {
   const ROLE = 'ecr-tag-auditor-remediate';
   let fleet: FakeEcrFleet;
   let sts: FakeSts;
-  let servers: StartedServer[];
+  let fakes: FleetFakes;
 
   beforeEach(async () => {
-    fleet = new FakeEcrFleet();
-    sts = new FakeSts();
-    servers = await Promise.all([fleet.start(), sts.start()]);
-    vi.stubEnv('AWS_ENDPOINT_URL_ECR', servers[0]?.endpoint);
-    vi.stubEnv('AWS_ENDPOINT_URL_STS', servers[1]?.endpoint);
+    fakes = await startFleetFakes();
+    ({ fleet, sts } = fakes);
   });
-  afterEach(async () => {
-    await Promise.all(servers.map((s) => s.close()));
-  });
+  afterEach(() => fakes.close());
 
   it('remediates every account-region through the role assumed there; one not reachable is named (exit 3)', async () => {
     // Prepare: A has a loose repository in two regions; B's role does not trust the caller
