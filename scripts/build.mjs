@@ -1,6 +1,6 @@
-// Bundles the CLI (dist/cli.mjs, and beside it dist/replay-worker.mjs and dist/scan-thread.mjs,
-// the worker threads of replay and of scan across accounts) and, unless --cli, the Lambda
-// handlers (dist/handlers/*.mjs) with the repository's policy.yml validated and inlined as JSON. An invalid policy fails the build with its errors. Unless --cli, it also writes the member
+// Bundles the CLI (dist/cli.mjs, and dist/replay-worker.mjs beside it) and, unless --cli, the
+// Lambda handlers (dist/handlers/*.mjs) with the repository's policy.yml validated and inlined as
+// JSON. An invalid policy fails the build with its errors. Unless --cli, it also writes the member
 // template of an organization-wide deployment (dist/member-template.json) by running the built
 // CLI's `member-template`, so the file and the command's output cannot differ, and the validated
 // policy as dist/policy.json, which the stack's IAM is derived from (automatic remediation).
@@ -73,11 +73,7 @@ async function main() {
   rmSync('dist/chunks', { recursive: true, force: true });
   await build({
     ...common,
-    entryPoints: {
-      cli: 'bin/cli.ts',
-      'replay-worker': 'lib/cli/replay/worker.ts',
-      'scan-thread': 'lib/aws/registry-thread.ts',
-    },
+    entryPoints: { cli: 'bin/cli.ts', 'replay-worker': 'lib/cli/replay/worker.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
     // `scan` (with the AWS SDK) is a dynamic import: a chunk loaded only by that command, and the
@@ -85,12 +81,7 @@ async function main() {
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
     target: 'node20',
-    define: {
-      ...common.define,
-      __REPLAY_WORKER__: JSON.stringify('./replay-worker.mjs'),
-      // The scan command is a chunk in dist/chunks/ (see above); its threads' script is in dist/.
-      __SCAN_THREAD__: JSON.stringify('../scan-thread.mjs'),
-    },
+    define: { ...common.define, __REPLAY_WORKER__: JSON.stringify('./replay-worker.mjs') },
   });
   if (cliOnly) return;
   const policyFile = 'policy.yml';

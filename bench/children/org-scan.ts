@@ -4,7 +4,7 @@
  * `runScan` — against the fake ECR fleet. The ledger is kept outside the process, as row 6's is
  * (it keeps nothing and counts every write). Reports on fd 3: each group's wall time, each
  * account-region's time (from the opening of its registry to its line of progress), what was
- * scanned, failures, peak RSS.
+ * scanned, failures, the process's CPU time, peak RSS.
  *
  *   node org-scan.ts JOB_JSON
  *
@@ -16,7 +16,8 @@
  * @module
  */
 import { writeSync } from 'node:fs';
-import { defaultScanThreads, startRegistryThreads } from '../../lib/cli/registry-threads.ts';
+import { createMemberRegistry } from '../../lib/aws/member-registry.ts';
+import { createRegionalStsClients } from '../../lib/aws/regional-sts-clients.ts';
 import { scanAccountRegions } from '../../lib/cli/scan-accounts.ts';
 import { createAuditor } from '../../lib/core/engine/auditor.ts';
 import type { Ledger } from '../../lib/core/engine/ledger.ts';
@@ -48,11 +49,8 @@ const outside: Ledger = {
 };
 const auditor = createAuditor(policy, outside);
 
-// The scan threads the CLI starts by default for the largest group's concurrency, started before
-// any group is timed (a CLI run starts them once, while it lists the accounts).
-const threadCount = defaultScanThreads(Math.max(...job.groups.map((g) => g.concurrency)));
-const threads = startRegistryThreads({ threads: threadCount });
 const groups = [];
+const sts = createRegionalStsClients();
 for (const group of job.groups) {
   const opened = new Map<string, number>();
   const finished = new Map<string, number>();
@@ -79,10 +77,16 @@ for (const group of job.groups) {
     concurrency: group.concurrency,
     repositoryConcurrency: job.repositoryConcurrency,
     io,
-    // The CLI's opening (on its scan threads), timed.
+    // The default opening, timed: the same createMemberRegistry call scanAccountRegions makes,
+    // with one STS client per region for the run.
     open: (item, roleName) => {
       opened.set(`${item.account}/${item.region}`, performance.now());
-      return threads.open(item, roleName);
+      return createMemberRegistry({
+        account: item.account,
+        region: item.region,
+        roleName,
+        sts: sts.of,
+      });
     },
   });
   const ms = performance.now() - started;
@@ -102,11 +106,10 @@ for (const group of job.groups) {
     }),
   });
 }
-await threads.close();
+sts.destroy();
 const usage = process.resourceUsage();
 report({
   groups,
-  threads: threadCount,
   cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
   maxRssKiB: usage.maxRSS,
 });

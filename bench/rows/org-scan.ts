@@ -50,7 +50,6 @@ interface OrgChildReport {
       error?: string;
     }[];
   }[];
-  threads: number;
   cpuMs: number;
   maxRssKiB: number;
 }
@@ -268,7 +267,7 @@ export async function organizationScan(runs: number, singles: number): Promise<R
       (r) => r.report.groups[0]?.items.map((i, k) => i.ms / (bounds[k] as number)) ?? [Number.NaN],
     );
     details.push(
-      `Organization scan (row 7) against the fake ECR fleet: ${fleetItems.length + slow.length + fast.length} account-regions, each its own fake ECR (${LATENCY_MS} ms per answer, token bucket of its own rate per operation, burst ${BURST}, full at the start), behind one endpoint that routes by the signing key's account and the signed region; the keys come from the fake STS (no latency, no throttle). \`scanAccountRegions\` (lib/cli/scan-accounts.ts) in a fresh process, ${REPOSITORY_CONCURRENCY} repositories at once per account-region and the registries read on the CLI's default scan threads (${fleetRuns[0]?.report.threads ?? '?'} here: one per CPU) as the CLI does; each account-region timed from the opening of its registry (AssumeRole included) to its line of progress. An account-region's bound is (${REPOSITORIES} DescribeImages − ${BURST}) ÷ its rate (DescribeRepositories and the templates have buckets of their own; counting DescribeRepositories in, as ${REPOSITORIES + 1} ÷ rate without the burst, would loosen every bound by ${ratio((REPOSITORIES + 1) / (REPOSITORIES - BURST))}). The ideal of the ${fleetItems.length} at ${CONCURRENCY} at once is max(sum ÷ ${CONCURRENCY}, longest) = ${ms(ideal)}, a lower bound; the longest-processing-time schedule of the bounds would take ${ms(lpt)}, and in the order given (as the scan takes them) ${ms(inOrder)}. One account-region alone: ${singleMs.length} runs (the first of each rate a warm-up): ${singleMs.map(ms).join(', ')}.\n\n${smallTable(
+      `Organization scan (row 7) against the fake ECR fleet: ${fleetItems.length + slow.length + fast.length} account-regions, each its own fake ECR (${LATENCY_MS} ms per answer, token bucket of its own rate per operation, burst ${BURST}, full at the start), behind one endpoint that routes by the signing key's account and the signed region; the keys come from the fake STS (no latency, no throttle). \`scanAccountRegions\` (lib/cli/scan-accounts.ts) in a fresh process, ${REPOSITORY_CONCURRENCY} repositories at once per account-region as the CLI does; each account-region timed from the opening of its registry (AssumeRole included) to its line of progress. An account-region's bound is (${REPOSITORIES} DescribeImages − ${BURST}) ÷ its rate (DescribeRepositories and the templates have buckets of their own; counting DescribeRepositories in, as ${REPOSITORIES + 1} ÷ rate without the burst, would loosen every bound by ${ratio((REPOSITORIES + 1) / (REPOSITORIES - BURST))}). The ideal of the ${fleetItems.length} at ${CONCURRENCY} at once is max(sum ÷ ${CONCURRENCY}, longest) = ${ms(ideal)}, a lower bound; the longest-processing-time schedule of the bounds would take ${ms(lpt)}, and in the order given (as the scan takes them) ${ms(inOrder)}. One account-region alone: ${singleMs.length} runs (the first of each rate a warm-up): ${singleMs.map(ms).join(', ')}.\n\n${smallTable(
         [
           'run',
           'duration',

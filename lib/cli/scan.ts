@@ -29,8 +29,7 @@ import {
   printFindings,
 } from './findings-output.ts';
 import { type CliIO, EXIT, UsageError } from './io.ts';
-import { defaultScanThreads, MAX_SCAN_THREADS, startRegistryThreads } from './registry-threads.ts';
-import { type AccountRegionOutcome, itemName, scanAccountRegions } from './scan-accounts.ts';
+import { itemName, scanAccountRegions } from './scan-accounts.ts';
 
 /** Help text of `scan`. */
 export const SCAN_HELP = `Usage: ecr-tag-auditor scan --policy FILE [options]
@@ -61,9 +60,6 @@ Several accounts (the role must exist in each, trusting the caller; sts:AssumeRo
                            required with --accounts or --organization
   --regions R1,R2          the regions to scan in each account (default: --region, else
                            AWS_REGION or the profile's region)
-  --threads N              threads reading ECR, 0-64 (default: one per CPU, at most
-                           --concurrency); the findings and --state stay on the main thread;
-                           0 reads on the main thread too
 
 A progress indicator goes to stderr on a terminal, and a summary line at the end; across
 accounts, without a terminal, one line per account-region as it finishes.
@@ -79,7 +75,6 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     region: { type: 'string' },
     state: { type: 'string' },
     concurrency: { type: 'string' },
-    threads: { type: 'string' },
     ...ACCOUNT_SCOPE_OPTIONS,
     ...FINDINGS_OUTPUT_OPTIONS,
   });
@@ -98,16 +93,6 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   }
 
   const scope = accountScope('scan', values);
-  if (values.threads !== undefined && scope === null) {
-    throw new UsageError('scan: --threads needs --accounts FILE or --organization');
-  }
-  const threads =
-    values.threads === undefined ? defaultScanThreads(concurrency) : Number(values.threads);
-  if (!Number.isInteger(threads) || threads < 0 || threads > MAX_SCAN_THREADS) {
-    throw new UsageError(
-      `scan: --threads must be a whole number from 0 to ${MAX_SCAN_THREADS} (got "${values.threads}")`,
-    );
-  }
 
   const policy = await loadPolicy(values.policy);
   const stateFile = values.state ? await loadStateFile(values.state) : undefined;
@@ -122,16 +107,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   }
   if (scope !== null) {
     ecr.destroy();
-    return scanAccounts(io, {
-      policy,
-      ledger,
-      stateFile,
-      output,
-      concurrency,
-      threads,
-      region,
-      scope,
-    });
+    return scanAccounts(io, { policy, ledger, stateFile, output, concurrency, region, scope });
   }
   const progress = io.stderr.isTTY === true;
   let report: Awaited<ReturnType<typeof runScan>>;
@@ -183,8 +159,6 @@ interface ScanAccountsRun {
   readonly stateFile: LoadedStateFile | undefined;
   readonly output: ReturnType<typeof findingsOutput>;
   readonly concurrency: number;
-  /** Scan threads reading ECR (lib/cli/registry-threads.ts); 0: none, read on this thread. */
-  readonly threads: number;
   /** The client's region: the default of `--regions`, and Organizations' signing region. */
   readonly region: string;
   readonly scope: AccountScope;
@@ -194,22 +168,15 @@ interface ScanAccountsRun {
 async function scanAccounts(io: CliIO, run: ScanAccountsRun): Promise<number> {
   const items = await accountRegions('scan', run.scope, run.region);
 
-  const threads = run.threads > 0 ? startRegistryThreads({ threads: run.threads }) : undefined;
-  let outcomes: AccountRegionOutcome[];
-  try {
-    outcomes = await scanAccountRegions({
-      items,
-      roleName: run.scope.roleName,
-      policy: run.policy,
-      auditor: createAuditor(run.policy, run.ledger),
-      concurrency: run.concurrency,
-      repositoryConcurrency: 4,
-      io,
-      ...(threads ? { open: threads.open } : {}),
-    });
-  } finally {
-    await threads?.close();
-  }
+  const outcomes = await scanAccountRegions({
+    items,
+    roleName: run.scope.roleName,
+    policy: run.policy,
+    auditor: createAuditor(run.policy, run.ledger),
+    concurrency: run.concurrency,
+    repositoryConcurrency: 4,
+    io,
+  });
 
   const reports = outcomes.flatMap((o) => (o.report ? [o.report] : []));
   const notScanned = outcomes.filter((o) => o.report === undefined);

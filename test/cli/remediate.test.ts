@@ -6,20 +6,11 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FakeEcr } from '../fakes/ecr.ts';
-import type { FakeEcrFleet } from '../fakes/ecr-fleet.ts';
+import { FakeEcrFleet } from '../fakes/ecr-fleet.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
-import type { FakeSts } from '../fakes/sts.ts';
+import { FakeSts } from '../fakes/sts.ts';
 import { digest } from '../support/digest.ts';
-import {
-  type FleetFakes,
-  linesOf,
-  runCli,
-  specPolicy,
-  startFleetFakes,
-  stubAwsCredentials,
-  tempDir,
-  write,
-} from './support.ts';
+import { linesOf, runCli, specPolicy, stubAwsCredentials, tempDir, write } from './support.ts';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '123456789012';
@@ -375,13 +366,18 @@ describe('remediate --accounts', () => {
   const ROLE = 'ecr-tag-auditor-remediate';
   let fleet: FakeEcrFleet;
   let sts: FakeSts;
-  let fakes: FleetFakes;
+  let servers: StartedServer[];
 
   beforeEach(async () => {
-    fakes = await startFleetFakes();
-    ({ fleet, sts } = fakes);
+    fleet = new FakeEcrFleet();
+    sts = new FakeSts();
+    servers = await Promise.all([fleet.start(), sts.start()]);
+    vi.stubEnv('AWS_ENDPOINT_URL_ECR', servers[0]?.endpoint);
+    vi.stubEnv('AWS_ENDPOINT_URL_STS', servers[1]?.endpoint);
   });
-  afterEach(() => fakes.close());
+  afterEach(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
 
   it('remediates every account-region through the role assumed there; one not reachable is named (exit 3)', async () => {
     // Prepare: A has a loose repository in two regions; B's role does not trust the caller

@@ -94,12 +94,11 @@ describe('scan --accounts', () => {
       (body as { RoleArn?: string }).RoleArn === roleOf(C) ? fault.throttle() : undefined,
     );
     const args = ['--policy', policy, '--accounts', accounts, '--regions', 'eu-west-1,us-east-1'];
-    // Read on the main thread, then on 2 scan threads: the same outcomes
-    const seeding = await scan(...args, '--state', state, '--concurrency', '3', '--threads', '0');
+    const seeding = await scan(...args, '--state', state, '--concurrency', '3');
     // v1 moves in one account-region only, with no event reaching the auditor
     fleet.registry(A, 'us-east-1').pushImage('api', 'v1', digest(2));
     // Act
-    const run = await scan(...args, '--state', state, '--concurrency', '3', '--threads', '2');
+    const run = await scan(...args, '--state', state, '--concurrency', '3');
     // Assess
     const notScanned = `4 account-region(s) not scanned: ${B}/eu-west-1, ${B}/us-east-1, ${C}/eu-west-1, ${C}/us-east-1`;
     for (const r of [seeding, run]) {
@@ -186,34 +185,15 @@ describe('scan --accounts', () => {
     const noRole = await runCli(['scan', '--policy', policy, '--organization']);
     const regionsAlone = await runCli(['scan', '--policy', policy, '--regions', 'eu-west-1']);
     const badRegion = await scan('--policy', policy, '--organization', '--regions', 'Mars');
-    const threadsAlone = await runCli(['scan', '--policy', policy, '--threads', '2']);
-    const tooManyThreads = await scan('--policy', policy, '--organization', '--threads', '65');
-    const notThreads = await scan('--policy', policy, '--organization', '--threads', 'all');
     // Assess
     expect(badLine.stderr).toContain(`${accounts}:2: not a 12-digit account id: "12345"`);
     expect(both.stderr).toContain('--accounts and --organization cannot be used together');
     expect(noRole.stderr).toContain('--role-name NAME is required');
     expect(regionsAlone.stderr).toContain('--regions needs --accounts FILE or --organization');
     expect(badRegion.stderr).toContain('not an AWS region name: "Mars"');
-    expect(threadsAlone.stderr).toContain('--threads needs --accounts FILE or --organization');
-    expect(tooManyThreads.stderr).toContain(
-      '--threads must be a whole number from 0 to 64 (got "65")',
-    );
-    expect(notThreads.stderr).toContain(
-      '--threads must be a whole number from 0 to 64 (got "all")',
-    );
-    expect(
-      [
-        badLine,
-        both,
-        noRole,
-        regionsAlone,
-        badRegion,
-        threadsAlone,
-        tooManyThreads,
-        notThreads,
-      ].map((r) => r.code),
-    ).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
+    expect([badLine, both, noRole, regionsAlone, badRegion].map((r) => r.code)).toEqual([
+      2, 2, 2, 2, 2,
+    ]);
     expect(sts.count()).toBe(0);
   });
 });

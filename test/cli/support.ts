@@ -10,8 +10,6 @@ import { onTestFinished, vi } from 'vitest';
 import type { CliIO } from '../../lib/cli/io.ts';
 import { main } from '../../lib/cli/main.ts';
 import type { Finding } from '../../lib/core/model/findings.ts';
-import { FakeEcrFleet } from '../fakes/ecr-fleet.ts';
-import { FakeSts } from '../fakes/sts.ts';
 import { ACCOUNT } from '../support/account.ts';
 import { sample } from '../support/fixtures.ts';
 import type { Json } from '../support/json.ts';
@@ -362,31 +360,5 @@ export function describedRepository(repository: string, config: Json, region = R
     ...config,
     imageScanningConfiguration: { scanOnPush: false },
     encryptionConfiguration: { encryptionType: 'AES256' },
-  };
-}
-
-/** The fake ECR fleet and STS of a test across accounts, and how to stop them. */
-export interface FleetFakes {
-  readonly fleet: FakeEcrFleet;
-  readonly sts: FakeSts;
-  close(): Promise<void>;
-}
-
-/**
- * Starts a fake ECR fleet and a fake STS and points the SDK's `AWS_ENDPOINT_URL_ECR` and
- * `AWS_ENDPOINT_URL_STS` at them (unstubbed by the caller's `vi.unstubAllEnvs()`).
- */
-export async function startFleetFakes(): Promise<FleetFakes> {
-  const fleet = new FakeEcrFleet();
-  const sts = new FakeSts();
-  const servers = await Promise.all([fleet.start(), sts.start()]);
-  vi.stubEnv('AWS_ENDPOINT_URL_ECR', servers[0]?.endpoint);
-  vi.stubEnv('AWS_ENDPOINT_URL_STS', servers[1]?.endpoint);
-  return {
-    fleet,
-    sts,
-    close: async () => {
-      await Promise.all(servers.map((s) => s.close()));
-    },
   };
 }
