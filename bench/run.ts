@@ -4,7 +4,7 @@
  * with a baseline measured in the same run; medians over repeated runs; absolute times are this
  * machine's.
  *
- *   node bench/run.ts [--rows 1,2,3,4,5,6,7] [--quick] [--no-write]
+ *   node bench/run.ts [--rows 1,2,3,4,5,6,7] [--quick] [--no-write] [--help]
  *
  * Expects the bundles of `npm run build` (the npm script builds first).
  *
@@ -25,13 +25,45 @@ import { replayThroughput } from './rows/replay.ts';
 import { CURRENT_SETTING, scheduledScan } from './rows/scan.ts';
 
 const ALL_ROWS = ['1', '2', '3', '4', '5', '6', '7'];
-const { values } = parseArgs({
-  options: {
-    rows: { type: 'string', default: ALL_ROWS.join(',') },
-    quick: { type: 'boolean', default: false },
-    'no-write': { type: 'boolean', default: false },
-  },
-});
+const HELP = `Usage: npm run bench -- [--rows 1,2,3,4,5,6,7] [--quick] [--no-write]
+
+Measures the rows of BENCHMARKS.md, each against a baseline measured in the same run (the method:
+bench/METHOD.md), prints the Markdown table and writes it to BENCHMARKS.md.
+
+Options:
+  --rows LIST   the rows to run, comma-separated (default: all; rows 1 and 3 run together)
+  --quick       fewer repeats, for trying a change (not for BENCHMARKS.md)
+  --no-write    print the table only; BENCHMARKS.md is left as it is
+  -h, --help    show this help
+`;
+let parsed: ReturnType<typeof parseOptions>;
+try {
+  parsed = parseOptions();
+} catch (error) {
+  process.stderr.write(`bench: ${(error as Error).message}\n${HELP}`);
+  process.exit(2);
+}
+if (parsed.values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+const { values } = parsed;
+const unknownRows = values.rows.split(',').filter((r) => !ALL_ROWS.includes(r.trim()));
+if (unknownRows.length > 0) {
+  process.stderr.write(`bench: --rows: no row ${unknownRows.join(', ')} (rows are 1-7)\n`);
+  process.exit(2);
+}
+
+function parseOptions() {
+  return parseArgs({
+    options: {
+      rows: { type: 'string', default: ALL_ROWS.join(',') },
+      quick: { type: 'boolean', default: false },
+      'no-write': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+}
 const wanted = new Set(values.rows.split(',').map((r) => r.trim()));
 const quick = values.quick;
 

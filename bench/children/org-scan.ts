@@ -4,7 +4,7 @@
  * `runScan` — against the fake ECR fleet. The ledger is kept outside the process, as row 6's is
  * (it keeps nothing and counts every write). Reports on fd 3: each group's wall time, each
  * account-region's time (from the opening of its registry to its line of progress), what was
- * scanned, failures, peak RSS.
+ * scanned, failures, the process's CPU time, peak RSS.
  *
  *   node org-scan.ts JOB_JSON
  *
@@ -17,6 +17,7 @@
  */
 import { writeSync } from 'node:fs';
 import { createMemberRegistry } from '../../lib/aws/member-registry.ts';
+import { createRegionalStsClients } from '../../lib/aws/regional-sts-clients.ts';
 import { scanAccountRegions } from '../../lib/cli/scan-accounts.ts';
 import { createAuditor } from '../../lib/core/engine/auditor.ts';
 import type { Ledger } from '../../lib/core/engine/ledger.ts';
@@ -49,6 +50,7 @@ const outside: Ledger = {
 const auditor = createAuditor(policy, outside);
 
 const groups = [];
+const sts = createRegionalStsClients();
 for (const group of job.groups) {
   const opened = new Map<string, number>();
   const finished = new Map<string, number>();
@@ -75,10 +77,16 @@ for (const group of job.groups) {
     concurrency: group.concurrency,
     repositoryConcurrency: job.repositoryConcurrency,
     io,
-    // The default opening, timed: the same createMemberRegistry call scanAccountRegions makes.
+    // The default opening, timed: the same createMemberRegistry call scanAccountRegions makes,
+    // with one STS client per region for the run.
     open: (item, roleName) => {
       opened.set(`${item.account}/${item.region}`, performance.now());
-      return createMemberRegistry({ account: item.account, region: item.region, roleName });
+      return createMemberRegistry({
+        account: item.account,
+        region: item.region,
+        roleName,
+        sts: sts.of,
+      });
     },
   });
   const ms = performance.now() - started;
@@ -98,4 +106,10 @@ for (const group of job.groups) {
     }),
   });
 }
-report({ groups, maxRssKiB: process.resourceUsage().maxRSS });
+sts.destroy();
+const usage = process.resourceUsage();
+report({
+  groups,
+  cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+  maxRssKiB: usage.maxRSS,
+});

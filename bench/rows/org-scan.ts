@@ -50,6 +50,7 @@ interface OrgChildReport {
       error?: string;
     }[];
   }[];
+  cpuMs: number;
   maxRssKiB: number;
 }
 
@@ -275,6 +276,7 @@ export async function organizationScan(runs: number, singles: number): Promise<R
           'ECR requests',
           'throttled',
           'account-region ÷ its bound (p50, p90, max)',
+          'scan process CPU',
           'peak RSS',
         ],
         fleetRuns.map((r, i) => {
@@ -291,6 +293,7 @@ export async function organizationScan(runs: number, singles: number): Promise<R
               .join(', '),
             int(r.throttled),
             `${ratio(quantile(ratios, 0.5))}, ${ratio(quantile(ratios, 0.9))}, ${ratio(Math.max(...ratios))}`,
+            ms(r.report.cpuMs),
             mib(r.report.maxRssKiB * 1024),
           ];
         }),

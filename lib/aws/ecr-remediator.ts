@@ -14,6 +14,7 @@ import {
   UpdateRepositoryCreationTemplateCommand,
   type UpdateRepositoryCreationTemplateCommandInput,
 } from '@aws-sdk/client-ecr';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { Remediator } from '../core/remediation/apply.ts';
 import type { RemediationPlan } from '../core/remediation/plan.ts';
 import type { RemediationRequest } from '../core/remediation/request.ts';
@@ -128,6 +129,8 @@ export async function openMemberRemediation(options: {
   readonly account: string;
   readonly region: string;
   readonly roleName: string;
+  /** The STS client of a region, the caller's (as for {@link createMemberRegistry}). */
+  readonly sts?: (region: string) => STSClient;
 }): Promise<RemediationAccess> {
   let client: ECRClient | undefined;
   const registry = await createMemberRegistry({

@@ -32,7 +32,11 @@ export interface MemberRegistryOptions {
   readonly sessionName?: string;
   /** `DurationSeconds` (900 to the role's maximum); default 3600, every role's least maximum. */
   readonly durationSeconds?: number;
-  /** Builds the STS client of a region; default {@link createStsClient} (the regional endpoint). */
+  /**
+   * The STS client of a region, the caller's: not destroyed with the registry, so that one serves
+   * every account of its region (regional-sts-clients.ts). Default: a {@link createStsClient} of the
+   * registry's own, destroyed with it.
+   */
   readonly sts?: (region: string) => STSClient;
   /** Builds the ECR client; default {@link createScanEcrClient} with those credentials. */
   readonly ecr?: (region: string, credentials: Credentials) => ECRClient;
@@ -42,7 +46,7 @@ export interface MemberRegistryOptions {
 export interface MemberRegistry extends Registry {
   /** The role assumed. */
   readonly roleArn: string;
-  /** Releases the ECR and STS clients. */
+  /** Releases the ECR client, and the STS client if it was the registry's own. */
   destroy(): void;
 }
 
@@ -68,6 +72,8 @@ export async function createMemberRegistry(
     options.partition,
   );
   const sts = (options.sts ?? createStsClient)(options.region);
+  // Only a client made here is the registry's to destroy.
+  const releaseSts = options.sts ? () => {} : () => sts.destroy();
   let credentials: Credentials;
   try {
     credentials = await assumeRoleCredentials({
@@ -79,7 +85,7 @@ export async function createMemberRegistry(
         : { durationSeconds: options.durationSeconds }),
     });
   } catch (error) {
-    sts.destroy();
+    releaseSts();
     throw error;
   }
   const ecr = (options.ecr ?? defaultEcr)(options.region, credentials);
@@ -88,7 +94,7 @@ export async function createMemberRegistry(
     roleArn,
     destroy: () => {
       ecr.destroy();
-      sts.destroy();
+      releaseSts();
     },
   };
 }

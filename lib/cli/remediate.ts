@@ -11,6 +11,7 @@ import {
   openRemediation,
   type RemediationAccess,
 } from '../aws/ecr-remediator.ts';
+import { createRegionalStsClients, type RegionalStsClients } from '../aws/regional-sts-clients.ts';
 import {
   REMEDIATION_REGISTRY_ACTIONS,
   REMEDIATION_REPOSITORY_ACTIONS,
@@ -147,6 +148,8 @@ export async function remediateCommand(argv: string[], io: CliIO): Promise<numbe
   // region (AWS_REGION, the profile) for --accounts and --organization.
   const own = openRemediation(options.region ? { region: options.region } : {});
   const opened: RemediationAccess[] = [own];
+  // One STS client per region for every account (the caller's credentials resolved once).
+  const sts = createRegionalStsClients();
   try {
     const region = await own.region().catch((error: unknown) => {
       throw new UsageError('remediate: no region: pass --region or set AWS_REGION', {
@@ -156,10 +159,11 @@ export async function remediateCommand(argv: string[], io: CliIO): Promise<numbe
     const read =
       options.scope === null
         ? [await readOwn(run, own, region)]
-        : await readAccounts(run, options.scope, region, opened);
+        : await readAccounts(run, options.scope, region, { opened, sts: sts.of });
     return await finish(io, read, { ...options, history: run.history !== undefined });
   } finally {
     for (const access of opened) access.destroy();
+    sts.destroy();
   }
 }
 
@@ -262,15 +266,21 @@ async function readAccounts(
   run: RemediateRun,
   scope: AccountScope,
   region: string,
-  opened: RemediationAccess[],
+  clients: {
+    /** Every account-region's access, opened here, destroyed by the caller. */
+    readonly opened: RemediationAccess[];
+    /** The STS client of a region (the caller's). */
+    readonly sts: RegionalStsClients['of'];
+  },
 ): Promise<ReadOutcome[]> {
+  const { opened } = clients;
   const items = await accountRegions('remediate', scope, region);
   const outcomes = new Map<WorkItem, ReadOutcome>();
   await forEachLimited(items, ACCOUNT_REGION_CONCURRENCY, async (item) => {
     const name = `${item.account}/${item.region}`;
     let access: RemediationAccess;
     try {
-      access = await openMemberRemediation({ ...item, roleName: scope.roleName });
+      access = await openMemberRemediation({ ...item, roleName: scope.roleName, sts: clients.sts });
     } catch (error) {
       outcomes.set(item, { name, error: (error as Error).message });
       return;

@@ -6,6 +6,7 @@
  * @module
  */
 import { createMemberRegistry, type MemberRegistry } from '../aws/member-registry.ts';
+import { createRegionalStsClients } from '../aws/regional-sts-clients.ts';
 import type { Auditor } from '../core/engine/auditor.ts';
 import { forEachLimited } from '../core/limited.ts';
 import { findingsOf } from '../core/model/delivery.ts';
@@ -34,7 +35,10 @@ export interface ScanAccountsOptions {
   readonly repositoryConcurrency: number;
   /** Where the progress goes (stderr). */
   readonly io: CliIO;
-  /** Opens an account-region's registry; default {@link createMemberRegistry}. */
+  /**
+   * Opens an account-region's registry; default {@link createMemberRegistry} on this thread, with
+   * one STS client per region for the run.
+   */
   readonly open?: (item: WorkItem, roleName: string) => Promise<MemberRegistry>;
 }
 
@@ -65,10 +69,18 @@ export async function scanAccountRegions(
   options: ScanAccountsOptions,
 ): Promise<AccountRegionOutcome[]> {
   const { items, io } = options;
+  // One STS client per region for the run (the caller's credentials resolved once), unless the
+  // registries are opened elsewhere.
+  const sts = options.open ? undefined : createRegionalStsClients();
   const open =
     options.open ??
     ((item: WorkItem, roleName: string) =>
-      createMemberRegistry({ account: item.account, region: item.region, roleName }));
+      createMemberRegistry({
+        account: item.account,
+        region: item.region,
+        roleName,
+        ...(sts ? { sts: sts.of } : {}),
+      }));
   const live = io.stderr.isTTY === true;
   const outcomes = new Map<WorkItem, AccountRegionOutcome>();
   let done = 0;
@@ -81,6 +93,22 @@ export async function scanAccountRegions(
       io.stderr.write(`${itemName(outcome.item)}: ${describeOutcome(outcome)}\n`);
     }
   };
+  try {
+    await scanEach(items, options, open, finish);
+  } finally {
+    sts?.destroy();
+  }
+  if (live && items.length > 0) io.stderr.write('\n');
+  return items.map((item) => outcomes.get(item) as AccountRegionOutcome);
+}
+
+/** Scans every account-region, {@link ScanAccountsOptions.concurrency} at once. */
+async function scanEach(
+  items: readonly WorkItem[],
+  options: ScanAccountsOptions,
+  open: NonNullable<ScanAccountsOptions['open']>,
+  finish: (outcome: AccountRegionOutcome) => void,
+): Promise<void> {
   await forEachLimited(items, options.concurrency, async (item) => {
     let registry: MemberRegistry;
     try {
@@ -109,8 +137,6 @@ export async function scanAccountRegions(
       registry.destroy();
     }
   });
-  if (live && items.length > 0) io.stderr.write('\n');
-  return items.map((item) => outcomes.get(item) as AccountRegionOutcome);
 }
 
 /** One account-region's line of progress. */

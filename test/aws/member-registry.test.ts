@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AssumeRoleError, memberRoleArn } from '../../lib/aws/assume-role.ts';
 import { createStsClient } from '../../lib/aws/clients.ts';
 import { createMemberRegistry, type MemberRegistryOptions } from '../../lib/aws/member-registry.ts';
+import { createRegionalStsClients } from '../../lib/aws/regional-sts-clients.ts';
 import { ecrClient, stsClient } from '../fakes/clients.ts';
 import { FakeEcrFleet } from '../fakes/ecr-fleet.ts';
 import { fault, type StartedServer } from '../fakes/http.ts';
@@ -111,6 +112,50 @@ describe('createMemberRegistry', () => {
     expect(throttled).toMatchObject({ cause: { name: 'Throttling' } });
     expect(sts.count('AssumeRole')).toBe(3); // 1 denied, 2 attempts throttled
     expect(fleet.counts()).toEqual({});
+  });
+});
+
+describe('createRegionalStsClients with member registries', () => {
+  it('shares one STS client per region among registries, and destroys them only when told', async () => {
+    // Prepare: 3 accounts in eu-west-1 and one in us-east-1, their STS clients counted
+    const made: { region: string; destroyed: number }[] = [];
+    const clients = createRegionalStsClients((region) => {
+      const client = stsClient(stsServer, { region, maxAttempts: 1 });
+      const record = { region, destroyed: 0 };
+      made.push(record);
+      const destroy = client.destroy.bind(client);
+      client.destroy = () => {
+        record.destroyed++;
+        destroy();
+      };
+      return client;
+    });
+    const open = (account: string, region: string) =>
+      createMemberRegistry({ ...onFakes(account), region, sts: clients.of });
+    // Act
+    const registries = [
+      await open('111111111111', 'eu-west-1'),
+      await open('222222222222', 'eu-west-1'),
+      await open('333333333333', 'us-east-1'),
+    ];
+    for (const registry of registries) registry.destroy();
+    const later = await open('444444444444', 'eu-west-1');
+    later.destroy();
+    const destroyedBefore = made.map((m) => m.destroyed);
+    clients.destroy();
+    // Assess
+    expect(made.map((m) => m.region)).toEqual(['eu-west-1', 'us-east-1']);
+    expect(destroyedBefore).toEqual([0, 0]);
+    expect(made.map((m) => m.destroyed)).toEqual([1, 1]);
+    expect(sts.issued.map((c) => [c.roleArn.split(':')[4], c.signedRegion])).toEqual([
+      ['111111111111', 'eu-west-1'],
+      ['222222222222', 'eu-west-1'],
+      ['333333333333', 'us-east-1'],
+      ['444444444444', 'eu-west-1'],
+    ]);
+    expect(clients.of('eu-west-1')).not.toBeUndefined();
+    expect(made).toHaveLength(3);
+    clients.destroy();
   });
 });
 

@@ -204,14 +204,20 @@ export abstract class FakeHttpServer {
     return this.requests.filter((r) => operation === undefined || r.operation === operation).length;
   }
 
+  /**
+   * Answers one HTTP request, as the server {@link start} starts does: a front that routes
+   * requests itself (test/fakes/ecr-fleet.ts) hands them over here, in process.
+   */
+  readonly listener = (req: IncomingMessage, res: ServerResponse): void => {
+    this.serve(req, res).catch((error: unknown) => {
+      if (!res.headersSent) this.send(res, this.errorReply(toAwsError(error)));
+    });
+  };
+
   /** Starts listening on 127.0.0.1 with an ephemeral port. */
   async start(): Promise<StartedServer> {
     if (this.server) throw new Error('fake server already started');
-    const server = createServer((req, res) => {
-      this.serve(req, res).catch((error: unknown) => {
-        if (!res.headersSent) this.send(res, this.errorReply(toAwsError(error)));
-      });
-    });
+    const server = createServer(this.listener);
     this.server = server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
