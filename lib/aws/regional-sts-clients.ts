@@ -13,9 +13,9 @@ import { createStsClient } from './clients.ts';
 
 /** STS clients by region, each made on first use. */
 export interface RegionalStsClients {
-  /** The client of `region`, made on first use. */
+  /** The client of `region`, made on first use; throws once {@link destroy} has been called. */
   readonly of: (region: string) => STSClient;
-  /** Destroys every client made. */
+  /** Destroys every client made; none is made after. */
   destroy(): void;
 }
 
@@ -34,8 +34,11 @@ export function createRegionalStsClients(
   make: (region: string) => STSClient = createStsClient,
 ): RegionalStsClients {
   const clients = new Map<string, STSClient>();
+  let destroyed = false;
   return {
     of: (region) => {
+      // A client made now would be nobody's to destroy.
+      if (destroyed) throw new Error('the STS clients of this run were destroyed');
       let client = clients.get(region);
       if (!client) {
         client = make(region);
@@ -44,6 +47,7 @@ export function createRegionalStsClients(
       return client;
     },
     destroy: () => {
+      destroyed = true;
       for (const client of clients.values()) client.destroy();
       clients.clear();
     },

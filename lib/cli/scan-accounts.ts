@@ -36,8 +36,8 @@ export interface ScanAccountsOptions {
   /** Where the progress goes (stderr). */
   readonly io: CliIO;
   /**
-   * Opens an account-region's registry; default {@link createMemberRegistry} on this thread, with
-   * one STS client per region for the run.
+   * Opens an account-region's registry; default {@link createMemberRegistry}, with one STS client
+   * per region for the run.
    */
   readonly open?: (item: WorkItem, roleName: string) => Promise<MemberRegistry>;
 }
@@ -70,7 +70,7 @@ export async function scanAccountRegions(
 ): Promise<AccountRegionOutcome[]> {
   const { items, io } = options;
   // One STS client per region for the run (the caller's credentials resolved once), unless the
-  // registries are opened elsewhere.
+  // caller opens the registries itself.
   const sts = options.open ? undefined : createRegionalStsClients();
   const open =
     options.open ??
