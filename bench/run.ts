@@ -32,7 +32,7 @@ bench/METHOD.md), prints the Markdown table and writes it to BENCHMARKS.md.
 
 Options:
   --rows LIST   the rows to run, comma-separated (default: all; rows 1 and 3 run together)
-  --quick       fewer repeats, for trying a change (not for BENCHMARKS.md)
+  --quick       fewer repeats, for trying a change (with --no-write, BENCHMARKS.md stays as it is)
   --no-write    print the table only; BENCHMARKS.md is left as it is
   -h, --help    show this help
 `;

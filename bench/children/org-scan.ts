@@ -50,8 +50,9 @@ const outside: Ledger = {
 const auditor = createAuditor(policy, outside);
 
 const groups = [];
-const sts = createRegionalStsClients();
 for (const group of job.groups) {
+  // One STS client per region for each group, as the CLI has for each run.
+  const sts = createRegionalStsClients();
   const opened = new Map<string, number>();
   const finished = new Map<string, number>();
   const io = {
@@ -90,6 +91,7 @@ for (const group of job.groups) {
     },
   });
   const ms = performance.now() - started;
+  sts.destroy();
   groups.push({
     ms,
     ledgerTags: counted.pushes - pushesBefore,
@@ -106,7 +108,6 @@ for (const group of job.groups) {
     }),
   });
 }
-sts.destroy();
 const usage = process.resourceUsage();
 report({
   groups,
