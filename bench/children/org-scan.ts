@@ -4,7 +4,7 @@
  * `runScan` — against the fake ECR fleet. The ledger is kept outside the process, as row 6's is
  * (it keeps nothing and counts every write). Reports on fd 3: each group's wall time, each
  * account-region's time (from the opening of its registry to its line of progress), what was
- * scanned, failures, the process's CPU time, peak RSS.
+ * scanned, failures, its CPU time (every thread of the process, during the group), peak RSS.
  *
  *   node org-scan.ts JOB_JSON
  *
@@ -69,6 +69,7 @@ for (const group of job.groups) {
     env: process.env,
   };
   const pushesBefore = counted.pushes;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const outcomes = await scanAccountRegions({
     items: group.items,
@@ -91,9 +92,11 @@ for (const group of job.groups) {
     },
   });
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   sts.destroy();
   groups.push({
     ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     ledgerTags: counted.pushes - pushesBefore,
     items: outcomes.map((o) => {
       const name = `${o.item.account}/${o.item.region}`;
@@ -108,9 +111,4 @@ for (const group of job.groups) {
     }),
   });
 }
-const usage = process.resourceUsage();
-report({
-  groups,
-  cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
-  maxRssKiB: usage.maxRSS,
-});
+report({ groups, maxRssKiB: process.resourceUsage().maxRSS });
